@@ -1,0 +1,1 @@
+"""Every side effect of the review process: case records, letters, shared services."""

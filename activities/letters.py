@@ -1,0 +1,52 @@
+"""Letters rendered from jinja2 templates (one per kind, in templates/)."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+
+from activities.models import LetterRequest
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render(request: LetterRequest) -> tuple[str, str]:
+    """(subject, body) of a letter. Its first template line is `Subject: ...`."""
+    try:
+        template = _env.get_template(f"{request.kind}.txt.j2")
+    except TemplateNotFound:
+        raise ValueError(f"no letter template for kind {request.kind!r}") from None
+    text = template.render(letter=request, case_ref=request.case_ref, ctx=request.context)
+    first, _, body = text.partition("\n")
+    if not first.startswith("Subject: "):
+        raise ValueError(f"template {request.kind} must start with 'Subject: '")
+    return first.removeprefix("Subject: ").strip(), body.lstrip("\n")
+
+
+def to_email(request: LetterRequest, subject: str, body: str, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = request.to.email or f"{request.to.id.replace(':', '-')}@post.invalid"
+    if request.cc:
+        message["Cc"] = ", ".join(c.email or c.id for c in request.cc)
+    message["Subject"] = subject
+    message["Date"] = format_datetime(request.at)
+    # Stable per letter: a receiving system can drop a duplicate after a crash mid-send.
+    message["Message-ID"] = make_msgid(
+        idstring=f"{request.workflow_id}.{request.key}".replace("/", "."), domain="reviews"
+    )
+    message["X-Reviews-Case"] = request.case_ref
+    message["X-Reviews-Letter"] = request.kind
+    message.set_content(body)
+    return message

@@ -1,0 +1,75 @@
+"""Inputs of activities: one pydantic model each, shared with the workflows that call them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from domain.models import Awaiting, HistoryEntry
+
+
+class AuditEvent(BaseModel):
+    seq: int
+    entry: HistoryEntry
+
+
+class CaseSnapshot(BaseModel):
+    """What the store keeps of a case, written idempotently on every stage change."""
+
+    workflow_id: str
+    kind: str
+    case_ref: str
+    stage: str
+    outcome: str | None = None
+    owner: str | None = None
+    manager: str | None = None
+    risk: str | None = None
+    opened_at: datetime
+    closed_at: datetime | None = None
+    awaiting: Awaiting | None = None
+    status: dict[str, Any]
+    events: list[AuditEvent] = []
+
+
+class Recipient(BaseModel):
+    """Who a letter is for: a role in the case (service_user, case_owner...) and an id."""
+
+    role: str
+    id: str
+    name: str | None = None
+    email: str | None = None
+    address: str | None = None
+
+
+class LetterRequest(BaseModel):
+    workflow_id: str
+    key: str  # unique within the workflow: a retry with the same key sends nothing new
+    kind: str
+    case_ref: str
+    to: Recipient
+    cc: list[Recipient] = []
+    at: datetime
+    paragraphs: list[str] = []
+    reasonable_adjustments: list[str] = []
+    ends_internal_process: bool = False
+    context: dict[str, Any] = {}
+
+
+class NewCaseRequest(BaseModel):
+    """A new case created through shared services (paras 57, 64-65)."""
+
+    workflow_id: str
+    key: str
+    from_case_ref: str
+    kind: str  # fresh_primary_investigation / new_detailed_investigation
+    priority: bool
+    summary: str = ""
+    allocation_advice: str = ""
+    at: datetime
+
+
+class NewCaseCreated(BaseModel):
+    case_ref: str
+    created: bool

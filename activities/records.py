@@ -1,0 +1,221 @@
+"""The activities: case records, the audit trail, letters, and shared services.
+
+Every activity is idempotent, keyed by workflow id and a step key, so a retry or a
+worker crash never writes a record twice or sends a letter twice.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from datetime import UTC, datetime
+from urllib.parse import urlparse
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.letters import render, to_email
+from activities.models import CaseSnapshot, LetterRequest, NewCaseCreated, NewCaseRequest
+from activities.settings import Settings
+from domain.models import LetterRecord
+from domain.policy import Policy, PolicyError, load_policy
+from store.db import make_engine, migrate
+from store.models import AuditRow, CaseRow, LetterRow, NewCaseRow, TaskRow
+
+
+class CaseActivities:
+    def __init__(self, settings: Settings, policy: Policy | None = None) -> None:
+        self.settings = settings
+        self.policy = policy or load_policy(settings.policy_file)
+        migrate(settings.database_url)
+        self.engine = make_engine(settings.database_url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        settings.outbox_dir.mkdir(parents=True, exist_ok=True)
+
+    @activity.defn
+    def get_policy(self) -> Policy:
+        """The policy loaded at worker start (validated then, with clear errors)."""
+        return self.policy
+
+    @activity.defn
+    def sync_case(self, snapshot: CaseSnapshot) -> None:
+        with self.sessions.begin() as session:
+            self._write_case(session, snapshot)
+            self._append_audit(session, snapshot)
+            self._sync_task(session, snapshot)
+
+    def _write_case(self, session: Session, snap: CaseSnapshot) -> None:
+        row = session.get(CaseRow, snap.workflow_id)
+        if row is None:
+            row = CaseRow(workflow_id=snap.workflow_id, opened_at=snap.opened_at)
+            session.add(row)
+        row.kind, row.case_ref, row.stage, row.outcome = snap.kind, snap.case_ref, snap.stage, snap.outcome
+        row.owner, row.manager, row.risk = snap.owner, snap.manager, snap.risk
+        row.closed_at, row.status = snap.closed_at, snap.status
+        row.updated_at = datetime.now(UTC)
+
+    def _append_audit(self, session: Session, snap: CaseSnapshot) -> None:
+        if not snap.events:
+            return
+        seqs = [e.seq for e in snap.events]
+        have = set(
+            session.scalars(
+                select(AuditRow.seq).where(
+                    AuditRow.workflow_id == snap.workflow_id, AuditRow.seq.in_(seqs)
+                )
+            )
+        )
+        for event in snap.events:
+            if event.seq in have:
+                continue
+            session.add(
+                AuditRow(
+                    workflow_id=snap.workflow_id,
+                    seq=event.seq,
+                    case_ref=snap.case_ref,
+                    at=event.entry.at,
+                    actor=event.entry.actor,
+                    action=event.entry.action,
+                    paragraphs=event.entry.paragraphs,
+                    detail=event.entry.detail,
+                )
+            )
+
+    def _sync_task(self, session: Session, snap: CaseSnapshot) -> None:
+        open_tasks = session.scalars(
+            select(TaskRow).where(TaskRow.workflow_id == snap.workflow_id, TaskRow.closed_at.is_(None))
+        ).all()
+        step = snap.awaiting
+        current = None
+        for task in open_tasks:
+            same = step is not None and task.action == step.action and _same_instant(task.opened_at, step.since)
+            if same:
+                current = task
+            else:
+                task.closed_at = datetime.now(UTC)
+        if step is None:
+            return
+        if current is None:
+            current = TaskRow(
+                workflow_id=snap.workflow_id,
+                case_ref=snap.case_ref,
+                action=step.action,
+                actor_role=step.actor_role,
+                actor_id=step.actor_id,
+                opened_at=step.since or snap.opened_at,
+            )
+            session.add(current)
+        current.due, current.reminded, current.escalated = step.due, step.reminded, step.escalated
+
+    @activity.defn
+    def send_letter(self, request: LetterRequest) -> LetterRecord:
+        """Render, put in the outbox and an .eml file, and deliver over SMTP if configured."""
+        try:
+            subject, body = render(request)
+        except ValueError as err:
+            raise ApplicationError(str(err), non_retryable=True) from err
+        with self.sessions() as session:
+            row = self._letter_row(session, request)
+            if row is None:
+                row = self._store_letter(session, request, subject, body)
+            if self.settings.smtp_url and row.delivered_at is None:
+                self._deliver(request, subject, body)
+                row.delivered_at = datetime.now(UTC)
+                session.commit()
+        return LetterRecord(
+            kind=request.kind,
+            to=request.to.id if request.to.role == "service_user" else request.to.id,
+            sent_at=request.at,
+            key=request.key,
+            ends_internal_process=request.ends_internal_process,
+        )
+
+    def _letter_row(self, session: Session, request: LetterRequest) -> LetterRow | None:
+        return session.scalars(
+            select(LetterRow).where(
+                LetterRow.workflow_id == request.workflow_id, LetterRow.key == request.key
+            )
+        ).first()
+
+    def _store_letter(self, session: Session, request: LetterRequest, subject: str, body: str) -> LetterRow:
+        folder = self.settings.outbox_dir / request.workflow_id.replace("/", "_")
+        folder.mkdir(parents=True, exist_ok=True)
+        eml = folder / f"{request.key}.eml"
+        message = to_email(request, subject, body, self.settings.letters_from)
+        eml.write_bytes(bytes(message))
+        row = LetterRow(
+            workflow_id=request.workflow_id,
+            key=request.key,
+            case_ref=request.case_ref,
+            kind=request.kind,
+            to_role=request.to.role,
+            to_id=request.to.id,
+            to_email=request.to.email,
+            subject=subject,
+            body=body,
+            paragraphs=request.paragraphs,
+            ends_internal_process=request.ends_internal_process,
+            created_at=request.at,
+            eml_path=str(eml),
+        )
+        session.add(row)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            existing = self._letter_row(session, request)
+            assert existing is not None
+            return existing
+        return row
+
+    def _deliver(self, request: LetterRequest, subject: str, body: str) -> None:
+        assert self.settings.smtp_url is not None
+        url = urlparse(self.settings.smtp_url)
+        message = to_email(request, subject, body, self.settings.letters_from)
+        with smtplib.SMTP(url.hostname or "localhost", url.port or 25, timeout=30) as smtp:
+            if url.username:
+                smtp.login(url.username, url.password or "")
+            smtp.send_message(message)
+
+    @activity.defn
+    def open_new_case(self, request: NewCaseRequest) -> NewCaseCreated:
+        """Shared services create the new case (57, 64); the same key returns the same case."""
+        with self.sessions() as session:
+            existing = session.scalars(
+                select(NewCaseRow).where(
+                    NewCaseRow.workflow_id == request.workflow_id, NewCaseRow.key == request.key
+                )
+            ).first()
+            if existing is not None:
+                return NewCaseCreated(case_ref=existing.case_ref, created=False)
+            suffix = "NDI" if request.kind == "new_detailed_investigation" else "NPI"
+            number = request.key.rsplit("-", 1)[-1]
+            ref = f"{request.from_case_ref}-{suffix}{number}"
+            session.add(
+                NewCaseRow(
+                    workflow_id=request.workflow_id,
+                    key=request.key,
+                    case_ref=ref,
+                    from_case_ref=request.from_case_ref,
+                    kind=request.kind,
+                    priority=request.priority,
+                    summary=request.summary,
+                    allocation_advice=request.allocation_advice,
+                    created_at=request.at,
+                )
+            )
+            session.commit()
+            return NewCaseCreated(case_ref=ref, created=True)
+
+
+def _same_instant(a: datetime | None, b: datetime | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a.tzinfo is None:
+        a = a.replace(tzinfo=UTC)
+    return abs((a - b).total_seconds()) < 1
+
+
+__all__ = ["CaseActivities", "PolicyError"]

@@ -1,0 +1,164 @@
+"""Who may act and who may approve: roles, relations and the Delegation Scheme (72-73).
+
+Roles rank caseworker < operations_manager < assistant_director < director <
+deputy_ombudsman < ombudsman; whatever the scheme lets a role approve, any higher role
+may approve too. Four eyes: nobody approves their own proposal.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from domain.enums import Role
+from domain.models import Actor
+
+LADDER: tuple[Role, ...] = (
+    Role.CASEWORKER,
+    Role.OPERATIONS_MANAGER,
+    Role.ASSISTANT_DIRECTOR,
+    Role.DIRECTOR,
+    Role.DEPUTY_OMBUDSMAN,
+    Role.OMBUDSMAN,
+)
+
+
+class Refused(ValueError):
+    """An action refused by the rules; the text says who may act and why."""
+
+
+def rank(role: Role) -> int | None:
+    """Position on the management ladder, or None for roles outside it (OAT, Legal...)."""
+    return LADDER.index(role) if role in LADDER else None
+
+
+def at_least(role: Role, minimum: Role) -> bool:
+    have, need = rank(role), rank(minimum)
+    return have is not None and need is not None and have >= need
+
+
+def require_role(actor: Actor, roles: set[Role] | frozenset[Role], who: str) -> None:
+    if actor.role not in roles:
+        raise Refused(f"{actor} may not do this: only {who}")
+
+
+def require_person(actor: Actor, person_id: str, who: str) -> None:
+    if actor.id != person_id:
+        raise Refused(f"{actor} may not do this: only {who} ({person_id})")
+
+
+def manager_line_manager_role(role: Role) -> Role:
+    """Annex A: learning points go to the OM for caseworkers and the AD for OMs."""
+    position = rank(role)
+    if position is None or position + 1 >= len(LADDER):
+        return Role.OPERATIONS_MANAGER
+    return LADDER[position + 1]
+
+
+# ----------------------------------------------------------- the Delegation Scheme
+
+
+class Threshold(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Role
+    up_to_gbp: float | None = None  # None: no upper limit
+
+    @model_validator(mode="after")
+    def _on_ladder(self) -> Threshold:
+        if rank(self.role) is None:
+            raise ValueError(f"{self.role.value} is not on the approval ladder {list(LADDER)}")
+        return self
+
+
+class ApprovalRule(BaseModel):
+    """One approval from `role` (or higher) is needed for a proposal."""
+
+    model_config = ConfigDict(extra="forbid")
+    proposal: str
+    role: Role
+    paragraphs: list[str] = []
+    describe: str = ""
+
+    def text(self) -> str:
+        base = self.describe or f"{self.proposal}: {self.role.value} or above"
+        paras = f" (Delegation Scheme, para {', '.join(self.paragraphs)})" if self.paragraphs else ""
+        return base + paras
+
+
+class DelegationScheme(BaseModel):
+    """The YAML Delegation Scheme: validated at worker start with clear errors."""
+
+    model_config = ConfigDict(extra="forbid")
+    payment: list[Threshold] = Field(min_length=1)
+    new_detailed_investigation: Role = Role.DEPUTY_OMBUDSMAN
+    quash: Role = Role.DEPUTY_OMBUDSMAN
+    # Proposals that need no approval unless the scheme names a role for them.
+    remedy_without_payment: Role | None = None
+    fresh_primary_investigation: Role | None = None
+    not_upheld: Role | None = None
+    # Para 32: extensions are agreed by the case's manager; roles here may agree too.
+    extend_grounds_deadline_roles: list[Role] = []
+
+    @model_validator(mode="after")
+    def _thresholds_ordered(self) -> DelegationScheme:
+        limits = [t.up_to_gbp for t in self.payment]
+        if limits[-1] is not None:
+            raise ValueError("the last payment threshold must have no up_to_gbp (it covers the rest)")
+        bounded = [x for x in limits[:-1] if x is not None]
+        if len(bounded) != len(limits) - 1 or bounded != sorted(bounded):
+            raise ValueError("payment thresholds must rise, each with up_to_gbp but the last")
+        for name in ("new_detailed_investigation", "quash"):
+            if rank(getattr(self, name)) is None:
+                raise ValueError(f"{name}: {getattr(self, name).value} is not on the ladder")
+        return self
+
+    def payment_rule(self, amount_gbp: float) -> ApprovalRule:
+        for threshold in self.payment:
+            if threshold.up_to_gbp is None or amount_gbp <= threshold.up_to_gbp:
+                limit = (
+                    f"up to £{threshold.up_to_gbp:,.0f}"
+                    if threshold.up_to_gbp is not None
+                    else "above the lower thresholds"
+                )
+                return ApprovalRule(
+                    proposal="payment",
+                    role=threshold.role,
+                    paragraphs=["60", "72"],
+                    describe=f"payment of £{amount_gbp:,.2f} ({limit}): "
+                    f"{threshold.role.value} or above",
+                )
+        raise AssertionError("unreachable: the last threshold is unbounded")
+
+    def rule_for(self, proposal: str, amount_gbp: float = 0) -> ApprovalRule | None:
+        """The approval a proposal needs, or None if the scheme needs none."""
+        if proposal == "new_detailed_investigation":
+            return ApprovalRule(
+                proposal=proposal,
+                role=self.new_detailed_investigation,
+                paragraphs=["63", "73"],
+                describe="new detailed investigation: the Ombudsman or a Deputy Ombudsman",
+            )
+        if proposal == "quash":
+            return ApprovalRule(
+                proposal=proposal,
+                role=self.quash,
+                paragraphs=["69"],
+                describe="quashing a report: the Ombudsman or a Deputy Ombudsman",
+            )
+        if amount_gbp > 0:
+            return self.payment_rule(amount_gbp)
+        optional = {
+            "remedy": self.remedy_without_payment,
+            "fresh_primary_investigation": self.fresh_primary_investigation,
+            "not_upheld": self.not_upheld,
+        }.get(proposal)
+        if optional is None:
+            return None
+        return ApprovalRule(proposal=proposal, role=optional, paragraphs=["72"])
+
+
+def check_approver(rule: ApprovalRule, actor: Actor, proposer_id: str | None) -> None:
+    """Raise Refused unless `actor` may approve under `rule` (paras 72-73, four eyes)."""
+    if proposer_id is not None and actor.id == proposer_id:
+        raise Refused(f"{actor} proposed this and may not approve it: four eyes (para 72)")
+    if not at_least(actor.role, rule.role):
+        raise Refused(f"{actor} may not approve: {rule.text()}")

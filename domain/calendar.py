@@ -1,0 +1,135 @@
+"""Calendar arithmetic on dates in Europe/London (design.md, "Time").
+
+Deadlines in the guidance are dates ("within one month of the decision", para 32), so
+they are computed on London dates and turned into instants only at the edge: a date's
+deadline runs to the end of that day in London, whatever the clocks are doing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import holidays
+from dateutil.relativedelta import relativedelta
+from pydantic import BaseModel, model_validator
+
+LONDON = ZoneInfo("Europe/London")
+
+Unit = Literal["days", "weeks", "months", "working_days"]
+_UNITS: dict[str, Unit] = {"d": "days", "w": "weeks", "m": "months", "wd": "working_days"}
+_PERIOD = re.compile(r"^\s*(\d+)\s*(wd|d|w|m)\s*$")
+
+
+def london_date(at: datetime) -> date:
+    """The date in London at an instant."""
+    return at.astimezone(LONDON).date()
+
+
+def london_time(on: date, hour: int = 0, minute: int = 0) -> datetime:
+    """The instant (UTC) at a wall-clock time on a London date, honouring BST."""
+    return datetime.combine(on, time(hour, minute), LONDON).astimezone(UTC)
+
+
+def end_of_day(on: date) -> datetime:
+    """The instant a date-only deadline passes: midnight at the end of that London day."""
+    return london_time(on + timedelta(days=1))
+
+
+def add_months(on: date, months: int) -> date:
+    """Calendar months, clamped to the month's end: 31 Jan + 1 month is 28/29 Feb."""
+    return on + relativedelta(months=months)
+
+
+# England and Wales bank holidays, computed once when this module loads (outside the
+# workflow sandbox, which forbids the package's lazy imports). The package is pinned
+# in pyproject, so every replay of a workflow sees the same days.
+BANK_HOLIDAYS: frozenset[date] = frozenset(
+    holidays.country_holidays("GB", subdiv="ENG", years=range(2015, 2061)).keys()
+)
+
+
+def is_working_day(on: date) -> bool:
+    return on.weekday() < 5 and on not in BANK_HOLIDAYS
+
+
+def add_working_days(on: date, days: int) -> date:
+    """The date `days` working days after `on` (weekends and bank holidays skipped)."""
+    current = on
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+class Period(BaseModel):
+    """A configured duration: calendar days, weeks, calendar months or working days.
+
+    Written in configuration as ``14d``, ``2w``, ``1m`` or ``10wd``.
+    """
+
+    amount: int
+    unit: Unit = "days"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, value: object) -> object:
+        if isinstance(value, str):
+            match = _PERIOD.match(value)
+            if not match:
+                raise ValueError(
+                    f"{value!r} is not a period: write e.g. 14d (days), 2w (weeks), "
+                    "1m (calendar months) or 10wd (working days)"
+                )
+            return {"amount": int(match.group(1)), "unit": _UNITS[match.group(2)]}
+        if isinstance(value, int):
+            return {"amount": value, "unit": "days"}
+        return value
+
+    def after(self, on: date) -> date:
+        if self.unit == "months":
+            return add_months(on, self.amount)
+        if self.unit == "weeks":
+            return on + timedelta(weeks=self.amount)
+        if self.unit == "working_days":
+            return add_working_days(on, self.amount)
+        return on + timedelta(days=self.amount)
+
+    def before(self, on: date) -> date:
+        if self.unit == "months":
+            return add_months(on, -self.amount)
+        if self.unit == "weeks":
+            return on - timedelta(weeks=self.amount)
+        if self.unit == "working_days":
+            current, remaining = on, self.amount
+            while remaining > 0:
+                current -= timedelta(days=1)
+                if is_working_day(current):
+                    remaining -= 1
+            return current
+        return on - timedelta(days=self.amount)
+
+    def __str__(self) -> str:
+        short = {v: k for k, v in _UNITS.items()}
+        return f"{self.amount}{short[self.unit]}"
+
+
+def parse_when(value: str, start: datetime) -> datetime:
+    """A scenario's `at`: an offset from start (+5d, +36h, +90m, +2w) or an ISO time."""
+    text = value.strip()
+    if text.startswith("+"):
+        match = re.fullmatch(r"\+(\d+(?:\.\d+)?)(s|m|h|d|w)", text)
+        if not match:
+            raise ValueError(f"offset {value!r}: write +5d, +36h, +90m, +30s or +2w")
+        amount = float(match.group(1))
+        unit = match.group(2)
+        seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}[unit]
+        return start + timedelta(seconds=amount * seconds)
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed

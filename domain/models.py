@@ -1,0 +1,444 @@
+"""Pydantic models for what flows in and out of the workflows (design.md, "Messages").
+
+One model per workflow input, signal and update. Updates refuse unknown fields so a
+typo is a clear error to the caller; signals (what a complainant sends) keep unknown
+fields, because a submission is never thrown away.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from domain.enums import (
+    CaseOwnerFinding,
+    Channel,
+    DecisionRoute,
+    DecisionType,
+    LateReason,
+    LearningPointKind,
+    NdiReason,
+    OatAdviceRoute,
+    OatOutcome,
+    RemedyKind,
+    Risk,
+    Role,
+    ServiceAction,
+    Stage,
+)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Lenient(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Actor(Strict):
+    id: str = Field(min_length=1)
+    role: Role
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.role.value})"
+
+
+SYSTEM = Actor(id="reviews", role=Role.SYSTEM)
+
+
+def _as_list(value: Any) -> Any:
+    """Accept one reasonable adjustment as a string as well as a list of them."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    return value
+
+
+# --------------------------------------------------------------------------- intake
+
+
+class CaseRef(Strict):
+    """The case a piece of feedback is about, as the back office knows it."""
+
+    ref: str = Field(min_length=1)
+    owner: str = Field(min_length=1)
+    manager: str = Field(min_length=1)
+
+
+class DecidedCase(CaseRef):
+    risk: Risk
+    decision: DecisionType
+    decided_on: date
+
+
+class Flags(Strict):
+    """Facts at intake that change the route (paras 22, 26, 37, 70, 76)."""
+
+    mp_involved: bool = False
+    jr_threatened: bool = False
+    organisation_complainant: bool = False
+    lgsco_joint: bool = False
+    unacceptable_behaviour: bool = False
+    oat_direct: bool = False
+    oat_priority_group: bool = False
+    specialist: bool = False
+    further_complaint_after_upheld_review: bool = False
+
+
+class Contact(Strict):
+    """How to reach the complainant; the back office may leave it to the case record."""
+
+    name: str | None = None
+    email: str | None = None
+    address: str | None = None
+
+
+class ComplaintOpened(Strict):
+    """Start input of DecisionComplaintWorkflow."""
+
+    case: DecidedCase
+    raised_on: date | None = None
+    flags: Flags = Flags()
+    reasonable_adjustments: list[str] = []
+    complainant: Contact = Contact()
+    organisation: Contact = Contact()
+    # Set when a service complaint is reclassified as a decision complaint (para 12).
+    reclassified_from: str | None = None
+
+    _adjustments = field_validator("reasonable_adjustments", mode="before")(_as_list)
+
+
+# ------------------------------------------------------------- messages: signals
+
+
+class GroundsSubmitted(Lenient):
+    """Para 30: why the decision is wrong, what they want, and evidence."""
+
+    actor: Actor | None = None
+    why_wrong: str = ""
+    wanted: str = ""
+    evidence: list[str] = []
+    received_on: date | None = None
+
+    _evidence = field_validator("evidence", mode="before")(_as_list)
+
+
+class LateExplanation(Lenient):
+    """Para 33: the service user's reason for sending grounds late."""
+
+    actor: Actor | None = None
+    text: str = ""
+    received_on: date | None = None
+
+
+class PartyComment(Lenient):
+    """Para 63: a party's comment on a proposed new detailed investigation."""
+
+    actor: Actor | None = None
+    text: str = ""
+    received_on: date | None = None
+
+
+# ------------------------------------------------------------- messages: updates
+
+
+class Message(Strict):
+    """Every update carries who acts (design.md, "Actors and authority")."""
+
+    actor: Actor
+    note: str = ""
+
+
+class CaseOwnerResolution(Message):
+    resolved: bool
+    amended_report: bool = False
+
+
+class OatAdvice(Message):
+    route: OatAdviceRoute
+
+
+class ExtendGroundsDeadline(Message):
+    new_deadline: date
+    reason: str = Field(min_length=1)
+
+
+class LegalAdvice(Message):
+    proceed: bool
+
+
+class TimeLimitDecision(Message):
+    accept: bool
+    reason: LateReason | None = None
+
+    @model_validator(mode="after")
+    def _reason_for_accepting(self) -> TimeLimitDecision:
+        if self.accept and self.reason is None:
+            raise ValueError(
+                "accepting a late request needs a reason from para 34: "
+                + ", ".join(r.value for r in LateReason)
+            )
+        if self.reason is LateReason.OTHER and not self.note.strip():
+            raise ValueError("reason 'other' needs a note saying what the good reason is (para 34)")
+        return self
+
+
+class ChallengeAssessment(Message):
+    actionable: bool
+    analysis: str = ""
+
+
+class CaseOwnerReview(Message):
+    finding: CaseOwnerFinding
+
+
+class OatOutcomeMessage(Message):
+    outcome: OatOutcome
+    directions: str = ""
+
+
+class Remedy(Strict):
+    kinds: list[RemedyKind] = []
+    amount_gbp: float = 0
+    severity: int | None = Field(default=None, ge=1, le=6)
+    # Para 59: the three considerations for a proportionate remedy.
+    impact: str = ""
+    proportionate: str = ""
+    restores_position: str = ""
+
+    @model_validator(mode="after")
+    def _payment_rules(self) -> Remedy:
+        if self.amount_gbp < 0:
+            raise ValueError("remedy.amount_gbp cannot be negative")
+        if self.amount_gbp > 0 and self.severity is None:
+            raise ValueError(
+                "a payment needs its level on the severity-of-injustice scale, 1-6 (para 60)"
+            )
+        if self.amount_gbp > 0 and RemedyKind.FINANCIAL_PAYMENT not in self.kinds:
+            self.kinds.append(RemedyKind.FINANCIAL_PAYMENT)
+        if RemedyKind.FINANCIAL_PAYMENT in self.kinds and self.amount_gbp <= 0:
+            raise ValueError("a financial payment needs amount_gbp greater than 0 (para 60)")
+        return self
+
+    @property
+    def pays(self) -> bool:
+        return self.amount_gbp > 0
+
+
+class LearningPoint(Strict):
+    """Annex A: what went wrong is tied to the Service Model and the Service Charter."""
+
+    kind: LearningPointKind
+    text: str = Field(min_length=1)
+    service_model_ref: str = ""
+    charter_commitment: str = ""
+
+    @model_validator(mode="after")
+    def _references(self) -> LearningPoint:
+        if self.kind is not LearningPointKind.GOOD_PRACTICE:
+            missing = [
+                name
+                for name in ("service_model_ref", "charter_commitment")
+                if not getattr(self, name).strip()
+            ]
+            if missing:
+                raise ValueError(
+                    f"a {self.kind.value} learning point must name the Service Model guidance "
+                    "it breaches and the Service Charter commitment not met (Annex A); "
+                    f"missing: {', '.join(missing)}"
+                )
+        return self
+
+
+class QuashGrounds(Strict):
+    """Para 67's circumstances, each stated by OAT."""
+
+    missed_or_new_evidence: bool = False
+    incontrovertibly_wrong: bool = False
+    no_other_way: bool = False
+    public_interest: bool = False
+
+
+class OatDecision(Message):
+    upheld: bool
+    route: DecisionRoute = DecisionRoute.NONE
+    analysis: str = ""
+    remedy: Remedy | None = None
+    learning_points: list[LearningPoint] = []
+    ndi_reason: NdiReason | None = None
+    summary: str = ""
+    quash_grounds: QuashGrounds | None = None
+    # Para 54: feedback to the case owner on their challenge and proportionate work.
+    feedback_to_case_owner: str = ""
+    proportionate_work: bool | None = None
+
+
+class Approval(Message):
+    pass
+
+
+class Rejection(Message):
+    pass
+
+
+class NdiProceed(Message):
+    proceed: bool
+
+
+class LegalReferralDone(Message):
+    pass
+
+
+class DeclineUnacceptableBehaviour(Message):
+    reason: str = Field(min_length=1)
+
+
+# -------------------------------------------------------- service complaints etc.
+
+
+class ServiceComplaintOpened(Strict):
+    case: CaseRef
+    about: str = ""
+    summary: str = ""
+    received_on: date | None = None
+    reasonable_adjustments: list[str] = []
+    complainant: Contact = Contact()
+    reclassified_from: str | None = None
+
+    _adjustments = field_validator("reasonable_adjustments", mode="before")(_as_list)
+
+
+class PositiveFeedbackOpened(Strict):
+    case: CaseRef
+    received_by: str = Field(min_length=1)
+    channel: Channel
+    content: str = Field(min_length=1)
+    received_on: date | None = None
+
+
+class ManagerResolution(Message):
+    resolved: bool
+    action: ServiceAction | None = None
+
+
+class ManagerReview(Message):
+    comments: str = ""
+
+
+class Reclassify(Message):
+    reason: str = Field(min_length=1)
+    risk: Risk = Risk.LOW
+    decision: DecisionType = DecisionType.PRIMARY_INVESTIGATION
+    decided_on: date | None = None
+
+
+class Escalate(Message):
+    to: Actor
+    reason: str = Field(min_length=1)
+
+
+class ServiceComplaintDecision(Message):
+    upheld: bool
+    what_happened: str = ""
+    should_have_happened: str = ""
+    difference: str = ""
+    remedy: Remedy | None = None
+    learning_points: list[LearningPoint] = []
+
+
+class CloseUnresolved(Message):
+    reason: str = Field(min_length=1)
+
+
+# ------------------------------------------------------------- status records
+
+
+class Awaiting(BaseModel):
+    action: str
+    actor_role: str
+    actor_id: str | None = None
+    due: date | None = None
+    since: datetime | None = None
+    chase: bool = True  # remind and escalate when overdue (not for the service user)
+    reminded: bool = False
+    escalated: bool = False
+
+
+class HistoryEntry(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    paragraphs: list[str] = []
+    detail: str = ""
+
+
+class LetterRecord(BaseModel):
+    kind: str
+    to: str
+    sent_at: datetime
+    key: str = ""
+    ends_internal_process: bool = False
+
+
+class LedgerEntry(BaseModel):
+    paragraph: str
+    requirement: str
+    satisfied_at: datetime | None = None
+    evidence: str = ""
+    applies: bool = True
+
+
+class ApprovalRecord(BaseModel):
+    proposal: str
+    proposed_by: str
+    decision: str  # "approved" / "rejected"
+    by: str
+    role: str
+    at: datetime
+    rule: str
+    note: str = ""
+
+
+class Links(BaseModel):
+    parent: str | None = None
+    children: list[str] = []
+    reclassified_from: str | None = None
+    reclassified_to: str | None = None
+    new_cases: list[str] = []
+
+
+class Status(BaseModel):
+    """What `status` answers and the CLI prints with --json (design.md)."""
+
+    workflow_id: str
+    kind: str
+    case_ref: str
+    stage: Stage
+    outcome: str | None = None
+    grounds_deadline: date | None = None
+    jr_window_ends: date | None = None
+    jr_delay_not_challenged: bool = False
+    reasonable_adjustments: list[str] = []
+    awaiting: Awaiting | None = None
+    history: list[HistoryEntry] = []
+    letters: list[LetterRecord] = []
+    ledger: list[LedgerEntry] = []
+    approvals: list[ApprovalRecord] = []
+    learning_points: list[LearningPoint] = []
+    links: Links = Links()
+    # Beyond the contract's list, for the people who act on the case.
+    risk: str | None = None
+    owner: str | None = None
+    manager: str | None = None
+    oat_route: str | None = None
+    oat_advice_reasons: list[str] = []
+    grounds_received_on: date | None = None
+    grounds_in_time: bool | None = None
+    proposal: dict[str, Any] | None = None
+    tasks: list[dict[str, Any]] = []
+    closed_at: datetime | None = None
+    ledger_unmet: list[str] = []

@@ -1,0 +1,77 @@
+"""Configuration the guidance leaves to the organisation: durations and the Delegation
+Scheme. All durations are configuration, not constants (design.md, "Time")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from domain.authority import DelegationScheme
+from domain.calendar import Period
+
+DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.yaml")
+
+
+class Durations(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    grounds_deadline: Period = Period(amount=1, unit="months")  # para 32
+    grounds_reminder_before: Period = Period(amount=7, unit="days")
+    grounds_grace: Period = Period(amount=1, unit="months")
+    raised_within: Period = Period(amount=1, unit="months")  # para 2
+    jr_window: Period = Period(amount=3, unit="months")  # para 71
+    ndi_comment_window: Period = Period(amount=21, unit="days")  # para 63
+    escalate_after: Period = Period(amount=5, unit="working_days")
+    # When each human step is due, counted from when it starts waiting.
+    steps: dict[str, Period] = {}
+    default_step: Period = Period(amount=10, unit="working_days")
+
+    def step(self, action: str) -> Period:
+        return self.steps.get(action, self.default_step)
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    durations: Durations = Durations()
+    delegation: DelegationScheme
+    # Para 27: when OAT has not advised by the due date on a case that is not high risk,
+    # go on with this route (None: keep waiting, with reminders and escalation).
+    oat_advice_if_no_reply: Literal["further_oversight", "as_usual", "within_oat"] | None = "further_oversight"
+    staff_email_domain: str = "ombudsman.example"
+    oat_mailbox: str = "oat"
+    legal_mailbox: str = "legal-team"
+    shared_services_mailbox: str = "shared-services"
+    copies_for_positive_feedback: list[str] = Field(
+        default=["director-of-operations", "director-of-legal-and-clinical", "chief-executive"]
+    )
+
+
+class PolicyError(ValueError):
+    pass
+
+
+def policy_from_mapping(data: dict[str, Any], source: str = "policy") -> Policy:
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as err:
+        lines = [f"{source} is not a valid policy:"]
+        for problem in err.errors():
+            where = ".".join(str(p) for p in problem["loc"])
+            lines.append(f"  {where}: {problem['msg']}")
+        raise PolicyError("\n".join(lines)) from None
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """Read the policy YAML (default: the one shipped beside this module)."""
+    file = Path(path) if path else DEFAULT_POLICY_FILE
+    try:
+        data = yaml.safe_load(file.read_text()) or {}
+    except FileNotFoundError:
+        raise PolicyError(f"policy file {file} does not exist") from None
+    except yaml.YAMLError as err:
+        raise PolicyError(f"{file} is not valid YAML: {err}") from None
+    if not isinstance(data, dict):
+        raise PolicyError(f"{file} must hold a mapping at the top level")
+    return policy_from_mapping(data, str(file))

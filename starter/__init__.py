@@ -1,0 +1,1 @@
+"""The `reviews` CLI and the client library back-office systems call."""

@@ -1,0 +1,254 @@
+"""The client library: open cases, send messages, read status, list cases.
+
+Every refusal (bad data, wrong actor, wrong stage, unknown case) is raised as `Refusal`
+with a sentence a person can act on; nothing the caller sends is half-applied.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import SearchAttributeKey
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.enums import Kind
+from domain.models import Actor, Status
+from starter.messages import MESSAGES, OPEN_INPUTS
+from workflows import search_attributes as sa
+from workflows.base import CLOCK_OFFSET_MEMO
+
+
+
+class Refusal(Exception):
+    """A message or request the system refused, with the reason."""
+
+
+def explain_validation(err: ValidationError, what: str) -> str:
+    problems = []
+    for problem in err.errors():
+        where = ".".join(str(p) for p in problem["loc"]) or what
+        problems.append(f"{where}: {problem['msg']}")
+    return f"{what} refused: " + "; ".join(problems)
+
+
+def parse_actor(text: str | dict[str, Any] | Actor) -> Actor:
+    """`ID:ROLE` (CLI) or {id, role} (scenarios and back office)."""
+    try:
+        if isinstance(text, Actor):
+            return text
+        if isinstance(text, dict):
+            return Actor.model_validate(text)
+        ident, _, role = text.partition(":")
+        return Actor.model_validate({"id": ident, "role": role})
+    except ValidationError as err:
+        raise Refusal(explain_validation(err, "actor (write ID:ROLE)")) from None
+
+
+async def register_search_attributes(client: Client, namespace: str = "default") -> None:
+    """Register the custom search attributes of design.md (idempotent)."""
+    try:
+        existing = await client.operator_service.list_search_attributes(
+            ListSearchAttributesRequest(namespace=namespace)
+        )
+        have = set(existing.custom_attributes)
+    except RPCError as err:
+        if err.status is not RPCStatusCode.UNIMPLEMENTED:  # the time-skipping test server
+            raise
+        have = set()
+    missing = {
+        key.name: IndexedValueType.ValueType(int(key.indexed_value_type))
+        for key in sa.ALL
+        if key.name not in have
+    }
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=namespace, search_attributes=missing)
+        )
+
+
+async def connect(address: str = "localhost:7233", namespace: str = "default") -> Client:
+    return await Client.connect(address, namespace=namespace, data_converter=pydantic_data_converter)
+
+
+class ReviewsClient:
+    def __init__(self, client: Client, task_queue: str = "reviews") -> None:
+        self.client = client
+        self.task_queue = task_queue
+
+    # ----------------------------------------------------------------- open
+
+    async def open(
+        self,
+        kind: str,
+        data: dict[str, Any],
+        *,
+        workflow_id: str | None = None,
+        clock_offset: timedelta | None = None,
+    ) -> str:
+        """Start a case of `kind` with its open input; returns the workflow id."""
+        try:
+            case_kind = Kind(kind)
+            workflow_type, model = OPEN_INPUTS[case_kind]
+        except (ValueError, KeyError):
+            kinds = ", ".join(k.value for k in OPEN_INPUTS)
+            raise Refusal(f"unknown kind {kind!r}: open one of {kinds}") from None
+        try:
+            opened = model.model_validate(data)
+        except ValidationError as err:
+            raise Refusal(explain_validation(err, f"open {kind}")) from None
+        ref = data.get("case", {}).get("ref", "case")
+        wid = workflow_id or f"{case_kind.value.replace('_', '-')}-{ref}-{uuid.uuid4().hex[:8]}"
+        memo = {CLOCK_OFFSET_MEMO: clock_offset.total_seconds()} if clock_offset else None
+        try:
+            await self.client.start_workflow(
+                workflow_type,
+                opened,
+                id=wid,
+                task_queue=self.task_queue,
+                memo=memo,
+                search_attributes=_initial_attributes(case_kind, opened),
+            )
+        except RPCError as err:
+            if err.status is RPCStatusCode.ALREADY_EXISTS:
+                raise Refusal(f"a case with workflow id {wid} is already open") from None
+            raise
+        return wid
+
+    # ----------------------------------------------------------------- send
+
+    async def send(self, case_id: str, message: str, actor: Actor | str | dict[str, Any] | None, data: dict[str, Any] | None = None) -> Status | None:
+        """Send a message by its public name; returns the status after an update."""
+        spec = MESSAGES.get(message)
+        if spec is None:
+            raise Refusal(f"unknown message {message!r}; known: {', '.join(sorted(MESSAGES))}")
+        payload = dict(data or {})
+        if actor is not None:
+            payload["actor"] = parse_actor(actor).model_dump(mode="json")
+        try:
+            msg = spec.model.model_validate(payload)
+        except ValidationError as err:
+            raise Refusal(explain_validation(err, message)) from None
+        handle = self.client.get_workflow_handle(case_id)
+        try:
+            if spec.kind == "signal":
+                await handle.signal(message, msg)
+                return None
+            return await handle.execute_update(message, msg, result_type=Status)
+        except WorkflowUpdateFailedError as err:
+            raise Refusal(f"{message} refused: {_cause(err)}") from None
+        except RPCError as err:
+            raise Refusal(f"{message} refused: {_rpc_reason(case_id, err)}") from None
+
+    # --------------------------------------------------------------- status
+
+    async def status(self, case_id: str) -> Status:
+        handle: WorkflowHandle[Any, Any] = self.client.get_workflow_handle(case_id)
+        try:
+            return await handle.query("status", result_type=Status)
+        except RPCError as err:
+            raise Refusal(_rpc_reason(case_id, err)) from None
+
+    async def list(
+        self,
+        *,
+        stage: str | None = None,
+        awaiting_role: str | None = None,
+        kind: str | None = None,
+        overdue: bool = False,
+        now: datetime | None = None,
+        limit: int = 200,
+    ) -> list[dict[str, Any]]:
+        """Cases through Temporal visibility, filtered as an operator would in the Web UI."""
+        clauses = []
+        if stage:
+            clauses.append(f"ReviewStage = '{_quote(stage)}'")
+        if awaiting_role:
+            clauses.append(f"AwaitingRole = '{_quote(awaiting_role)}'")
+        if kind:
+            clauses.append(f"ReviewKind = '{_quote(kind)}'")
+        else:
+            clauses.append("ReviewKind IN ('decision_complaint', 'service_complaint', 'positive_feedback')")
+        if overdue:
+            moment = (now or datetime.now().astimezone()).isoformat()
+            clauses.append(f"AwaitingDue < '{moment}' AND ExecutionStatus = 'Running'")
+        query = " AND ".join(clauses)
+        rows = []
+        async for execution in self.client.list_workflows(query, limit=limit):
+            attrs = execution.typed_search_attributes
+            rows.append(
+                {
+                    "workflow_id": execution.id,
+                    "kind": attrs.get(sa.REVIEW_KIND),
+                    "case_ref": attrs.get(sa.CASE_REF),
+                    "stage": attrs.get(sa.REVIEW_STAGE),
+                    "awaiting_role": attrs.get(sa.AWAITING_ROLE) or None,
+                    "due": _iso(attrs.get(sa.AWAITING_DUE)),
+                    "grounds_deadline": _iso(attrs.get(sa.GROUNDS_DEADLINE)),
+                    "risk": attrs.get(sa.RISK_LEVEL),
+                    "owner": attrs.get(sa.CASE_OWNER),
+                    "outcome": attrs.get(sa.OUTCOME),
+                    "running": execution.status == WorkflowExecutionStatus.RUNNING,
+                }
+            )
+        return rows
+
+
+def _initial_attributes(kind: Kind, opened: BaseModel) -> Any:
+    from temporalio.common import TypedSearchAttributes
+
+    case = getattr(opened, "case", None)
+    from temporalio.common import SearchAttributePair
+
+    pairs: list[Any] = [
+        SearchAttributePair(sa.REVIEW_KIND, kind.value),
+        SearchAttributePair(sa.REVIEW_STAGE, "intake"),
+    ]
+    if case is not None:
+        pairs.append(SearchAttributePair(sa.CASE_REF, case.ref))
+        pairs.append(SearchAttributePair(sa.CASE_OWNER, case.owner))
+    return TypedSearchAttributes(pairs)
+
+
+def _cause(err: WorkflowUpdateFailedError) -> str:
+    cause = err.cause
+    while cause is not None:
+        if isinstance(cause, ApplicationError) and cause.message:
+            return cause.message
+        inner = getattr(cause, "cause", None)
+        if inner is None:
+            return str(cause)
+        cause = inner
+    return str(err)
+
+
+def _rpc_reason(case_id: str, err: RPCError) -> str:
+    text = str(err)
+    if err.status is RPCStatusCode.NOT_FOUND:
+        if "completed" in text.lower() or "already" in text.lower():
+            return f"case {case_id} is closed: {text}"
+        return f"no case with workflow id {case_id}: {text}"
+    return text
+
+
+def _quote(value: str) -> str:
+    return value.replace("'", "")
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+__all__ = ["ReviewsClient", "Refusal", "connect", "register_search_attributes", "SearchAttributeKey"]

@@ -1,0 +1,1 @@
+"""The case record and audit store: SQLAlchemy 2 models and Alembic migrations."""

@@ -1,0 +1,102 @@
+"""Tables: cases, an append-only audit trail, open tasks, and the letters outbox."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+    workflow_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    case_ref: Mapped[str] = mapped_column(String(100), index=True)
+    stage: Mapped[str] = mapped_column(String(60), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(80), index=True)
+    owner: Mapped[str | None] = mapped_column(String(100))
+    manager: Mapped[str | None] = mapped_column(String(100))
+    risk: Mapped[str | None] = mapped_column(String(20))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """Append-only: (workflow_id, seq) is unique, so a retried write adds nothing."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("workflow_id", "seq", name="uq_audit_workflow_seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workflow_id: Mapped[str] = mapped_column(String(200), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    case_ref: Mapped[str] = mapped_column(String(100), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(300))
+    paragraphs: Mapped[list[Any]] = mapped_column(JSON)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class TaskRow(Base):
+    """Who must act, by when: one open row per case for the step it is waiting on."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("workflow_id", "action", "opened_at", name="uq_task"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workflow_id: Mapped[str] = mapped_column(String(200), index=True)
+    case_ref: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(100))
+    actor_role: Mapped[str] = mapped_column(String(100), index=True)
+    actor_id: Mapped[str | None] = mapped_column(String(100))
+    due: Mapped[date | None] = mapped_column(Date)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reminded: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LetterRow(Base):
+    """The outbox: (workflow_id, key) is unique, so a retried activity sends nothing twice."""
+
+    __tablename__ = "letters"
+    __table_args__ = (UniqueConstraint("workflow_id", "key", name="uq_letter_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workflow_id: Mapped[str] = mapped_column(String(200), index=True)
+    key: Mapped[str] = mapped_column(String(120))
+    case_ref: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(80))
+    to_role: Mapped[str] = mapped_column(String(60))
+    to_id: Mapped[str] = mapped_column(String(200))
+    to_email: Mapped[str | None] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    paragraphs: Mapped[list[Any]] = mapped_column(JSON)
+    ends_internal_process: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    eml_path: Mapped[str | None] = mapped_column(String(500))
+
+
+class NewCaseRow(Base):
+    """Cases created through shared services after an upheld review (57, 64)."""
+
+    __tablename__ = "new_cases"
+    __table_args__ = (UniqueConstraint("workflow_id", "key", name="uq_new_case_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workflow_id: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(120))
+    case_ref: Mapped[str] = mapped_column(String(100), unique=True)
+    from_case_ref: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(60))
+    priority: Mapped[bool] = mapped_column(Boolean)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    allocation_advice: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

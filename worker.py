@@ -1,0 +1,48 @@
+"""Registers all workflows and activities on the task queue."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.records import CaseActivities
+from workflows.children import NewDetailedInvestigationWorkflow, OatReviewWorkflow
+from workflows.decision_complaint import DecisionComplaintWorkflow
+
+DEFAULT_TASK_QUEUE = "reviews"
+
+WORKFLOWS = [DecisionComplaintWorkflow, OatReviewWorkflow, NewDetailedInvestigationWorkflow]
+
+
+def activity_functions(activities: CaseActivities) -> list[object]:
+    return [
+        activities.get_policy,
+        activities.sync_case,
+        activities.send_letter,
+        activities.open_new_case,
+    ]
+
+
+def build_worker(
+    client: Client,
+    activities: CaseActivities,
+    task_queue: str = DEFAULT_TASK_QUEUE,
+    executor: ThreadPoolExecutor | None = None,
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=activity_functions(activities),
+        activity_executor=executor or ThreadPoolExecutor(max_workers=8),
+    )
+
+
+async def run_worker(client: Client, activities: CaseActivities, task_queue: str, stop: asyncio.Event) -> None:
+    """Run until `stop` is set, then shut down cleanly (in-flight tasks finish)."""
+    worker = build_worker(client, activities, task_queue)
+    async with worker:
+        await stop.wait()
