@@ -79,6 +79,18 @@ async def register_search_attributes(client: Client, namespace: str = "default")
         )
 
 
+def quiet_runtime() -> None:
+    """The SDK core logs to stdout by default; keep stdout for our output (--json)."""
+    from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
+
+    runtime = Runtime(
+        telemetry=TelemetryConfig(
+            logging=LoggingConfig(filter=TelemetryFilter(core_level="ERROR", other_level="ERROR"))
+        )
+    )
+    Runtime.set_default(runtime, error_if_already_set=False)
+
+
 async def connect(address: str = "localhost:7233", namespace: str = "default") -> Client:
     return await Client.connect(address, namespace=namespace, data_converter=pydantic_data_converter)
 

@@ -1,0 +1,286 @@
+"""The `reviews` command line (typer): run the system, open cases, send messages, look."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Coroutine
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from activities.settings import Settings
+from domain.policy import PolicyError, load_policy
+from starter.client import Refusal, ReviewsClient, connect, quiet_runtime
+
+app = typer.Typer(help="Review & Feedback: an ombudsman's review process on Temporal.", no_args_is_help=True)
+delegation_app = typer.Typer(help="The Delegation Scheme (paras 72-73).")
+app.add_typer(delegation_app, name="delegation")
+console = Console()
+err_console = Console(stderr=True)
+T = TypeVar("T")
+
+ADDRESS = typer.Option("localhost:7233", "--address", envvar="REVIEWS_TEMPORAL_ADDRESS", help="Temporal frontend")
+NAMESPACE = typer.Option("default", "--namespace", envvar="REVIEWS_NAMESPACE")
+TASK_QUEUE = typer.Option("reviews", "--task-queue", envvar="REVIEWS_TASK_QUEUE")
+JSON_OUT = typer.Option(False, "--json", help="machine-readable output")
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    quiet_runtime()
+    try:
+        return asyncio.run(coro)
+    except Refusal as err:
+        err_console.print(f"[red]Refused:[/red] {err}")
+        raise typer.Exit(2) from None
+    except PolicyError as err:
+        err_console.print(f"[red]Policy error:[/red] {err}")
+        raise typer.Exit(2) from None
+
+
+def parse_data(text: str | None, pairs: list[str] | None) -> dict[str, Any]:
+    """--with '{json or yaml}' or @file, plus -d key=value pairs (values read as YAML)."""
+    data: dict[str, Any] = {}
+    if text:
+        source = Path(text[1:]).read_text() if text.startswith("@") else text
+        loaded = yaml.safe_load(source)
+        if not isinstance(loaded, dict):
+            raise typer.BadParameter("--with must be a mapping, e.g. '{resolved: false}'")
+        data.update(loaded)
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"-d {pair!r}: write key=value")
+        data[key] = yaml.safe_load(value)
+    return data
+
+
+@app.command()
+def dev(
+    data_dir: Path = typer.Option(Path(".reviews"), "--data-dir", envvar="REVIEWS_DATA_DIR"),
+    port: int = typer.Option(7233, "--port"),
+    ui_port: int = typer.Option(8233, "--ui-port"),
+) -> None:
+    """Run everything locally: Temporal dev server, Web UI, SQLite store and the worker."""
+    from starter.dev import run_dev
+
+    settings = Settings.from_env(data_dir)
+    quiet_runtime()
+    try:
+        asyncio.run(run_dev(settings, port=port, ui_port=ui_port, say=console.print))
+    except RuntimeError as err:
+        err_console.print(f"[red]{err}[/red]")
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def worker(address: str = ADDRESS, namespace: str = NAMESPACE, task_queue: str = TASK_QUEUE) -> None:
+    """Run only the worker against any Temporal server."""
+    from activities.records import CaseActivities
+    from worker import run_worker
+
+    async def main() -> None:
+        client = await connect(address, namespace)
+        stop = asyncio.Event()
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        console.print(f"Worker on {address} namespace {namespace}, task queue {task_queue}. Ctrl-C stops.")
+        await run_worker(client, CaseActivities(Settings.from_env()), task_queue, stop)
+
+    run(main())
+
+
+@app.command("open")
+def open_case(
+    kind: str = typer.Argument(..., help="decision_complaint (service_complaint, positive_feedback later)"),
+    data: str = typer.Option(None, "--with", help="open input as JSON/YAML, or @file"),
+    pairs: list[str] = typer.Option(None, "-d", help="key=value, e.g. -d case.ref=C-1"),
+    workflow_id: str = typer.Option(None, "--id"),
+    address: str = ADDRESS,
+    namespace: str = NAMESPACE,
+    task_queue: str = TASK_QUEUE,
+    as_json: bool = JSON_OUT,
+) -> None:
+    """Open a case: `reviews open decision_complaint --with @case.yaml`."""
+    payload = parse_data(data, None)
+    for pair in pairs or []:
+        key, _, value = pair.partition("=")
+        target = payload
+        *parents, leaf = key.split(".")
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[leaf] = yaml.safe_load(value)
+
+    async def main() -> str:
+        client = ReviewsClient(await connect(address, namespace), task_queue)
+        return await client.open(kind.replace("-", "_"), payload, workflow_id=workflow_id)
+
+    wid = run(main())
+    console.print_json(json.dumps({"workflow_id": wid})) if as_json else console.print(f"Opened {wid}")
+
+
+@app.command()
+def send(
+    case_id: str,
+    message: str,
+    actor: str = typer.Option(None, "--as", help="ID:ROLE of who acts, e.g. cw-alice:caseworker"),
+    data: str = typer.Option(None, "--with", help="message data as JSON/YAML, or @file"),
+    pairs: list[str] = typer.Option(None, "-d", help="key=value (value read as YAML)"),
+    address: str = ADDRESS,
+    namespace: str = NAMESPACE,
+    as_json: bool = JSON_OUT,
+) -> None:
+    """Send a message (signal or update) to a case, as an actor."""
+
+    async def main() -> Any:
+        client = ReviewsClient(await connect(address, namespace))
+        return await client.send(case_id, message, actor, parse_data(data, pairs))
+
+    status = run(main())
+    if status is None:
+        console.print(f"{message} recorded on {case_id}") if not as_json else print(json.dumps({"sent": message}))
+    elif as_json:
+        print(status.model_dump_json(indent=2))
+    else:
+        show_status(status.model_dump(mode="json"))
+
+
+@app.command()
+def status(case_id: str, address: str = ADDRESS, namespace: str = NAMESPACE, as_json: bool = JSON_OUT) -> None:
+    """Where a case is, who owes what by when, its letters, ledger and history."""
+
+    async def main() -> Any:
+        return await ReviewsClient(await connect(address, namespace)).status(case_id)
+
+    result = run(main())
+    if as_json:
+        print(result.model_dump_json(indent=2))
+    else:
+        show_status(result.model_dump(mode="json"))
+
+
+def show_status(s: dict[str, Any]) -> None:
+    console.rule(f"{s['kind']} {s['case_ref']}  [dim]{s['workflow_id']}[/dim]")
+    console.print(f"Stage: [bold]{s['stage']}[/bold]" + (f"   Outcome: [bold]{s['outcome']}[/bold]" if s["outcome"] else ""))
+    if s.get("awaiting"):
+        a = s["awaiting"]
+        console.print(f"Awaiting: {a['action']} by {a.get('actor_id') or a['actor_role']} ({a['actor_role']}), due {a.get('due')}")
+    for label, key in (("Grounds deadline", "grounds_deadline"), ("JR window ends", "jr_window_ends")):
+        if s.get(key):
+            console.print(f"{label}: {s[key]}")
+    if s.get("reasonable_adjustments"):
+        console.print("Reasonable adjustments: " + "; ".join(s["reasonable_adjustments"]))
+    table = Table("at", "actor", "action", "paras", "detail", title="History", show_lines=False)
+    for h in s["history"]:
+        table.add_row(h["at"][:16], h["actor"], h["action"], ",".join(h["paragraphs"]), h["detail"][:60])
+    console.print(table)
+    if s["letters"]:
+        letters = Table("sent", "kind", "to", title="Letters")
+        for letter in s["letters"]:
+            letters.add_row(letter["sent_at"][:16], letter["kind"], letter["to"])
+        console.print(letters)
+    if s["ledger"]:
+        ledger = Table("para", "requirement", "met", title="Compliance ledger")
+        for e in s["ledger"]:
+            ledger.add_row(e["paragraph"], e["requirement"], (e["satisfied_at"] or "[red]not met[/red]")[:16])
+        console.print(ledger)
+
+
+@app.command("list")
+def list_cases(
+    stage: str = typer.Option(None, "--stage"),
+    awaiting_role: str = typer.Option(None, "--awaiting-role"),
+    kind: str = typer.Option(None, "--kind"),
+    overdue: bool = typer.Option(False, "--overdue", help="only steps past their due date"),
+    address: str = ADDRESS,
+    namespace: str = NAMESPACE,
+    as_json: bool = JSON_OUT,
+) -> None:
+    """Cases through Temporal visibility, filtered like the Web UI."""
+
+    async def main() -> list[dict[str, Any]]:
+        client = ReviewsClient(await connect(address, namespace))
+        return await client.list(stage=stage, awaiting_role=awaiting_role, kind=kind, overdue=overdue, now=datetime.now(UTC))
+
+    rows = run(main())
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    table = Table("workflow id", "case", "stage", "awaiting", "due", "risk", "outcome")
+    for r in rows:
+        table.add_row(r["workflow_id"], r["case_ref"] or "", r["stage"] or "", r["awaiting_role"] or "", r["due"] or "", r["risk"] or "", r["outcome"] or "")
+    console.print(table)
+
+
+@app.command()
+def simulate(
+    scenario: Path,
+    as_json: bool = JSON_OUT,
+    data_dir: Path = typer.Option(None, "--data-dir", help="keep the store and letters here"),
+) -> None:
+    """Run a scenario through the real workflows on the time-skipping test server."""
+    from starter.simulate import ScenarioError, load_scenario
+    from starter.simulate import simulate as run_scenario
+
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as err:
+        err_console.print(f"[red]{err}[/red]")
+        raise typer.Exit(2) from None
+    quiet_runtime()
+    try:
+        result = asyncio.run(run_scenario(loaded, data_dir=data_dir))
+    except (Refusal, PolicyError, ValueError) as err:
+        err_console.print(f"[red]Scenario could not run:[/red] {err}")
+        raise typer.Exit(2) from None
+    if as_json:
+        print(json.dumps(result, indent=2))
+    else:
+        show_status(result["status"])
+        for r in result["rejected"]:
+            console.print(f"[yellow]step {r['step']} refused:[/yellow] {r['error']}")
+        console.print("expect met" if result["expect_met"] else "[red]expect NOT met[/red]")
+    if not result["expect_met"]:
+        raise typer.Exit(1)
+
+
+@delegation_app.command("show")
+def delegation_show(policy_file: Path = typer.Option(None, "--policy", envvar="REVIEWS_POLICY"), as_json: bool = JSON_OUT) -> None:
+    """Print the Delegation Scheme in force."""
+    try:
+        policy = load_policy(policy_file)
+    except PolicyError as err:
+        err_console.print(f"[red]{err}[/red]")
+        raise typer.Exit(2) from None
+    scheme = policy.delegation
+    if as_json:
+        print(scheme.model_dump_json(indent=2))
+        return
+    table = Table("proposal", "approved by (or any higher role)", "paragraphs", title="Delegation Scheme")
+    for t in scheme.payment:
+        limit = f"payment up to £{t.up_to_gbp:,.0f}" if t.up_to_gbp is not None else "payment above"
+        table.add_row(limit, t.role.value, "60, 72")
+    table.add_row("new detailed investigation", scheme.new_detailed_investigation.value, "63, 73")
+    table.add_row("quash a report", scheme.quash.value, "68-69")
+    for name in ("remedy_without_payment", "fresh_primary_investigation", "not_upheld"):
+        role = getattr(scheme, name)
+        table.add_row(name.replace("_", " "), role.value if role else "no approval needed", "72")
+    table.add_row("extend grounds deadline", "the case's manager" + "".join(f", {r.value}" for r in scheme.extend_grounds_deadline_roles), "32")
+    console.print(table)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

