@@ -41,7 +41,9 @@ def build_worker(
     )
 
 
-async def run_worker(client: Client, activities: CaseActivities, task_queue: str, stop: asyncio.Event) -> None:
+async def run_worker(
+    client: Client, activities: CaseActivities, task_queue: str, stop: asyncio.Event
+) -> None:
     """Run until `stop` is set, then shut down cleanly (in-flight tasks finish)."""
     worker = build_worker(client, activities, task_queue)
     async with worker:

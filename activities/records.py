@@ -62,9 +62,7 @@ class CaseActivities:
         seqs = [e.seq for e in snap.events]
         have = set(
             session.scalars(
-                select(AuditRow.seq).where(
-                    AuditRow.workflow_id == snap.workflow_id, AuditRow.seq.in_(seqs)
-                )
+                select(AuditRow.seq).where(AuditRow.workflow_id == snap.workflow_id, AuditRow.seq.in_(seqs))
             )
         )
         for event in snap.events:
@@ -90,7 +88,9 @@ class CaseActivities:
         step = snap.awaiting
         current = None
         for task in open_tasks:
-            same = step is not None and task.action == step.action and _same_instant(task.opened_at, step.since)
+            same = (
+                step is not None and task.action == step.action and _same_instant(task.opened_at, step.since)
+            )
             if same:
                 current = task
             else:

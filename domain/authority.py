@@ -123,8 +123,7 @@ class DelegationScheme(BaseModel):
                     proposal="payment",
                     role=threshold.role,
                     paragraphs=["60", "72"],
-                    describe=f"payment of £{amount_gbp:,.2f} ({limit}): "
-                    f"{threshold.role.value} or above",
+                    describe=f"payment of £{amount_gbp:,.2f} ({limit}): {threshold.role.value} or above",
                 )
         raise AssertionError("unreachable: the last threshold is unbounded")
 

@@ -15,8 +15,7 @@ def eligibility(opened: ComplaintOpened) -> tuple[Outcome, str, list[str]] | Non
     if opened.flags.lgsco_joint:
         return (
             Outcome.REFERRED_TO_JOINT_WORKING_TEAM,
-            "a joint PHSO/LGSCO decision is for the LGSCO, not OAT: directed to the "
-            "Joint Working Team",
+            "a joint PHSO/LGSCO decision is for the LGSCO, not OAT: directed to the Joint Working Team",
             ["76"],
         )
     if opened.flags.unacceptable_behaviour:

@@ -215,9 +215,7 @@ class Remedy(Strict):
         if self.amount_gbp < 0:
             raise ValueError("remedy.amount_gbp cannot be negative")
         if self.amount_gbp > 0 and self.severity is None:
-            raise ValueError(
-                "a payment needs its level on the severity-of-injustice scale, 1-6 (para 60)"
-            )
+            raise ValueError("a payment needs its level on the severity-of-injustice scale, 1-6 (para 60)")
         if self.amount_gbp > 0 and RemedyKind.FINANCIAL_PAYMENT not in self.kinds:
             self.kinds.append(RemedyKind.FINANCIAL_PAYMENT)
         if RemedyKind.FINANCIAL_PAYMENT in self.kinds and self.amount_gbp <= 0:

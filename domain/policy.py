@@ -38,7 +38,9 @@ class Policy(BaseModel):
     delegation: DelegationScheme
     # Para 27: when OAT has not advised by the due date on a case that is not high risk,
     # go on with this route (None: keep waiting, with reminders and escalation).
-    oat_advice_if_no_reply: Literal["further_oversight", "as_usual", "within_oat"] | None = "further_oversight"
+    oat_advice_if_no_reply: Literal["further_oversight", "as_usual", "within_oat"] | None = (
+        "further_oversight"
+    )
     staff_email_domain: str = "ombudsman.example"
     oat_mailbox: str = "oat"
     legal_mailbox: str = "legal-team"

@@ -26,7 +26,9 @@ console = Console()
 err_console = Console(stderr=True)
 T = TypeVar("T")
 
-ADDRESS = typer.Option("localhost:7233", "--address", envvar="REVIEWS_TEMPORAL_ADDRESS", help="Temporal frontend")
+ADDRESS = typer.Option(
+    "localhost:7233", "--address", envvar="REVIEWS_TEMPORAL_ADDRESS", help="Temporal frontend"
+)
 NAMESPACE = typer.Option("default", "--namespace", envvar="REVIEWS_NAMESPACE")
 TASK_QUEUE = typer.Option("reviews", "--task-queue", envvar="REVIEWS_TASK_QUEUE")
 JSON_OUT = typer.Option(False, "--json", help="machine-readable output")
@@ -147,7 +149,9 @@ def send(
 
     status = run(main())
     if status is None:
-        console.print(f"{message} recorded on {case_id}") if not as_json else print(json.dumps({"sent": message}))
+        console.print(f"{message} recorded on {case_id}") if not as_json else print(
+            json.dumps({"sent": message})
+        )
     elif as_json:
         print(status.model_dump_json(indent=2))
     else:
@@ -155,7 +159,9 @@ def send(
 
 
 @app.command()
-def status(case_id: str, address: str = ADDRESS, namespace: str = NAMESPACE, as_json: bool = JSON_OUT) -> None:
+def status(
+    case_id: str, address: str = ADDRESS, namespace: str = NAMESPACE, as_json: bool = JSON_OUT
+) -> None:
     """Where a case is, who owes what by when, its letters, ledger and history."""
 
     async def main() -> Any:
@@ -170,10 +176,15 @@ def status(case_id: str, address: str = ADDRESS, namespace: str = NAMESPACE, as_
 
 def show_status(s: dict[str, Any]) -> None:
     console.rule(f"{s['kind']} {s['case_ref']}  [dim]{s['workflow_id']}[/dim]")
-    console.print(f"Stage: [bold]{s['stage']}[/bold]" + (f"   Outcome: [bold]{s['outcome']}[/bold]" if s["outcome"] else ""))
+    console.print(
+        f"Stage: [bold]{s['stage']}[/bold]"
+        + (f"   Outcome: [bold]{s['outcome']}[/bold]" if s["outcome"] else "")
+    )
     if s.get("awaiting"):
         a = s["awaiting"]
-        console.print(f"Awaiting: {a['action']} by {a.get('actor_id') or a['actor_role']} ({a['actor_role']}), due {a.get('due')}")
+        console.print(
+            f"Awaiting: {a['action']} by {a.get('actor_id') or a['actor_role']} ({a['actor_role']}), due {a.get('due')}"
+        )
     for label, key in (("Grounds deadline", "grounds_deadline"), ("JR window ends", "jr_window_ends")):
         if s.get(key):
             console.print(f"{label}: {s[key]}")
@@ -209,7 +220,9 @@ def list_cases(
 
     async def main() -> list[dict[str, Any]]:
         client = ReviewsClient(await connect(address, namespace))
-        return await client.list(stage=stage, awaiting_role=awaiting_role, kind=kind, overdue=overdue, now=datetime.now(UTC))
+        return await client.list(
+            stage=stage, awaiting_role=awaiting_role, kind=kind, overdue=overdue, now=datetime.now(UTC)
+        )
 
     rows = run(main())
     if as_json:
@@ -217,7 +230,15 @@ def list_cases(
         return
     table = Table("workflow id", "case", "stage", "awaiting", "due", "risk", "outcome")
     for r in rows:
-        table.add_row(r["workflow_id"], r["case_ref"] or "", r["stage"] or "", r["awaiting_role"] or "", r["due"] or "", r["risk"] or "", r["outcome"] or "")
+        table.add_row(
+            r["workflow_id"],
+            r["case_ref"] or "",
+            r["stage"] or "",
+            r["awaiting_role"] or "",
+            r["due"] or "",
+            r["risk"] or "",
+            r["outcome"] or "",
+        )
     console.print(table)
 
 
@@ -254,7 +275,9 @@ def simulate(
 
 
 @delegation_app.command("show")
-def delegation_show(policy_file: Path = typer.Option(None, "--policy", envvar="REVIEWS_POLICY"), as_json: bool = JSON_OUT) -> None:
+def delegation_show(
+    policy_file: Path = typer.Option(None, "--policy", envvar="REVIEWS_POLICY"), as_json: bool = JSON_OUT
+) -> None:
     """Print the Delegation Scheme in force."""
     try:
         policy = load_policy(policy_file)
@@ -274,7 +297,11 @@ def delegation_show(policy_file: Path = typer.Option(None, "--policy", envvar="R
     for name in ("remedy_without_payment", "fresh_primary_investigation", "not_upheld"):
         role = getattr(scheme, name)
         table.add_row(name.replace("_", " "), role.value if role else "no approval needed", "72")
-    table.add_row("extend grounds deadline", "the case's manager" + "".join(f", {r.value}" for r in scheme.extend_grounds_deadline_roles), "32")
+    table.add_row(
+        "extend grounds deadline",
+        "the case's manager" + "".join(f", {r.value}" for r in scheme.extend_grounds_deadline_roles),
+        "32",
+    )
     console.print(table)
 
 

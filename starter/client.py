@@ -31,7 +31,6 @@ from workflows import search_attributes as sa
 from workflows.base import CLOCK_OFFSET_MEMO
 
 
-
 class Refusal(Exception):
     """A message or request the system refused, with the reason."""
 
@@ -99,6 +98,7 @@ class ReviewsClient:
     def __init__(self, client: Client, task_queue: str = "reviews") -> None:
         self.client = client
         self.task_queue = task_queue
+        self.opened: list[str] = []
 
     # ----------------------------------------------------------------- open
 
@@ -137,11 +137,34 @@ class ReviewsClient:
             if err.status is RPCStatusCode.ALREADY_EXISTS:
                 raise Refusal(f"a case with workflow id {wid} is already open") from None
             raise
+        self.opened.append(wid)
+        await self._until_past_intake(wid)
         return wid
+
+    async def _until_past_intake(self, wid: str, attempts: int = 50) -> None:
+        """Answer once the case waits for its first step, so a message sent straight after
+        opening is not refused as early. Gives up quietly if no worker is running yet."""
+        import asyncio
+
+        handle = self.client.get_workflow_handle(wid)
+        for _ in range(attempts):
+            try:
+                status = await asyncio.wait_for(handle.query("status", result_type=Status), 5)
+            except (RPCError, TimeoutError):
+                return
+            if status.stage.value != "intake":
+                return
+            await asyncio.sleep(0.1)
 
     # ----------------------------------------------------------------- send
 
-    async def send(self, case_id: str, message: str, actor: Actor | str | dict[str, Any] | None, data: dict[str, Any] | None = None) -> Status | None:
+    async def send(
+        self,
+        case_id: str,
+        message: str,
+        actor: Actor | str | dict[str, Any] | None,
+        data: dict[str, Any] | None = None,
+    ) -> Status | None:
         """Send a message by its public name; returns the status after an update."""
         spec = MESSAGES.get(message)
         if spec is None:

@@ -61,7 +61,9 @@ async def run_dev(
         client = None
         for _ in range(300):
             if server.poll() is not None:
-                raise RuntimeError(f"the Temporal dev server exited; see {settings.data_dir / 'temporal.log'}")
+                raise RuntimeError(
+                    f"the Temporal dev server exited; see {settings.data_dir / 'temporal.log'}"
+                )
             try:
                 client = await connect(f"127.0.0.1:{port}")
                 break

@@ -5,7 +5,6 @@ people (due dates, reminders, escalation), one sends letters, one closes the cas
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -14,7 +13,14 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.models import AuditEvent, CaseSnapshot, LetterRequest, NewCaseCreated, NewCaseRequest, Recipient
+    from activities.models import (
+        AuditEvent,
+        CaseSnapshot,
+        LetterRequest,
+        NewCaseCreated,
+        NewCaseRequest,
+        Recipient,
+    )
     from activities.records import CaseActivities
     from domain import ledger as ledger_rules
     from domain.authority import Refused, rank
@@ -91,6 +97,7 @@ class CaseWorkflow:
         self.wake = 0
         self.synced = 0
         self.letter_seq = 0
+        self.closed_and_recorded = False
 
     # ------------------------------------------------------------------ clock
 
@@ -321,13 +328,12 @@ class CaseWorkflow:
             self.idle = True
             try:
                 await workflow.wait_condition(
-                    lambda: done()
-                    or self.declined is not None
-                    or self.wake != wake
-                    or len(self.history) != seen,
+                    lambda: (
+                        done() or self.declined is not None or self.wake != wake or len(self.history) != seen
+                    ),
                     timeout=timeout,
                 )
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             finally:
                 self.idle = False
@@ -352,13 +358,15 @@ class CaseWorkflow:
         if not step.reminded:
             step.reminded = True
             self.record(SYSTEM, f"reminder: {step.action} overdue (due {step.due})", [], who)
-            await self.letter("task_overdue", self.staff(who, step.actor_role), context={"step": step.model_dump(mode="json")})
+            await self.letter(
+                "task_overdue",
+                self.staff(who, step.actor_role),
+                context={"step": step.model_dump(mode="json")},
+            )
         else:
             step.escalated = True
             manager = self.manager or "operations-manager"
-            self.record(
-                SYSTEM, f"escalated: {step.action} still overdue, to {manager}", [], who
-            )
+            self.record(SYSTEM, f"escalated: {step.action} still overdue, to {manager}", [], who)
             await self.letter(
                 "task_escalated",
                 self.staff(manager, "manager"),
@@ -373,11 +381,13 @@ class CaseWorkflow:
         self.inbox[name] = msg
         self.wake += 1
         await workflow.wait_condition(
-            lambda: self.stage is Stage.CLOSED or (name not in self.inbox and self.idle)
+            lambda: self.closed_and_recorded or (name not in self.inbox and self.idle)
         )
         return self.status()
 
-    async def take(self, name: str, alarms: Callable[[], list[tuple[str, datetime]]] | None = None) -> Message | str:
+    async def take(
+        self, name: str, alarms: Callable[[], list[tuple[str, datetime]]] | None = None
+    ) -> Message | str:
         """Wait for the update `name`; returns it, or the alarm that rang first."""
         rang = await self.wait_until(lambda: name in self.inbox, alarms)
         if rang is not None:
@@ -386,7 +396,7 @@ class CaseWorkflow:
 
     async def settle(self) -> Status:
         self.wake += 1
-        await workflow.wait_condition(lambda: self.stage is Stage.CLOSED or self.idle)
+        await workflow.wait_condition(lambda: self.closed_and_recorded or self.idle)
         return self.status()
 
     # ---------------------------------------------------------------- letters
@@ -484,9 +494,7 @@ class CaseWorkflow:
         complaint goes on: the Joint Working Team (76) or a reclassification (12, 48)."""
         self.outcome = outcome
         self.awaiting = None
-        ends = outcome not in OUTCOMES_WHERE_COMPLAINT_CONTINUES and self.kind in (
-            Kind.DECISION_COMPLAINT,
-        )
+        ends = outcome not in OUTCOMES_WHERE_COMPLAINT_CONTINUES and self.kind in (Kind.DECISION_COMPLAINT,)
         self.before_close()
         if letter:
             letter_paragraphs = paragraphs + (["74"] if ends else [])
@@ -507,6 +515,7 @@ class CaseWorkflow:
         self.cancel_children()
         self.publish()
         await self.sync()
+        self.closed_and_recorded = True
         return Stage.CLOSED
 
     def cancel_children(self) -> None:
@@ -552,9 +561,7 @@ class CaseWorkflow:
 
     def require_open(self) -> None:
         if self.stage is Stage.CLOSED:
-            raise Refused(
-                f"case {self.case_ref} is closed ({self.outcome.value if self.outcome else ''})"
-            )
+            raise Refused(f"case {self.case_ref} is closed ({self.outcome.value if self.outcome else ''})")
 
     def require_stage(self, name: str, *stages: Stage) -> None:
         self.require_open()

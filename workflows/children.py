@@ -86,6 +86,7 @@ class OatReviewWorkflow(CaseWorkflow):
         self.closed_at = self.now()
         self.publish()
         await self.sync()
+        self.closed_and_recorded = True
 
     @workflow.signal
     def forwarded_outcome(self, msg: OatOutcomeMessage) -> None:
@@ -133,9 +134,7 @@ class NdiResult(BaseModel):
 def check_ndi_proceed(msg: NdiProceed, now: datetime, window_ends: date, comments: int) -> None:
     """Para 64: OAT or the new case owner decide, having considered the parties' comments:
     so not before the comment window closes, unless both parties have already commented."""
-    require_role(
-        msg.actor, NDI_DECIDERS, "OAT or the new case owner decide whether to proceed (64)"
-    )
+    require_role(msg.actor, NDI_DECIDERS, "OAT or the new case owner decide whether to proceed (64)")
     if now < end_of_day(window_ends) and comments < 2:
         raise Refused(
             f"the parties may comment until {window_ends.isoformat()} (63); decide whether to "
@@ -215,6 +214,7 @@ class NewDetailedInvestigationWorkflow(CaseWorkflow):
         self.closed_at = self.now()
         self.publish()
         await self.sync()
+        self.closed_and_recorded = True
         await self.finish()
         return NdiResult(
             proceed=msg.proceed,

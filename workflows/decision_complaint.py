@@ -32,12 +32,12 @@ with workflow.unsafe.imports_passed_through():
         Stage,
     )
     from domain.grounds import (
+        Timing,
         grounds_deadline,
         grounds_timing,
         jr_delay_not_challenged,
         jr_window_ends,
         raised_late,
-        Timing,
     )
     from domain.models import (
         SYSTEM,
@@ -265,8 +265,7 @@ class DecisionComplaintWorkflow(CaseWorkflow):
         if msg.route is OatAdviceRoute.NO_REVIEW_HIGH_RISK:
             return await self.close(
                 Outcome.NO_REVIEW_HIGH_RISK,
-                reason=msg.note
-                or "we are satisfied with our response; you may consider Judicial Review",
+                reason=msg.note or "we are satisfied with our response; you may consider Judicial Review",
                 paragraphs=["28", "29"],
                 actor=msg.actor,
                 context={"jr_signpost": True, "assurance": True},
@@ -328,12 +327,8 @@ class DecisionComplaintWorkflow(CaseWorkflow):
     def grounds_alarms(self) -> list[tuple[str, datetime]]:
         assert self.grounds_deadline is not None
         durations = self.rules.durations
-        alarms = [
-            ("lapsed", end_of_day(durations.grounds_grace.after(self.grounds_deadline)))
-        ]
-        if self.reminded_for != self.grounds_deadline and self.now() < end_of_day(
-            self.grounds_deadline
-        ):
+        alarms = [("lapsed", end_of_day(durations.grounds_grace.after(self.grounds_deadline)))]
+        if self.reminded_for != self.grounds_deadline and self.now() < end_of_day(self.grounds_deadline):
             remind_on = durations.grounds_reminder_before.before(self.grounds_deadline)
             alarms.append(("reminder", london_time(remind_on, 9)))
         return alarms
@@ -348,9 +343,7 @@ class DecisionComplaintWorkflow(CaseWorkflow):
             ["32"],
             msg.reason,
         )
-        self.set_awaiting(
-            "grounds_submitted", Role.SERVICE_USER, due=msg.new_deadline, chase=False
-        )
+        self.set_awaiting("grounds_submitted", Role.SERVICE_USER, due=msg.new_deadline, chase=False)
         self.publish()
         await self.letter(
             "grounds_deadline_extended",
@@ -404,7 +397,8 @@ class DecisionComplaintWorkflow(CaseWorkflow):
         if not msg.proceed:
             return await self.close(
                 Outcome.DECLINED_PENDING_JUDICIAL_REVIEW,
-                reason=msg.note or "on legal advice, the review is not considered while "
+                reason=msg.note
+                or "on legal advice, the review is not considered while "
                 "Judicial Review proceedings are in view",
                 paragraphs=["70"],
                 actor=msg.actor,
@@ -479,8 +473,7 @@ class DecisionComplaintWorkflow(CaseWorkflow):
         if not msg.actionable:
             return await self.close(
                 Outcome.NOT_ACTIONABLE,
-                reason=msg.analysis
-                or "the request does not say clearly why the decision is wrong",
+                reason=msg.analysis or "the request does not say clearly why the decision is wrong",
                 paragraphs=["40"],
                 actor=msg.actor,
                 context={"jr_signpost": True},
@@ -522,7 +515,9 @@ class DecisionComplaintWorkflow(CaseWorkflow):
             )
         if msg.finding is CaseOwnerFinding.PRIMARY_RECONSIDER_IN_TEAM:
             assert self.owner is not None and self.manager is not None
-            self.add_task("reconsider the decision in team", self.manager, "operations_manager", ["43"], msg.note)
+            self.add_task(
+                "reconsider the decision in team", self.manager, "operations_manager", ["43"], msg.note
+            )
             self.add_task("risk re-assessment", self.owner, "caseworker", ["78"], "further work decided (43)")
         if msg.finding is CaseOwnerFinding.RATIONALE_FLAWED_DECISION_RIGHT:
             await self.letter(
@@ -565,13 +560,10 @@ class DecisionComplaintWorkflow(CaseWorkflow):
         forwarded = False
         while self.oat_result is None:
             await self.wait_until(
-                lambda: self.oat_result is not None
-                or ("oat_outcome" in self.inbox and not forwarded)
+                lambda: self.oat_result is not None or ("oat_outcome" in self.inbox and not forwarded)
             )
             if self.oat_result is None and "oat_outcome" in self.inbox and not forwarded:
-                await self.oat_child.signal(
-                    OatReviewWorkflow.forwarded_outcome, self.inbox["oat_outcome"]
-                )
+                await self.oat_child.signal(OatReviewWorkflow.forwarded_outcome, self.inbox["oat_outcome"])
                 forwarded = True
         self.inbox.pop("oat_outcome", None)
         result = self.oat_result
@@ -628,7 +620,9 @@ class DecisionComplaintWorkflow(CaseWorkflow):
         assert isinstance(msg, OatDecision) and self.owner and self.manager
         self.decision = msg
         verdict = "upheld" if msg.upheld else "not upheld"
-        self.record(msg.actor, f"OAT decision: {verdict}, route {msg.route.value}", ["51", "58"], msg.analysis)
+        self.record(
+            msg.actor, f"OAT decision: {verdict}, route {msg.route.value}", ["51", "58"], msg.analysis
+        )
         await self.inform_case_owner(msg)
         await self.record_learning(msg)
         if not msg.upheld:
@@ -680,7 +674,9 @@ class DecisionComplaintWorkflow(CaseWorkflow):
         )
         self.reach("53", "case owner informed" + (" with their manager copied" if supervised else ""))
         if msg.feedback_to_case_owner:
-            self.record(msg.actor, "feedback to the case owner on their challenge", ["54"], msg.feedback_to_case_owner)
+            self.record(
+                msg.actor, "feedback to the case owner on their challenge", ["54"], msg.feedback_to_case_owner
+            )
 
     async def record_learning(self, msg: OatDecision) -> None:
         """Paras 55-56, Annex A: learning recorded on the case and sent to the line manager."""
@@ -769,9 +765,14 @@ class DecisionComplaintWorkflow(CaseWorkflow):
             )
         if route is DecisionRoute.FRESH_PRIMARY_INVESTIGATION:
             new_ref = await self.open_new_case(
-                "fresh_primary_investigation", decision.summary or decision.analysis, decision.note, priority=False
+                "fresh_primary_investigation",
+                decision.summary or decision.analysis,
+                decision.note,
+                priority=False,
             )
-            self.add_task("risk re-assessment", self.owner, "caseworker", ["78"], f"new primary investigation {new_ref}")
+            self.add_task(
+                "risk re-assessment", self.owner, "caseworker", ["78"], f"new primary investigation {new_ref}"
+            )
             return await self.close(
                 Outcome.UPHELD_NEW_PRIMARY_INVESTIGATION,
                 reason=decision.analysis,
@@ -783,7 +784,13 @@ class DecisionComplaintWorkflow(CaseWorkflow):
             new_ref = await self.open_new_case(
                 "new_detailed_investigation", decision.summary, decision.note, priority=True
             )
-            self.add_task("risk re-assessment", self.owner, "caseworker", ["65", "78"], f"new detailed investigation {new_ref}")
+            self.add_task(
+                "risk re-assessment",
+                self.owner,
+                "caseworker",
+                ["65", "78"],
+                f"new detailed investigation {new_ref}",
+            )
             self.reach("64", f"new case {new_ref} sent to shared services as a priority")
             self.reach("65", "treated as a priority; risk re-assessment task opened")
             if approver is not None:
@@ -852,8 +859,7 @@ class DecisionComplaintWorkflow(CaseWorkflow):
         forwarded = False
         while self.ndi_result is None:
             await self.wait_until(
-                lambda: self.ndi_result is not None
-                or ("ndi_proceed" in self.inbox and not forwarded)
+                lambda: self.ndi_result is not None or ("ndi_proceed" in self.inbox and not forwarded)
             )
             if self.ndi_result is None and "ndi_proceed" in self.inbox and not forwarded:
                 await self.ndi_child.signal(
@@ -910,7 +916,9 @@ class DecisionComplaintWorkflow(CaseWorkflow):
             jr_window=self.rules.durations.jr_window,
         )
         if self.jr_delay:
-            self.record(SYSTEM, "jr_delay_not_challenged", ["71"], "requested in time; decided after three months")
+            self.record(
+                SYSTEM, "jr_delay_not_challenged", ["71"], "requested in time; decided after three months"
+            )
 
     def extra_search_attributes(self) -> list[Any]:
         out = []
@@ -987,7 +995,11 @@ class DecisionComplaintWorkflow(CaseWorkflow):
             return
         if self.oat_route is OatAdviceRoute.WITHIN_OAT and actor.role is Role.OAT_CASEWORKER:
             return
-        extra = " or, as OAT advised within_oat, an OAT caseworker" if self.oat_route is OatAdviceRoute.WITHIN_OAT else ""
+        extra = (
+            " or, as OAT advised within_oat, an OAT caseworker"
+            if self.oat_route is OatAdviceRoute.WITHIN_OAT
+            else ""
+        )
         raise Refused(f"{actor} may not send {name}: only the case owner ({self.owner}){extra}")
 
     @workflow.update
@@ -1019,7 +1031,10 @@ class DecisionComplaintWorkflow(CaseWorkflow):
     @extend_grounds_deadline.validator
     def _check_extension(self, msg: ExtendGroundsDeadline) -> None:
         self.require_stage("extend_grounds_deadline", Stage.AWAITING_GROUNDS)
-        if msg.actor.id != self.manager and msg.actor.role not in self.rules.delegation.extend_grounds_deadline_roles:
+        if (
+            msg.actor.id != self.manager
+            and msg.actor.role not in self.rules.delegation.extend_grounds_deadline_roles
+        ):
             raise Refused(
                 f"{msg.actor} may not extend the deadline: only the case's manager "
                 f"({self.manager}) may agree an extension (32)"

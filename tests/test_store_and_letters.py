@@ -1,0 +1,119 @@
+"""The store on SQLite and PostgreSQL; letters idempotent and delivered over real SMTP."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select, text
+
+from activities.models import AuditEvent, CaseSnapshot, LetterRequest, Recipient
+from activities.records import CaseActivities
+from activities.settings import Settings
+from domain.models import Awaiting, HistoryEntry
+from store.db import make_engine
+from store.models import AuditRow, LetterRow, TaskRow
+from tests.conftest import POSTGRES_URL, settings_in
+
+
+def postgres_schema_url() -> str:
+    """A fresh schema per run in the `test` database, so runs never see each other."""
+    schema = f"t_{uuid.uuid4().hex[:8]}"
+    with make_engine(POSTGRES_URL).begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    return f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> CaseActivities:
+    url = None if request.param == "sqlite" else postgres_schema_url()
+    return CaseActivities(settings_in(tmp_path, url))
+
+
+def letter(key: str = "001-closing") -> LetterRequest:
+    return LetterRequest(
+        workflow_id="wf-1",
+        key=key,
+        kind="closing",
+        case_ref="C-1",
+        to=Recipient(role="service_user", id="service-user:C-1", email="su@example.org"),
+        at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        paragraphs=["40", "74"],
+        reasonable_adjustments=["large print"],
+        ends_internal_process=True,
+        context={"outcome": "not_actionable", "reason": "only unhappy"},
+    )
+
+
+def snapshot(events: int, awaiting: str | None) -> CaseSnapshot:
+    at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    return CaseSnapshot(
+        workflow_id="wf-1",
+        kind="decision_complaint",
+        case_ref="C-1",
+        stage="challenge_assessment",
+        opened_at=at,
+        awaiting=Awaiting(action=awaiting, actor_role="caseworker", since=at) if awaiting else None,
+        status={"stage": "challenge_assessment"},
+        events=[
+            AuditEvent(seq=i, entry=HistoryEntry(at=at, actor="x", action=f"a{i}")) for i in range(events)
+        ],
+    )
+
+
+def test_a_retried_letter_is_stored_once(store: CaseActivities) -> None:
+    first = store.send_letter(letter())
+    again = store.send_letter(letter())
+    assert first == again
+    with store.sessions() as session:
+        rows = session.scalars(select(LetterRow)).all()
+        assert len(rows) == 1
+        assert "end of our internal complaints process (para 74)" in rows[0].body
+        assert "large print" in rows[0].body
+        assert Path(rows[0].eml_path or "").read_bytes().startswith(b"From:")
+
+
+def test_a_retried_sync_writes_each_audit_event_and_task_once(store: CaseActivities) -> None:
+    store.sync_case(snapshot(3, "challenge_assessment"))
+    store.sync_case(snapshot(3, "challenge_assessment"))
+    store.sync_case(snapshot(5, None))
+    with store.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AuditRow)) == 5
+        tasks = session.scalars(select(TaskRow)).all()
+        assert len(tasks) == 1 and tasks[0].closed_at is not None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+        self.messages.append(envelope.content)  # type: ignore[attr-defined]
+        return "250 OK"
+
+
+async def test_letters_are_delivered_over_smtp_once(tmp_path: Path) -> None:
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings = Settings(tmp_path, f"sqlite:///{tmp_path / 'r.db'}", f"smtp://127.0.0.1:{port}", None)
+        activities = CaseActivities(settings)
+        await asyncio.to_thread(activities.send_letter, letter())
+        await asyncio.to_thread(activities.send_letter, letter())  # a retry after success
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
+    assert b"Subject: Your complaint about our decision" in inbox.messages[0]
+    assert b"X-Reviews-Case: C-1" in inbox.messages[0]
