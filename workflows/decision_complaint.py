@@ -556,17 +556,9 @@ class DecisionComplaintWorkflow(CaseWorkflow):
             memo={CLOCK_OFFSET_MEMO: self.offset.total_seconds()},
         )
         self.links.children.append(child_id)
-        self.watch_child(self.oat_child, "oat_result")
-        forwarded = False
-        while self.oat_result is None:
-            await self.wait_until(
-                lambda: self.oat_result is not None or ("oat_outcome" in self.inbox and not forwarded)
-            )
-            if self.oat_result is None and "oat_outcome" in self.inbox and not forwarded:
-                await self.oat_child.signal(OatReviewWorkflow.forwarded_outcome, self.inbox["oat_outcome"])
-                forwarded = True
-        self.inbox.pop("oat_outcome", None)
+        await self.run_child(self.oat_child, "oat_result", "oat_outcome", OatReviewWorkflow.forwarded_outcome)
         result = self.oat_result
+        assert result is not None
         self.oat_child = None
         self.record(result.actor, f"OAT outcome: {result.outcome.value}", ["48"], result.directions)
         if result.outcome in OAT_RETURNS_TO_CASE_OWNER:
@@ -597,11 +589,32 @@ class DecisionComplaintWorkflow(CaseWorkflow):
             )
         return Stage.OAT_CONSIDERATION
 
-    def watch_child(self, handle: workflow.ChildWorkflowHandle[Any, Any], attribute: str) -> None:
+    async def run_child(
+        self,
+        handle: workflow.ChildWorkflowHandle[Any, Any],
+        result_attribute: str,
+        message: str,
+        forward: Any,
+    ) -> None:
+        """Wait for a child's result into `result_attribute`. The update `message`, validated
+        by the case, is forwarded once to the child by the signal `forward` (design.md:
+        a message for a running child sent to the case reaches the child)."""
+
         async def collect() -> None:
-            setattr(self, attribute, await handle)
+            setattr(self, result_attribute, await handle)
 
         self.child_tasks.append(asyncio.create_task(collect()))
+        forwarded = False
+
+        def finished() -> bool:
+            return getattr(self, result_attribute) is not None
+
+        while not finished():
+            await self.wait_until(lambda: finished() or (message in self.inbox and not forwarded))
+            if not finished() and message in self.inbox and not forwarded:
+                await handle.signal(forward, self.inbox[message])
+                forwarded = True
+        self.inbox.pop(message, None)
 
     def cancel_children(self) -> None:
         for task in self.child_tasks:
@@ -855,19 +868,11 @@ class DecisionComplaintWorkflow(CaseWorkflow):
             memo={CLOCK_OFFSET_MEMO: self.offset.total_seconds()},
         )
         self.links.children.append(child_id)
-        self.watch_child(self.ndi_child, "ndi_result")
-        forwarded = False
-        while self.ndi_result is None:
-            await self.wait_until(
-                lambda: self.ndi_result is not None or ("ndi_proceed" in self.inbox and not forwarded)
-            )
-            if self.ndi_result is None and "ndi_proceed" in self.inbox and not forwarded:
-                await self.ndi_child.signal(
-                    NewDetailedInvestigationWorkflow.forwarded_proceed, self.inbox["ndi_proceed"]
-                )
-                forwarded = True
-        self.inbox.pop("ndi_proceed", None)
+        await self.run_child(
+            self.ndi_child, "ndi_result", "ndi_proceed", NewDetailedInvestigationWorkflow.forwarded_proceed
+        )
         result = self.ndi_result
+        assert result is not None
         self.ndi_child = None
         self.record(
             result.decided_by,
