@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Coroutine
 from datetime import UTC, datetime
@@ -305,9 +306,26 @@ def delegation_show(
     console.print(table)
 
 
-def main() -> None:  # pragma: no cover
-    app()
+def main() -> None:
+    """The `reviews` entry point.
+
+    The SDK's Rust client threads can outlive the interpreter and abort it while it
+    finalizes (temporalio/sdk-python#300: "PyGILState_Release ... must be current"), which
+    would turn a successful command into exit code -6. Once the command has finished and
+    its output is flushed, nothing is left to clean up, so leave without finalizing.
+    """
+    code: int | str | None = 0
+    try:
+        app()
+    except SystemExit as done:
+        code = done.code
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    os._exit(code or 0)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+if __name__ == "__main__":
+    main()

