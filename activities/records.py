@@ -126,7 +126,9 @@ class CaseActivities:
                 session.commit()
         return LetterRecord(
             kind=request.kind,
-            to=request.to.id if request.to.role == "service_user" else request.to.id,
+            to=request.to.id,
+            to_role=request.to.role,
+            cc=[copy.id for copy in request.cc],
             sent_at=request.at,
             key=request.key,
             ends_internal_process=request.ends_internal_process,

@@ -46,8 +46,9 @@ def require_person(actor: Actor, person_id: str, who: str) -> None:
         raise Refused(f"{actor} may not do this: only {who} ({person_id})")
 
 
-def manager_line_manager_role(role: Role) -> Role:
-    """Annex A: learning points go to the OM for caseworkers and the AD for OMs."""
+def line_manager_role(role: Role) -> Role:
+    """Para 56, Annex A: learning goes to the line manager — an operations manager for a
+    caseworker, an assistant director for an operations manager, and so up the ladder."""
     position = rank(role)
     if position is None or position + 1 >= len(LADDER):
         return Role.OPERATIONS_MANAGER

@@ -67,6 +67,16 @@ class CaseRef(Strict):
     ref: str = Field(min_length=1)
     owner: str = Field(min_length=1)
     manager: str = Field(min_length=1)
+    # The case owner's grade decides who their line manager is (para 56, Annex A).
+    owner_role: Role = Role.CASEWORKER
+
+    @field_validator("owner_role")
+    @classmethod
+    def _staff(cls, role: Role) -> Role:
+        grades = {Role.CASEWORKER, Role.OPERATIONS_MANAGER, Role.ASSISTANT_DIRECTOR, Role.DIRECTOR}
+        if role not in grades:
+            raise ValueError("owner_role must be a staff grade: caseworker up to director")
+        return role
 
 
 class DecidedCase(CaseRef):
@@ -377,6 +387,8 @@ class HistoryEntry(BaseModel):
 class LetterRecord(BaseModel):
     kind: str
     to: str
+    to_role: str = ""
+    cc: list[str] = []
     sent_at: datetime
     key: str = ""
     ends_internal_process: bool = False

@@ -45,6 +45,8 @@ class Policy(BaseModel):
     oat_mailbox: str = "oat"
     legal_mailbox: str = "legal-team"
     shared_services_mailbox: str = "shared-services"
+    # Para 19: learning for the wider organisation goes here as well as to the line manager.
+    organisational_learning_mailbox: str = "organisational-learning"
     copies_for_positive_feedback: list[str] = Field(
         default=["director-of-operations", "director-of-legal-and-clinical", "chief-executive"]
     )

@@ -23,9 +23,16 @@ with workflow.unsafe.imports_passed_through():
     )
     from activities.records import CaseActivities
     from domain import ledger as ledger_rules
-    from domain.authority import Refused, rank
+    from domain.authority import Refused, line_manager_role, rank
     from domain.calendar import end_of_day, london_date
-    from domain.enums import OUTCOMES_WHERE_COMPLAINT_CONTINUES, Kind, Outcome, Role, Stage
+    from domain.enums import (
+        OUTCOMES_WHERE_COMPLAINT_CONTINUES,
+        Kind,
+        LearningPointKind,
+        Outcome,
+        Role,
+        Stage,
+    )
     from domain.models import (
         SYSTEM,
         Actor,
@@ -74,6 +81,7 @@ class CaseWorkflow:
         self.case_ref = ""
         self.owner: str | None = None
         self.manager: str | None = None
+        self.owner_role: Role = Role.CASEWORKER
         self.risk: str | None = None
         self.complainant = Contact()
         self.reasonable_adjustments: list[str] = []
@@ -125,7 +133,9 @@ class CaseWorkflow:
         risk: str | None,
         reasonable_adjustments: list[str],
         complainant: Contact | None = None,
+        owner_role: Role = Role.CASEWORKER,
     ) -> None:
+        self.owner_role = owner_role
         self.offset = timedelta(seconds=float(workflow.memo_value(CLOCK_OFFSET_MEMO, 0.0)))
         self.case_ref, self.owner, self.manager, self.risk = case_ref, owner, manager, risk
         self.reasonable_adjustments = list(reasonable_adjustments)
@@ -452,6 +462,35 @@ class CaseWorkflow:
         )
         self.letters.append(sent)
         return sent
+
+    async def share_learning(self, actor: Actor, points: list[LearningPoint], paragraphs: list[str]) -> None:
+        """Paras 19, 55-56, Annex A: learning is recorded on the case and sent to the case
+        owner's line manager (an operations manager for a caseworker, an assistant
+        director for an operations manager); organisational learning and good practice
+        also go to the wider organisation."""
+        assert self.manager is not None
+        self.learning_points.extend(points)
+        kinds = ", ".join(sorted({p.kind.value for p in points}))
+        self.record(actor, "learning points recorded on the case", paragraphs, kinds)
+        role = line_manager_role(self.owner_role).value
+        cc: list[Recipient] = []
+        if any(p.kind is not LearningPointKind.INDIVIDUAL for p in points):
+            cc.append(self.mailbox("organisational_learning"))
+        sent = await self.letter(
+            "learning_points",
+            self.staff(self.manager, role),
+            cc=cc,
+            paragraphs=paragraphs,
+            context={
+                "points": [p.model_dump(mode="json") for p in points],
+                "owner": self.owner,
+                "owner_role": self.owner_role.value,
+            },
+        )
+        shared = f"sent to the line manager {self.manager} ({role}), letter {sent.key}"
+        if cc:
+            shared += "; shared with the wider organisation"
+        self.record(SYSTEM, "learning shared", paragraphs, shared)
 
     async def open_new_case(self, kind: str, summary: str, advice: str, priority: bool) -> str:
         """Paras 57, 64: shared services create the new case; the link goes both ways."""

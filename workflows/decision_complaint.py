@@ -23,7 +23,6 @@ with workflow.unsafe.imports_passed_through():
         CaseOwnerFinding,
         DecisionRoute,
         Kind,
-        LearningPointKind,
         OatAdviceRoute,
         OatOutcome,
         Outcome,
@@ -126,6 +125,7 @@ class DecisionComplaintWorkflow(CaseWorkflow):
             risk=case.risk.value,
             reasonable_adjustments=opened.reasonable_adjustments,
             complainant=opened.complainant,
+            owner_role=case.owner_role,
         )
         durations = self.rules.durations
         self.grounds_deadline = grounds_deadline(case.decided_on, durations.grounds_deadline)
@@ -694,23 +694,14 @@ class DecisionComplaintWorkflow(CaseWorkflow):
     async def record_learning(self, msg: OatDecision) -> None:
         """Paras 55-56, Annex A: learning recorded on the case and sent to the line manager."""
         assert self.manager is not None
-        self.learning_points.extend(msg.learning_points)
         if not msg.learning_points:
             if msg.upheld:
                 self.reach("55", "upheld with no learning point recorded", met=False)
             return
         kinds = ", ".join(sorted({p.kind.value for p in msg.learning_points}))
         self.reach("55", f"{len(msg.learning_points)} learning point(s): {kinds}")
-        self.record(msg.actor, "learning points recorded", ["55", "56"], kinds)
-        sent = await self.letter(
-            "learning_points",
-            self.staff(self.manager, "operations_manager"),
-            paragraphs=["55", "56"],
-            context={"points": [p.model_dump(mode="json") for p in msg.learning_points]},
-        )
-        self.reach("56", f"recorded on the case and fed back to {self.manager} ({sent.key})")
-        if any(p.kind is LearningPointKind.ORGANISATION for p in msg.learning_points):
-            self.record(SYSTEM, "organisation learning shared", ["19", "55"], kinds)
+        await self.share_learning(msg.actor, msg.learning_points, ["55", "56"])
+        self.reach("56", f"recorded on the case and fed back to the line manager {self.manager}")
 
     async def at_awaiting_approval(self) -> Stage:
         """Paras 72-73: one approval from a role the Delegation Scheme allows."""
