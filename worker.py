@@ -11,10 +11,18 @@ from temporalio.worker import Worker
 from activities.records import CaseActivities
 from workflows.children import NewDetailedInvestigationWorkflow, OatReviewWorkflow
 from workflows.decision_complaint import DecisionComplaintWorkflow
+from workflows.positive_feedback import PositiveFeedbackWorkflow
+from workflows.service_complaint import ServiceComplaintWorkflow
 
 DEFAULT_TASK_QUEUE = "reviews"
 
-WORKFLOWS = [DecisionComplaintWorkflow, OatReviewWorkflow, NewDetailedInvestigationWorkflow]
+WORKFLOWS = [
+    DecisionComplaintWorkflow,
+    ServiceComplaintWorkflow,
+    PositiveFeedbackWorkflow,
+    OatReviewWorkflow,
+    NewDetailedInvestigationWorkflow,
+]
 
 
 def activity_functions(activities: CaseActivities) -> list[object]:

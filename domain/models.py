@@ -338,10 +338,12 @@ class ManagerReview(Message):
 
 
 class Reclassify(Message):
+    """Para 12: the complaint is really about the decision; it becomes a decision complaint."""
+
     reason: str = Field(min_length=1)
     risk: Risk = Risk.LOW
     decision: DecisionType = DecisionType.PRIMARY_INVESTIGATION
-    decided_on: date | None = None
+    decided_on: date
 
 
 class Escalate(Message):
@@ -350,12 +352,47 @@ class Escalate(Message):
 
 
 class ServiceComplaintDecision(Message):
+    """Para 17: what happened, what should have happened and the difference; para 18: an
+    upheld complaint is offered a remedy."""
+
     upheld: bool
-    what_happened: str = ""
-    should_have_happened: str = ""
+    what_happened: str = Field(min_length=1)
+    should_have_happened: str = Field(min_length=1)
     difference: str = ""
     remedy: Remedy | None = None
     learning_points: list[LearningPoint] = []
+
+    @model_validator(mode="after")
+    def _upheld_needs_difference_and_remedy(self) -> ServiceComplaintDecision:
+        if self.upheld:
+            if not self.difference.strip():
+                raise ValueError("an upheld service complaint says what difference it made (para 17)")
+            if self.remedy is None or not self.remedy.kinds:
+                raise ValueError(
+                    "an upheld service complaint is offered a remedy: remedy.kinds from apology, "
+                    "explanation, service_improvement, financial_payment (para 18)"
+                )
+        elif self.remedy is not None and self.remedy.pays:
+            raise ValueError("a complaint that is not upheld carries no payment (para 18)")
+        return self
+
+
+class OatServiceAdvice(Message):
+    """Para 15: OAT can give advice on handling a service complaint."""
+
+    advice: str = Field(min_length=1)
+
+
+class PauseClock(Message):
+    """A step waiting on the service user may stop its clock, with a reason and a date by
+    which it must be resumed, so a paused case is never forgotten."""
+
+    reason: str = Field(min_length=1)
+    resume_by: date | None = None
+
+
+class ResumeClock(Message):
+    pass
 
 
 class CloseUnresolved(Message):
@@ -374,6 +411,21 @@ class Awaiting(BaseModel):
     chase: bool = True  # remind and escalate when overdue (not for the service user)
     reminded: bool = False
     escalated: bool = False
+    # A paused clock: the step waits on the service user until `resume_by` at the latest.
+    paused_since: datetime | None = None
+    pause_reason: str = ""
+    resume_by: date | None = None
+    paused_days: int = 0  # calendar days this step's clock has been stopped so far
+
+
+class Pause(BaseModel):
+    step: str
+    by: str
+    reason: str
+    since: datetime
+    until: datetime | None = None
+    resume_by: date | None = None
+    days: int = 0
 
 
 class HistoryEntry(BaseModel):
@@ -395,11 +447,16 @@ class LetterRecord(BaseModel):
 
 
 class LedgerEntry(BaseModel):
+    """One "(Policy/Legal requirement)" paragraph on one case (design.md, ledger)."""
+
     paragraph: str
     requirement: str
     satisfied_at: datetime | None = None
     evidence: str = ""
     applies: bool = True
+    # met | unmet | pending (reached, case still open) | not_applicable (not on this path)
+    state: str = "pending"
+    event: int | None = None  # index in `history` of the audited event that met it
 
 
 class ApprovalRecord(BaseModel):
@@ -452,3 +509,11 @@ class Status(BaseModel):
     tasks: list[dict[str, Any]] = []
     closed_at: datetime | None = None
     ledger_unmet: list[str] = []
+    # Paused clocks: every pause, and the days paused in all, so no figure hides one.
+    pauses: list[Pause] = []
+    time_paused_days: int = 0
+    clock_paused: bool = False
+    # Service complaints and positive feedback.
+    handler: Actor | None = None
+    received_on: date | None = None
+    oat_outcomes: list[str] = []

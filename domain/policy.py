@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from domain.authority import DelegationScheme
 from domain.calendar import Period
+from domain.enums import Role
 
 DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.yaml")
 
@@ -24,6 +25,10 @@ class Durations(BaseModel):
     jr_window: Period = Period(amount=3, unit="months")  # para 71
     ndi_comment_window: Period = Period(amount=21, unit="days")  # para 63
     escalate_after: Period = Period(amount=5, unit="working_days")
+    # A paused clock must be resumed within this unless the pause names its own date.
+    pause_limit: Period = Period(amount=20, unit="working_days")
+    # Para 7: positive feedback is saved to the case "in a timely way" after it is received.
+    feedback_saved_within: Period = Period(amount=2, unit="working_days")
     # When each human step is due, counted from when it starts waiting.
     steps: dict[str, Period] = {}
     default_step: Period = Period(amount=10, unit="working_days")
@@ -47,6 +52,10 @@ class Policy(BaseModel):
     shared_services_mailbox: str = "shared-services"
     # Para 19: learning for the wider organisation goes here as well as to the line manager.
     organisational_learning_mailbox: str = "organisational-learning"
+    # Paras 11, 15: the management chain a service complaint may be escalated up.
+    service_complaint_chain: list[Role] = Field(
+        default=[Role.OPERATIONS_MANAGER, Role.ASSISTANT_DIRECTOR, Role.DIRECTOR]
+    )
     copies_for_positive_feedback: list[str] = Field(
         default=["director-of-operations", "director-of-legal-and-clinical", "chief-executive"]
     )

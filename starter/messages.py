@@ -37,6 +37,18 @@ _SPECS = [
     MessageSpec("ndi_proceed", "update", m.NdiProceed),
     MessageSpec("legal_referral_done", "update", m.LegalReferralDone),
     MessageSpec("decline_unacceptable_behaviour", "update", m.DeclineUnacceptableBehaviour),
+    # Service complaints (paras 10-19).
+    MessageSpec("manager_resolution", "update", m.ManagerResolution),
+    MessageSpec("reclassify_as_decision_complaint", "update", m.Reclassify),
+    MessageSpec("escalate", "update", m.Escalate),
+    MessageSpec("service_complaint_decision", "update", m.ServiceComplaintDecision),
+    MessageSpec("close_unresolved", "update", m.CloseUnresolved),
+    MessageSpec("oat_service_advice", "update", m.OatServiceAdvice),
+    # Positive feedback (paras 7-9).
+    MessageSpec("manager_review", "update", m.ManagerReview),
+    # Any kind: a step waiting on the service user stops its clock.
+    MessageSpec("pause_clock", "update", m.PauseClock),
+    MessageSpec("resume_clock", "update", m.ResumeClock),
 ]
 
 MESSAGES: dict[str, MessageSpec] = {spec.name: spec for spec in _SPECS}
@@ -44,4 +56,6 @@ MESSAGES: dict[str, MessageSpec] = {spec.name: spec for spec in _SPECS}
 # What each kind of case is opened with, and the workflow type that runs it.
 OPEN_INPUTS: dict[Kind, tuple[str, type[BaseModel]]] = {
     Kind.DECISION_COMPLAINT: ("DecisionComplaintWorkflow", m.ComplaintOpened),
+    Kind.SERVICE_COMPLAINT: ("ServiceComplaintWorkflow", m.ServiceComplaintOpened),
+    Kind.POSITIVE_FEEDBACK: ("PositiveFeedbackWorkflow", m.PositiveFeedbackOpened),
 }

@@ -3,6 +3,7 @@ workflow id per test."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import uuid
@@ -10,6 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
 from activities.records import CaseActivities
@@ -55,8 +57,45 @@ async def reviews(env: WorkflowEnvironment, activities: CaseActivities) -> Async
         yield client
         # A case left open with no worker would stop the shared server skipping time.
         for wid in client.opened:
-            with contextlib.suppress(Exception):
-                await env.client.get_workflow_handle(wid).terminate("test finished")
+            await terminate_when_quiet(env, wid)
+
+
+async def terminate_when_quiet(env: WorkflowEnvironment, wid: str) -> None:
+    """Terminate an open case once no activity or workflow task is in flight: the Java
+    test server keeps time skipping locked for a task that a termination cut short."""
+    handle = env.client.get_workflow_handle(wid)
+    with contextlib.suppress(Exception):
+        for _ in range(50):
+            counts: dict[int, int] = {}
+            async for event in handle.fetch_history_events():
+                counts[event.event_type] = counts.get(event.event_type, 0) + 1
+            if counts.get(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED) or counts.get(
+                EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED
+            ):
+                return
+            activities_open = counts.get(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, 0) - sum(
+                counts.get(t, 0) for t in ACTIVITY_ENDS
+            )
+            tasks_open = counts.get(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, 0) - sum(
+                counts.get(t, 0) for t in TASK_ENDS
+            )
+            if activities_open <= 0 and tasks_open <= 0:
+                break
+            await asyncio.sleep(0.1)
+        await handle.terminate("test finished")
+
+
+ACTIVITY_ENDS = (
+    EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+    EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+    EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+    EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+)
+TASK_ENDS = (
+    EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+)
 
 
 def decision_case(ref: str | None = None, **overrides: object) -> dict[str, object]:

@@ -150,3 +150,23 @@ def test_oat_decision_needs_analysis_and_a_route_that_fits() -> None:
         check_oat_decision(
             OatDecision(actor=OAT, upheld=True, analysis="x", route="new_detailed_investigation")
         )  # type: ignore[arg-type]
+
+
+def test_the_ledger_registry_is_every_marked_paragraph_of_the_guidance() -> None:
+    """Para numbers of every "(Policy requirement(s))" / "(Legal requirement)" in the text."""
+    import re
+    from pathlib import Path
+
+    from domain.ledger import REGISTRY
+
+    text = (Path(__file__).parent.parent / "docs" / "review-and-feedback-guidance-v12.txt").read_text()
+    marked: set[str] = set()
+    current = None
+    for line in text.splitlines():
+        if m := re.match(r"^(\d+)\. ", line):
+            current = m.group(1)
+        if re.search(r"\((Policy|Legal) requirements?\)", line) and current:
+            marked.add(current)
+    assert marked == set(REGISTRY), (marked - set(REGISTRY), set(REGISTRY) - marked)
+    legal = {r.paragraph for r in REGISTRY.values() if "legal" in r.marked}
+    assert legal == {"63"}

@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from activities.records import CaseActivities
     from domain import ledger as ledger_rules
-    from domain.authority import Refused, line_manager_role, rank
+    from domain.authority import ApprovalRule, Refused, line_manager_role, rank
     from domain.calendar import end_of_day, london_date
     from domain.enums import (
         OUTCOMES_WHERE_COMPLAINT_CONTINUES,
@@ -46,6 +46,9 @@ with workflow.unsafe.imports_passed_through():
         LetterRecord,
         Links,
         Message,
+        Pause,
+        PauseClock,
+        ResumeClock,
         Status,
     )
     from domain.policy import Policy
@@ -106,6 +109,7 @@ class CaseWorkflow:
         self.synced = 0
         self.letter_seq = 0
         self.closed_and_recorded = False
+        self.pauses: list[Pause] = []
 
     # ------------------------------------------------------------------ clock
 
@@ -148,7 +152,12 @@ class CaseWorkflow:
         )
         if self.reasonable_adjustments:
             # Para 31: captured at intake, shown on every task and letter from here on.
-            self.reach("31", "captured at intake: " + "; ".join(self.reasonable_adjustments))
+            self.record(
+                SYSTEM,
+                "reasonable adjustments captured at intake",
+                ["31"],
+                "; ".join(self.reasonable_adjustments),
+            )
 
     # ---------------------------------------------------------------- records
 
@@ -166,16 +175,41 @@ class CaseWorkflow:
         )
 
     def reach(self, paragraph: str, evidence: str = "", *, met: bool = True) -> None:
-        """The case has reached a (Policy/Legal requirement) paragraph; met now or later."""
+        """The case has reached a (Policy/Legal requirement) paragraph; met now or not.
+
+        Meeting a requirement is itself an audited event, and the ledger points at it."""
         entry = self.ledger.get(paragraph)
         if entry is None:
             entry = LedgerEntry(paragraph=paragraph, requirement=ledger_rules.REQUIREMENTS[paragraph])
             self.ledger[paragraph] = entry
+        entry.applies = True
         if met and entry.satisfied_at is None:
+            self.record(SYSTEM, f"requirement met: para {paragraph}", [paragraph], evidence)
             entry.satisfied_at = self.now()
             entry.evidence = evidence
-        elif not met and not entry.evidence:
+            entry.state = "met"
+            entry.event = len(self.history) - 1
+        elif not met and entry.satisfied_at is None:
+            self.record(SYSTEM, f"requirement not met: para {paragraph}", [paragraph], evidence)
             entry.evidence = evidence
+            entry.state = "unmet"
+            entry.event = len(self.history) - 1
+
+    def settle_ledger(self) -> None:
+        """At closing: what was reached and not met is unmet; the rest of this kind's
+        requirements did not apply on the path the case took."""
+        for requirement in ledger_rules.requirements_for(self.kind):
+            if requirement.paragraph not in self.ledger:
+                self.ledger[requirement.paragraph] = LedgerEntry(
+                    paragraph=requirement.paragraph,
+                    requirement=requirement.statement,
+                    applies=False,
+                    state="not_applicable",
+                    evidence=f"not on this case's path (closed {self.outcome.value if self.outcome else ''})",
+                )
+        for entry in self.ledger.values():
+            if entry.applies and entry.satisfied_at is None:
+                entry.state = "unmet"
 
     def add_task(self, name: str, assignee: str, role: str, paragraphs: list[str], detail: str) -> None:
         self.tasks.append(
@@ -221,6 +255,7 @@ class CaseWorkflow:
         due: date | None = None,
         chase: bool = True,
     ) -> None:
+        self.end_pause()
         if action is None or role is None:
             self.awaiting = None
             return
@@ -268,7 +303,9 @@ class CaseWorkflow:
         if self.awaiting:
             who = self.awaiting.actor_id or self.awaiting.actor_role
             line += f" — awaiting {self.awaiting.action} by {who} ({self.awaiting.actor_role})"
-            if self.awaiting.due:
+            if self.awaiting.paused_since is not None:
+                line += f", clock paused ({self.awaiting.pause_reason}) until {self.awaiting.resume_by}"
+            elif self.awaiting.due:
                 line += f", due {self.awaiting.due.isoformat()}"
         if self.reasonable_adjustments:
             line += " — reasonable adjustments: " + "; ".join(self.reasonable_adjustments)
@@ -349,8 +386,16 @@ class CaseWorkflow:
                 self.idle = False
 
     def next_chase(self) -> datetime | None:
+        """When the awaited person is next chased: at the due date (or, while the clock is
+        paused, the date it must be resumed by), then escalation some days later."""
         step = self.awaiting
         if step is None or not step.chase or step.due is None:
+            return None
+        if step.paused_since is not None and step.resume_by is not None:
+            if not step.reminded:
+                return end_of_day(step.resume_by)
+            if not step.escalated:
+                return end_of_day(self.rules.durations.escalate_after.after(step.resume_by))
             return None
         if not step.reminded:
             return end_of_day(step.due)
@@ -365,9 +410,13 @@ class CaseWorkflow:
         if step is None or chase_at is None or chase_at > now:
             return False
         who = step.actor_id or step.actor_role
+        if step.paused_since is not None:
+            what = f"{step.action}: clock paused ({step.pause_reason}) and not resumed by {step.resume_by}"
+        else:
+            what = f"{step.action} overdue (due {step.due})"
         if not step.reminded:
             step.reminded = True
-            self.record(SYSTEM, f"reminder: {step.action} overdue (due {step.due})", [], who)
+            self.record(SYSTEM, f"reminder: {what}", [], who)
             await self.letter(
                 "task_overdue",
                 self.staff(who, step.actor_role),
@@ -376,7 +425,7 @@ class CaseWorkflow:
         else:
             step.escalated = True
             manager = self.manager or "operations-manager"
-            self.record(SYSTEM, f"escalated: {step.action} still overdue, to {manager}", [], who)
+            self.record(SYSTEM, f"escalated to {manager}: {what}", [], who)
             await self.letter(
                 "task_escalated",
                 self.staff(manager, "manager"),
@@ -490,7 +539,7 @@ class CaseWorkflow:
         shared = f"sent to the line manager {self.manager} ({role}), letter {sent.key}"
         if cc:
             shared += "; shared with the wider organisation"
-        self.record(SYSTEM, "learning shared", paragraphs, shared)
+        self.reach("19", shared)
 
     async def open_new_case(self, kind: str, summary: str, advice: str, priority: bool) -> str:
         """Paras 57, 64: shared services create the new case; the link goes both ways."""
@@ -512,6 +561,48 @@ class CaseWorkflow:
         self.links.new_cases.append(created.case_ref)
         return created.case_ref
 
+    async def take_either(self, *names: str) -> Any:
+        await self.wait_until(lambda: any(n in self.inbox for n in names))
+        name = next(n for n in names if n in self.inbox)
+        return self.inbox.pop(name)
+
+    def record_approval(
+        self, msg: Message, rule: ApprovalRule, proposal: str, proposed_by: str, approved: bool
+    ) -> None:
+        """Paras 72-73: every approval or rejection is audited with the rule that allowed it."""
+        self.approvals.append(
+            ApprovalRecord(
+                proposal=proposal,
+                proposed_by=proposed_by,
+                decision="approved" if approved else "rejected",
+                by=msg.actor.id,
+                role=msg.actor.role.value,
+                at=self.now(),
+                rule=rule.text(),
+                note=msg.note,
+            )
+        )
+        self.record(
+            msg.actor,
+            ("approved: " if approved else "rejected: ") + proposal,
+            rule.paragraphs or ["72"],
+            f"{rule.text()}. {msg.note}".strip(),
+        )
+
+    async def start_reclassified(self, workflow_type: str, opened: Any, suffix: str) -> str:
+        """Paras 12, 48: the complaint goes on as the other kind. The new case is its own
+        workflow (it outlives this one: ABANDON) and the link is kept on both records."""
+        new_id = f"{workflow.info().workflow_id}/{suffix}"
+        await workflow.start_child_workflow(
+            workflow_type,
+            opened,
+            id=new_id,
+            memo={CLOCK_OFFSET_MEMO: self.offset.total_seconds()},
+            parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+        )
+        self.links.reclassified_to = new_id
+        return new_id
+
     # ---------------------------------------------------------------- closing
 
     def before_close(self) -> None:
@@ -532,6 +623,7 @@ class CaseWorkflow:
         request says the internal complaints process has ended (74), except where the
         complaint goes on: the Joint Working Team (76) or a reclassification (12, 48)."""
         self.outcome = outcome
+        self.end_pause()
         self.awaiting = None
         ends = outcome not in OUTCOMES_WHERE_COMPLAINT_CONTINUES and self.kind in (Kind.DECISION_COMPLAINT,)
         self.before_close()
@@ -551,6 +643,7 @@ class CaseWorkflow:
         self.closed_at = self.now()
         self.stage = Stage.CLOSED
         self.record(actor, f"closed: {outcome.value}", paragraphs, reason)
+        self.settle_ledger()
         self.cancel_children()
         self.publish()
         await self.sync()
@@ -567,7 +660,7 @@ class CaseWorkflow:
     # ----------------------------------------------------------------- status
 
     def ledger_unmet(self) -> list[str]:
-        return [p for p, e in self.ledger.items() if e.applies and e.satisfied_at is None]
+        return sorted((p for p, e in self.ledger.items() if e.applies and e.satisfied_at is None), key=int)
 
     def status(self) -> Status:
         return Status(
@@ -590,6 +683,9 @@ class CaseWorkflow:
             tasks=self.tasks,
             closed_at=self.closed_at,
             ledger_unmet=self.ledger_unmet() if self.outcome else [],
+            pauses=self.pauses,
+            time_paused_days=self.time_paused_days(),
+            clock_paused=bool(self.awaiting and self.awaiting.paused_since),
             **self.extra_status(),
         )
 
@@ -624,3 +720,114 @@ class CaseWorkflow:
             f"{actor} may not decline access: only the case's manager ({self.manager}) or a "
             "more senior manager may (para 22)"
         )
+
+    # ------------------------------------------------ paused clocks (every kind)
+
+    def pause_now(self, actor: Actor, reason: str, resume_by: date | None) -> None:
+        step = self.awaiting
+        assert step is not None
+        step.paused_since = self.now()
+        step.pause_reason = reason
+        step.resume_by = resume_by or self.rules.durations.pause_limit.after(self.today())
+        step.reminded = step.escalated = False
+        self.pauses.append(
+            Pause(step=step.action, by=str(actor), reason=reason, since=self.now(), resume_by=step.resume_by)
+        )
+        self.record(actor, f"clock paused: {step.action}", [], f"{reason}; resume by {step.resume_by}")
+        self.publish()
+
+    def resume_now(self, actor: Actor | str, why: str) -> None:
+        """The step's due date moves on by the days its clock was stopped."""
+        step = self.awaiting
+        if step is None or step.paused_since is None:
+            return
+        days = (self.today() - london_date(step.paused_since)).days
+        step.paused_days += days
+        if step.due is not None:
+            step.due = step.due + timedelta(days=days)
+        step.paused_since = None
+        step.pause_reason = ""
+        step.resume_by = None
+        step.reminded = step.escalated = False
+        if self.pauses and self.pauses[-1].until is None:
+            self.pauses[-1].until = self.now()
+            self.pauses[-1].days = days
+        self.record(
+            actor, f"clock resumed: {step.action}", [], f"{why}; paused {days} day(s); due {step.due}"
+        )
+        self.publish()
+
+    def end_pause(self) -> None:
+        """A step that ends while its clock is paused closes its pause on the record."""
+        if self.awaiting is not None and self.awaiting.paused_since is not None:
+            self.resume_now(SYSTEM, f"{self.awaiting.action} no longer awaited")
+
+    def time_paused_days(self) -> int:
+        """Days paused in all, counting a pause still running up to today."""
+        total = 0
+        for pause in self.pauses:
+            end = london_date(pause.until) if pause.until else self.today()
+            total += (end - london_date(pause.since)).days
+        return total
+
+    def check_pause(self, actor: Actor, *, pausing: bool) -> None:
+        self.require_open()
+        step = self.awaiting
+        if step is None or not step.chase:
+            raise Refused(
+                f"nothing at stage {self.stage.value} waits on a member of staff, so there is no clock to "
+                + ("pause" if pausing else "resume")
+            )
+        if pausing and step.paused_since is not None:
+            raise Refused(f"the clock for {step.action} is already paused since {step.paused_since:%Y-%m-%d}")
+        if not pausing and step.paused_since is None:
+            raise Refused(f"the clock for {step.action} is not paused")
+        awaited = actor.id == step.actor_id or (step.actor_id is None and actor.role.value == step.actor_role)
+        if not awaited and actor.id != self.manager:
+            raise Refused(
+                f"{actor} may not pause or resume this clock: only whoever owes {step.action} "
+                f"({step.actor_id or step.actor_role}) or the case's manager ({self.manager})"
+            )
+
+    @workflow.update
+    async def pause_clock(self, msg: PauseClock) -> Status:
+        self.pause_now(msg.actor, msg.reason, msg.resume_by)
+        self.wake += 1
+        return await self.settle()
+
+    @pause_clock.validator
+    def _check_pause_clock(self, msg: PauseClock) -> None:
+        self.check_pause(msg.actor, pausing=True)
+        if msg.resume_by is not None and msg.resume_by <= self.today():
+            raise Refused(f"resume_by {msg.resume_by} must be after today ({self.today()})")
+
+    @workflow.update
+    async def resume_clock(self, msg: ResumeClock) -> Status:
+        self.resume_now(msg.actor, msg.note or "resumed")
+        self.wake += 1
+        return await self.settle()
+
+    @resume_clock.validator
+    def _check_resume_clock(self, msg: ResumeClock) -> None:
+        self.check_pause(msg.actor, pausing=False)
+
+    def service_user_replied(self, what: str) -> None:
+        """Whatever the service user sends restarts a clock stopped to wait for them."""
+        if self.awaiting is not None and self.awaiting.paused_since is not None:
+            self.resume_now("service_user", f"the service user sent {what}")
+
+    # ------------------------------------------------- para 22 (every complaint)
+
+    @workflow.update
+    async def decline_unacceptable_behaviour(self, msg: DeclineUnacceptableBehaviour) -> Status:
+        self.declined = msg
+        return await self.settle()
+
+    @decline_unacceptable_behaviour.validator
+    def _check_decline(self, msg: DeclineUnacceptableBehaviour) -> None:
+        self.require_open()
+        if self.kind is Kind.POSITIVE_FEEDBACK:
+            raise Refused("positive feedback is not a complaint; there is no access to decline (22)")
+        if self.declined is not None:
+            raise Refused("access has already been declined")
+        self.require_manager_or_above(msg.actor)

@@ -42,12 +42,11 @@ with workflow.unsafe.imports_passed_through():
         SYSTEM,
         Actor,
         Approval,
-        ApprovalRecord,
         CaseOwnerResolution,
         CaseOwnerReview,
+        CaseRef,
         ChallengeAssessment,
         ComplaintOpened,
-        DeclineUnacceptableBehaviour,
         ExtendGroundsDeadline,
         GroundsSubmitted,
         LateExplanation,
@@ -59,6 +58,7 @@ with workflow.unsafe.imports_passed_through():
         OatOutcomeMessage,
         PartyComment,
         Rejection,
+        ServiceComplaintOpened,
         Status,
         TimeLimitDecision,
     )
@@ -111,6 +111,7 @@ class DecisionComplaintWorkflow(CaseWorkflow):
         self.pending_rule: ApprovalRule | None = None
         self.legal_referral_done = False
         self.party_comments: list[PartyComment] = []
+        self.oat_outcomes: list[str] = []
 
     # ==================================================================== run
 
@@ -561,6 +562,7 @@ class DecisionComplaintWorkflow(CaseWorkflow):
         assert result is not None
         self.oat_child = None
         self.record(result.actor, f"OAT outcome: {result.outcome.value}", ["48"], result.directions)
+        self.oat_outcomes.append(result.outcome.value)
         if result.outcome in OAT_RETURNS_TO_CASE_OWNER:
             self.oat_directions = result
             assert self.owner is not None
@@ -572,13 +574,7 @@ class DecisionComplaintWorkflow(CaseWorkflow):
             )
             return Stage.CASE_OWNER_REVIEW
         if result.outcome is OatOutcome.NOT_FOR_OAT_SERVICE_COMPLAINT:
-            return await self.close(
-                Outcome.RECLASSIFIED_SERVICE_COMPLAINT,
-                reason=result.directions
-                or "OAT found this is a complaint about our service, for the case owner's manager",
-                paragraphs=["12", "48"],
-                actor=result.actor,
-            )
+            return await self.reclassify_as_service_complaint(result)
         if result.outcome is OatOutcome.NOT_FOR_OAT_CRITERIA_NOT_MET:
             return await self.close(
                 Outcome.REVIEW_CRITERIA_NOT_MET,
@@ -588,6 +584,36 @@ class DecisionComplaintWorkflow(CaseWorkflow):
                 context={"from_oat": True},
             )
         return Stage.OAT_CONSIDERATION
+
+    async def reclassify_as_service_complaint(self, result: OatOutcomeMessage) -> Stage:
+        """Para 48: OAT finds it is about our service; the case owner's manager takes it
+        as a service complaint (13), linked both ways."""
+        assert self.opened is not None
+        case = self.opened.case
+        what = " ".join(x for x in (self.grounds.why_wrong if self.grounds else "", result.directions) if x)
+        new_id = await self.start_reclassified(
+            "ServiceComplaintWorkflow",
+            ServiceComplaintOpened(
+                case=CaseRef(
+                    ref=case.ref, owner=case.owner, manager=case.manager, owner_role=case.owner_role
+                ),
+                about=f"our service on case {case.ref}",
+                summary=what or "complaint about our service, found by OAT (48)",
+                received_on=self.grounds.received_on if self.grounds else self.today(),
+                reasonable_adjustments=self.reasonable_adjustments,
+                complainant=self.complainant,
+                reclassified_from=workflow.info().workflow_id,
+            ),
+            "service-complaint",
+        )
+        return await self.close(
+            Outcome.RECLASSIFIED_SERVICE_COMPLAINT,
+            reason=result.directions
+            or "OAT found this is a complaint about our service, for the case owner's manager",
+            paragraphs=["12", "48"],
+            actor=result.actor,
+            context={"new_case": new_id},
+        )
 
     async def run_child(
         self,
@@ -717,24 +743,7 @@ class DecisionComplaintWorkflow(CaseWorkflow):
         msg = await self.take_either("approve", "reject")
         assert self.proposal is not None
         approved = isinstance(msg, Approval)
-        self.approvals.append(
-            ApprovalRecord(
-                proposal=self.proposal["route"],
-                proposed_by=self.proposal["proposed_by"],
-                decision="approved" if approved else "rejected",
-                by=msg.actor.id,
-                role=msg.actor.role.value,
-                at=self.now(),
-                rule=rule.text(),
-                note=msg.note,
-            )
-        )
-        self.record(
-            msg.actor,
-            ("approved: " if approved else "rejected: ") + self.proposal["route"],
-            rule.paragraphs or ["72"],
-            f"{rule.text()}. {msg.note}".strip(),
-        )
+        self.record_approval(msg, rule, self.proposal["route"], self.proposal["proposed_by"], approved)
         self.pending_rule = None
         if not approved:
             await self.letter(
@@ -748,11 +757,6 @@ class DecisionComplaintWorkflow(CaseWorkflow):
             self.legal_referral_done = False
             return Stage.OAT_CONSIDERATION
         return await self.carry_out(self.decision, approver=msg.actor)
-
-    async def take_either(self, *names: str) -> Any:
-        await self.wait_until(lambda: any(n in self.inbox for n in names))
-        name = next(n for n in names if n in self.inbox)
-        return self.inbox.pop(name)
 
     async def carry_out(self, decision: OatDecision, approver: Actor | None = None) -> Stage:
         """Put the approved decision into effect and close (57-69)."""
@@ -934,6 +938,7 @@ class DecisionComplaintWorkflow(CaseWorkflow):
             "grounds_received_on": self.grounds.received_on if self.grounds else None,
             "grounds_in_time": self.grounds_in_time,
             "proposal": self.proposal,
+            "oat_outcomes": self.oat_outcomes,
         }
 
     # ================================================================ queries
@@ -949,6 +954,7 @@ class DecisionComplaintWorkflow(CaseWorkflow):
         """Para 30: always recorded; kept until the case reaches awaiting_grounds."""
         if msg.received_on is None:
             msg.received_on = self.today()
+        self.service_user_replied("grounds")
         if self.grounds is None:
             self.grounds = msg
             self.record(msg.actor or "service_user", "grounds_submitted", ["30", "38"], msg.why_wrong)
@@ -966,6 +972,7 @@ class DecisionComplaintWorkflow(CaseWorkflow):
         """Para 33: the service user's reason for lateness."""
         if msg.received_on is None:
             msg.received_on = self.today()
+        self.service_user_replied("a late explanation")
         if self.late_explanation is None:
             self.late_explanation = msg
         self.record(msg.actor or "service_user", "late_explanation", ["33", "34"], msg.text)
@@ -1151,18 +1158,6 @@ class DecisionComplaintWorkflow(CaseWorkflow):
     def _check_legal_referral(self, msg: LegalReferralDone) -> None:
         self.require_stage("legal_referral_done", Stage.QUASH)
         require_role(msg.actor, {Role.LEGAL_TEAM}, "the Legal Team confirms the referral (68)")
-
-    @workflow.update
-    async def decline_unacceptable_behaviour(self, msg: DeclineUnacceptableBehaviour) -> Status:
-        self.declined = msg
-        return await self.settle()
-
-    @decline_unacceptable_behaviour.validator
-    def _check_decline(self, msg: DeclineUnacceptableBehaviour) -> None:
-        self.require_open()
-        if self.declined is not None:
-            raise Refused("access to a review has already been declined")
-        self.require_manager_or_above(msg.actor)
 
 
 __all__ = ["DecisionComplaintWorkflow", "ApplicationError"]
