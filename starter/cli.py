@@ -275,6 +275,39 @@ def simulate(
         raise typer.Exit(1)
 
 
+@app.command()
+def report(
+    start: str = typer.Option(..., "--from", help="first date, YYYY-MM-DD (cases opened on or after)"),
+    end: str = typer.Option(..., "--to", help="last date, YYYY-MM-DD (cases opened on or before)"),
+    as_json: bool = JSON_OUT,
+    html: Path = typer.Option(None, "--html", help="write an HTML page with charts to this file"),
+    data_dir: Path = typer.Option(None, "--data-dir", envvar="REVIEWS_DATA_DIR"),
+) -> None:
+    """Management figures from the case store (REVIEWS_DATABASE_URL, default SQLite)."""
+    from datetime import date
+
+    from starter.report import render_html
+    from store.db import make_engine, migrate
+    from store.report import build_report
+
+    try:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+    except ValueError as err:
+        err_console.print(f"[red]Refused:[/red] --from and --to are dates, YYYY-MM-DD ({err})")
+        raise typer.Exit(2) from None
+    if last < first:
+        err_console.print(f"[red]Refused:[/red] --to {last} is before --from {first}")
+        raise typer.Exit(2)
+    settings = Settings.from_env(data_dir)
+    migrate(settings.database_url)
+    figures = build_report(make_engine(settings.database_url), first, last)
+    if html:
+        html.write_text(render_html(figures))
+        err_console.print(f"Report written to {html}")
+    if as_json or not html:
+        print(json.dumps(figures, indent=2))
+
+
 @delegation_app.command("show")
 def delegation_show(
     policy_file: Path = typer.Option(None, "--policy", envvar="REVIEWS_POLICY"), as_json: bool = JSON_OUT
