@@ -104,7 +104,7 @@ def worker(address: str = ADDRESS, namespace: str = NAMESPACE, task_queue: str =
 
 @app.command("open")
 def open_case(
-    kind: str = typer.Argument(..., help="decision_complaint (service_complaint, positive_feedback later)"),
+    kind: str = typer.Argument(..., help="decision_complaint, service_complaint or positive_feedback"),
     data: str = typer.Option(None, "--with", help="open input as JSON/YAML, or @file"),
     pairs: list[str] = typer.Option(None, "-d", help="key=value, e.g. -d case.ref=C-1"),
     workflow_id: str = typer.Option(None, "--id"),
@@ -113,7 +113,7 @@ def open_case(
     task_queue: str = TASK_QUEUE,
     as_json: bool = JSON_OUT,
 ) -> None:
-    """Open a case: `reviews open decision_complaint --with @case.yaml`."""
+    """Open a case: `reviews open service_complaint --with @case.yaml` (input as in design.md)."""
     payload = parse_data(data, None)
     for pair in pairs or []:
         key, _, value = pair.partition("=")
@@ -183,8 +183,11 @@ def show_status(s: dict[str, Any]) -> None:
     )
     if s.get("awaiting"):
         a = s["awaiting"]
+        due = f"due {a.get('due')}"
+        if a.get("paused_since"):
+            due = f"clock paused ({a.get('pause_reason')}), resume by {a.get('resume_by')}"
         console.print(
-            f"Awaiting: {a['action']} by {a.get('actor_id') or a['actor_role']} ({a['actor_role']}), due {a.get('due')}"
+            f"Awaiting: {a['action']} by {a.get('actor_id') or a['actor_role']} ({a['actor_role']}), {due}"
         )
     for label, key in (("Grounds deadline", "grounds_deadline"), ("JR window ends", "jr_window_ends")):
         if s.get(key):
@@ -201,10 +204,22 @@ def show_status(s: dict[str, Any]) -> None:
             letters.add_row(letter["sent_at"][:16], letter["kind"], letter["to"])
         console.print(letters)
     if s["ledger"]:
-        ledger = Table("para", "requirement", "met", title="Compliance ledger")
+        ledger = Table("para", "requirement", "state", "when / why", title="Compliance ledger")
+        colour = {"met": "green", "unmet": "red", "pending": "yellow", "not_applicable": "dim"}
         for e in s["ledger"]:
-            ledger.add_row(e["paragraph"], e["requirement"], (e["satisfied_at"] or "[red]not met[/red]")[:16])
+            state = e.get("state", "met")
+            ledger.add_row(
+                e["paragraph"],
+                e["requirement"],
+                f"[{colour.get(state, 'white')}]{state}[/]",
+                (e["satisfied_at"] or "")[:16] or e.get("evidence", "")[:50],
+            )
         console.print(ledger)
+    if s.get("pauses"):
+        console.print(
+            f"Clock {'[yellow]paused now[/yellow]' if s.get('clock_paused') else 'running'}; "
+            f"{s.get('time_paused_days', 0)} day(s) paused in all"
+        )
 
 
 @app.command("list")

@@ -23,7 +23,7 @@ async def test_scenario(path: Path, tmp_path: Path) -> None:
     assert [r["step"] for r in result["rejected"]] == scenario.get("expect_rejected", []), result["rejected"]
 
 
-def test_there_is_a_scenario_for_every_decision_complaint_outcome() -> None:
+def test_there_is_a_scenario_for_every_outcome_of_every_kind() -> None:
     covered = {yaml.safe_load(p.read_text())["expect"].get("outcome") for p in SCENARIOS}
     wanted = {
         "not_eligible_low_level_injustice",
@@ -43,5 +43,11 @@ def test_there_is_a_scenario_for_every_decision_complaint_outcome() -> None:
         "upheld_new_detailed_investigation",
         "upheld_report_quashed",
         "declined_pending_judicial_review",
+        "feedback_reviewed",
+        "resolved_by_manager",
+        "service_complaint_upheld",
+        "service_complaint_not_upheld",
+        "closed_unresolved",
+        "reclassified_decision_complaint",
     }
     assert wanted <= covered, wanted - covered

@@ -18,7 +18,15 @@ from temporalio.testing import WorkflowEnvironment
 from activities.records import CaseActivities
 from domain.policy import DEFAULT_POLICY_FILE
 from starter.client import Refusal, ReviewsClient
-from tests.conftest import CASE_OWNER, OAT, SERVICE_USER, decision_case, settings_in, today
+from tests.conftest import (
+    CASE_OWNER,
+    OAT,
+    SERVICE_USER,
+    decision_case,
+    settings_in,
+    terminate_when_quiet,
+    today,
+)
 from worker import build_worker
 
 POINT = {
@@ -196,4 +204,4 @@ async def test_the_scheme_decides_who_else_may_extend_the_grounds_deadline(
             assert status is not None and status.grounds_deadline is not None
             assert status.grounds_deadline.isoformat() == later
         finally:
-            await env.client.get_workflow_handle(wid).terminate("test finished")
+            await terminate_when_quiet(env, wid)
