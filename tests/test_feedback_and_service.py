@@ -349,3 +349,26 @@ async def wait_until(reviews: ReviewsClient, wid: str, test: Any) -> Status:
             return status
         await asyncio.sleep(0.1)
     raise AssertionError("condition never held")
+
+
+async def test_access_to_a_service_complaint_can_be_declined_for_behaviour(
+    env: WorkflowEnvironment, reviews: ReviewsClient
+) -> None:  # para 22: "access to a review of our decision or service"
+    wid = await reviews.open("service_complaint", service_case())
+    with pytest.raises(Refusal, match="may not decline"):
+        await reviews.send(wid, "decline_unacceptable_behaviour", CASE_OWNER, {"reason": "abusive calls"})
+    await reviews.send(wid, "manager_resolution", MANAGER, {"resolved": False})
+    status = await reviews.send(wid, "decline_unacceptable_behaviour", MANAGER, {"reason": "abusive calls"})
+    assert status is not None and status.outcome == "declined_unacceptable_behaviour"
+    assert_ledger_complete(status, Kind.SERVICE_COMPLAINT)
+    feedback = await reviews.open(
+        "positive_feedback",
+        {
+            "case": {"ref": "P-3", "owner": "a", "manager": "b"},
+            "received_by": "a",
+            "channel": "phone",
+            "content": "thanks",
+        },
+    )
+    with pytest.raises(Refusal, match="not a complaint"):
+        await reviews.send(feedback, "decline_unacceptable_behaviour", MANAGER, {"reason": "x"})

@@ -820,8 +820,11 @@ class CaseWorkflow:
 
     @workflow.update
     async def decline_unacceptable_behaviour(self, msg: DeclineUnacceptableBehaviour) -> Status:
+        """Answers once the case is closed, so the caller sees the outcome (22)."""
         self.declined = msg
-        return await self.settle()
+        self.wake += 1
+        await workflow.wait_condition(lambda: self.closed_and_recorded)
+        return self.status()
 
     @decline_unacceptable_behaviour.validator
     def _check_decline(self, msg: DeclineUnacceptableBehaviour) -> None:
