@@ -1,4 +1,4 @@
-"""A Temporal test server per module so the suite stays fast; a unique task queue and
+"""Session-scoped Temporal environments so the suite stays fast; a unique task queue and
 workflow id per test."""
 
 from __future__ import annotations
@@ -27,10 +27,8 @@ POSTGRES_URL = os.environ.get(
 quiet_runtime()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
-    """One time-skipping server per test module: time skipping is global to a server, so
-    a case one module leaves behind can never hold up another module's timers."""
     environment = await start_time_skipping()
     yield environment
     await environment.shutdown()

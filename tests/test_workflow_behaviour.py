@@ -1,6 +1,8 @@
 """What a user sees on the real workflow: refusals never fail a workflow task, letters and
 the store agree, histories replay deterministically."""
 
+import asyncio
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -153,3 +155,29 @@ async def test_recorded_histories_replay_deterministically(
     replayer = Replayer(workflows=WORKFLOWS, data_converter=reviews.client.data_converter)
     for handle in handles:
         await replayer.replay_workflow(await handle.fetch_history())
+
+
+async def test_an_oat_outcome_forwarded_before_the_review_starts_is_kept(
+    env: WorkflowEnvironment, reviews: ReviewsClient
+) -> None:
+    """The case forwards `oat_outcome` as soon as OAT sends it; the review child may not
+    have reached its stage yet. Signal-with-start delivers it before the child's first
+    step, which used to drop it and leave the case waiting for ever."""
+    from domain.models import OatOutcomeMessage
+    from workflows.children import OatReferral, OatReviewWorkflow
+
+    outcome = OatOutcomeMessage.model_validate(
+        {"actor": {"id": "oat-1", "role": "oat_caseworker"}, "outcome": "accepted"}
+    )
+    handle = await env.client.start_workflow(
+        OatReviewWorkflow.run,
+        OatReferral(
+            parent_id="none", case_ref="C-RACE", owner="cw-alice", manager="om-bob", risk="low", round=1
+        ),
+        id=f"oat-race-{uuid.uuid4().hex[:8]}",
+        task_queue=reviews.task_queue,
+        start_signal="forwarded_outcome",
+        start_signal_args=[outcome],
+    )
+    result = await asyncio.wait_for(handle.result(), 30)
+    assert result.outcome.value == "accepted"

@@ -90,8 +90,10 @@ class OatReviewWorkflow(CaseWorkflow):
 
     @workflow.signal
     def forwarded_outcome(self, msg: OatOutcomeMessage) -> None:
-        """The case validated and forwarded `oat_outcome` to this review."""
-        if self.stage is Stage.OAT_REVIEW and "oat_outcome" not in self.inbox:
+        """The case validated and forwarded `oat_outcome` to this review. It may arrive
+        before this review has reached its stage (the case forwards as soon as OAT sends
+        it), so it is kept until taken: a submission is never dropped."""
+        if self.stage is not Stage.CLOSED and "oat_outcome" not in self.inbox:
             self.inbox["oat_outcome"] = msg
 
     @workflow.update
@@ -234,7 +236,8 @@ class NewDetailedInvestigationWorkflow(CaseWorkflow):
 
     @workflow.signal
     def forwarded_proceed(self, msg: NdiProceed) -> None:
-        if self.stage is Stage.NEW_DETAILED_INVESTIGATION and "ndi_proceed" not in self.inbox:
+        """Kept until taken, even if it arrives before this child reaches its stage."""
+        if self.stage is not Stage.CLOSED and "ndi_proceed" not in self.inbox:
             self.inbox["ndi_proceed"] = msg
 
     @workflow.update
