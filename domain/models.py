@@ -415,7 +415,6 @@ class Awaiting(BaseModel):
     paused_since: datetime | None = None
     pause_reason: str = ""
     resume_by: date | None = None
-    paused_days: int = 0  # calendar days this step's clock has been stopped so far
 
 
 class Pause(BaseModel):

@@ -5,7 +5,7 @@ people (due dates, reminders, escalation), one sends letters, one closes the cas
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -110,6 +110,24 @@ class CaseWorkflow:
         self.letter_seq = 0
         self.closed_and_recorded = False
         self.pauses: list[Pause] = []
+
+    # ------------------------------------------------------------------ stages
+
+    async def run_stages(self, stages: dict[Stage, Callable[[], Awaitable[Stage]]]) -> Status:
+        """Run from intake, each stage returning the next, until closed; a decline for
+        unacceptable behaviour (22) closes the case from whatever stage it is at."""
+        stage = Stage.INTAKE
+        try:
+            while stage is not Stage.CLOSED:
+                stage = await stages[stage]()
+        except Declined as declined:
+            await self.close(
+                Outcome.DECLINED_UNACCEPTABLE_BEHAVIOUR,
+                reason=declined.msg.reason,
+                paragraphs=["22"],
+                actor=declined.msg.actor,
+            )
+        return await self.finish()
 
     # ------------------------------------------------------------------ clock
 
@@ -742,7 +760,6 @@ class CaseWorkflow:
         if step is None or step.paused_since is None:
             return
         days = (self.today() - london_date(step.paused_since)).days
-        step.paused_days += days
         if step.due is not None:
             step.due = step.due + timedelta(days=days)
         step.paused_since = None

@@ -65,7 +65,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.oat_criteria import needs_oat_advice
     from domain.review_rules import check_oat_decision
     from workflows import search_attributes as sa
-    from workflows.base import CLOCK_OFFSET_MEMO, CaseWorkflow, Declined
+    from workflows.base import CLOCK_OFFSET_MEMO, CaseWorkflow
     from workflows.children import (
         NdiProposal,
         NdiResult,
@@ -147,18 +147,7 @@ class DecisionComplaintWorkflow(CaseWorkflow):
             Stage.NEW_DETAILED_INVESTIGATION: self.at_new_detailed_investigation,
             Stage.QUASH: self.at_quash,
         }
-        stage = Stage.INTAKE
-        try:
-            while stage is not Stage.CLOSED:
-                stage = await stages[stage]()
-        except Declined as declined:
-            await self.close(
-                Outcome.DECLINED_UNACCEPTABLE_BEHAVIOUR,
-                reason=declined.msg.reason,
-                paragraphs=["22"],
-                actor=declined.msg.actor,
-            )
-        return await self.finish()
+        return await self.run_stages(stages)
 
     # ================================================================ stages
 

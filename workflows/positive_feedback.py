@@ -41,31 +41,30 @@ class PositiveFeedbackWorkflow(CaseWorkflow):
             reasonable_adjustments=[],
             owner_role=opened.case.owner_role,
         )
-        received_on = opened.received_on or self.today()
-        self.received_on = received_on
+        self.received_on = opened.received_on or self.today()
         await self.enter(
             Stage.INTAKE, paragraphs=["7"], detail=f"{opened.channel.value} from the service user"
         )
-        await self.save_to_case_record(received_on)
+        await self.save_to_case_record()
         await self.task_for_manager()
         return await self.at_awaiting_manager_review()
 
-    async def save_to_case_record(self, received_on: date) -> None:
+    async def save_to_case_record(self) -> None:
         """Para 7: saved to the relevant case in a timely way after it is received."""
         assert self.opened is not None
         self.record(
             self.opened.received_by,
             f"positive feedback saved to case {self.case_ref}",
             ["7"],
-            f"{self.opened.channel.value} received {received_on}: {self.opened.content[:200]}",
+            f"{self.opened.channel.value} received {self.received_on}: {self.opened.content[:200]}",
         )
         limit = self.rules.durations.feedback_saved_within.after(self.received_on)
         if self.today() <= limit:
-            self.reach("7", f"saved {self.today()}, received {received_on}")
+            self.reach("7", f"saved {self.today()}, received {self.received_on}")
         else:
             self.reach(
                 "7",
-                f"saved {self.today()}, received {received_on}: later than "
+                f"saved {self.today()}, received {self.received_on}: later than "
                 f"{self.rules.durations.feedback_saved_within} after receipt",
                 met=False,
             )

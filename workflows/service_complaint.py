@@ -35,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
         ServiceComplaintOpened,
         Status,
     )
-    from workflows.base import CaseWorkflow, Declined
+    from workflows.base import CaseWorkflow
 
 CONSIDERATION_MESSAGES = (
     "service_complaint_decision",
@@ -80,18 +80,7 @@ class ServiceComplaintWorkflow(CaseWorkflow):
             Stage.CONSIDERATION: self.at_consideration,
             Stage.AWAITING_APPROVAL: self.at_awaiting_approval,
         }
-        stage = Stage.INTAKE
-        try:
-            while stage is not Stage.CLOSED:
-                stage = await stages[stage]()
-        except Declined as declined:
-            await self.close(
-                Outcome.DECLINED_UNACCEPTABLE_BEHAVIOUR,
-                reason=declined.msg.reason,
-                paragraphs=["22"],
-                actor=declined.msg.actor,
-            )
-        return await self.finish()
+        return await self.run_stages(stages)
 
     # ================================================================ stages
 
