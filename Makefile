@@ -9,7 +9,7 @@ $(BIN)/reviews: pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $(BIN)/reviews
 
-.PHONY: setup run test lint
+.PHONY: setup run test lint histories
 setup: $(BIN)/reviews
 
 run: setup
@@ -22,3 +22,7 @@ lint: setup
 
 test: setup lint
 	$(BIN)/pytest -q
+
+# Record every scenario's history as a new set (SET=name); old sets are never overwritten.
+histories: setup
+	$(BIN)/python scripts/record_histories.py $(or $(SET),$(shell date +%Y-%m-%d)-$(shell git rev-parse --short HEAD))
