@@ -9,8 +9,9 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.records import CaseActivities
-from workflows.children import NewDetailedInvestigationWorkflow, OatReviewWorkflow
-from workflows.decision_complaint import DecisionComplaintWorkflow
+from workflows.decision.workflow import DecisionComplaintWorkflow
+from workflows.new_detailed_investigation import NewDetailedInvestigationWorkflow
+from workflows.oat_review import OatReviewWorkflow
 from workflows.positive_feedback import PositiveFeedbackWorkflow
 from workflows.service_complaint import ServiceComplaintWorkflow
 

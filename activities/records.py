@@ -7,7 +7,7 @@ worker crash never writes a record twice or sends a letter twice.
 from __future__ import annotations
 
 import smtplib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urlparse
 
 from sqlalchemy import select
@@ -28,7 +28,8 @@ from store.models import AuditRow, CaseRow, LetterRow, NewCaseRow, TaskRow
 class CaseActivities:
     def __init__(self, settings: Settings, policy: Policy | None = None) -> None:
         self.settings = settings
-        self.policy = policy or load_policy(settings.policy_file)
+        # Each case keeps the bank holidays of its policy for life (design.md, "Time").
+        self.policy = (policy or load_policy(settings.policy_file)).with_bank_holidays(date.today())
         migrate(settings.database_url)
         self.engine = make_engine(settings.database_url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)

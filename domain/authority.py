@@ -128,22 +128,30 @@ class DelegationScheme(BaseModel):
                 )
         raise AssertionError("unreachable: the last threshold is unbounded")
 
+    def ndi_rule(self) -> ApprovalRule:
+        """Para 73: a new detailed investigation is approved by the Ombudsman or a Deputy."""
+        return ApprovalRule(
+            proposal="new_detailed_investigation",
+            role=self.new_detailed_investigation,
+            paragraphs=["63", "73"],
+            describe="new detailed investigation: the Ombudsman or a Deputy Ombudsman",
+        )
+
+    def quash_rule(self) -> ApprovalRule:
+        """Para 69: only the Ombudsman or a Deputy decide to quash a report."""
+        return ApprovalRule(
+            proposal="quash",
+            role=self.quash,
+            paragraphs=["69"],
+            describe="quashing a report: the Ombudsman or a Deputy Ombudsman",
+        )
+
     def rule_for(self, proposal: str, amount_gbp: float = 0) -> ApprovalRule | None:
         """The approval a proposal needs, or None if the scheme needs none."""
         if proposal == "new_detailed_investigation":
-            return ApprovalRule(
-                proposal=proposal,
-                role=self.new_detailed_investigation,
-                paragraphs=["63", "73"],
-                describe="new detailed investigation: the Ombudsman or a Deputy Ombudsman",
-            )
+            return self.ndi_rule()
         if proposal == "quash":
-            return ApprovalRule(
-                proposal=proposal,
-                role=self.quash,
-                paragraphs=["69"],
-                describe="quashing a report: the Ombudsman or a Deputy Ombudsman",
-            )
+            return self.quash_rule()
         if amount_gbp > 0:
             return self.payment_rule(amount_gbp)
         optional = {

@@ -43,27 +43,49 @@ def add_months(on: date, months: int) -> date:
     return on + relativedelta(months=months)
 
 
-# England and Wales bank holidays, computed once when this module loads (outside the
-# workflow sandbox, which forbids the package's lazy imports). The package is pinned
-# in pyproject, so every replay of a workflow sees the same days.
-BANK_HOLIDAYS: frozenset[date] = frozenset(
-    holidays.country_holidays("GB", subdiv="ENG", years=range(2015, 2061)).keys()
-)
+def bank_holidays_from_package(years: range) -> list[date]:
+    """England and Wales bank holidays as the installed `holidays` package has them.
+
+    Read by the worker (an activity), never inside a workflow: a case keeps the list it
+    was opened with, so upgrading the package never moves a running case's dates."""
+    return sorted(holidays.country_holidays("GB", subdiv="ENG", years=years).keys())
+
+
+# Only for cases opened before a case kept its own list (their policy carries none) and
+# for code outside workflows. Computed when this module loads, outside the sandbox.
+BANK_HOLIDAYS: frozenset[date] = frozenset(bank_holidays_from_package(range(2015, 2061)))
+
+
+class WorkingCalendar:
+    """Working days: Monday to Friday except the bank holidays this calendar was given."""
+
+    def __init__(self, bank_holidays: frozenset[date] | None = None) -> None:
+        self.bank_holidays = BANK_HOLIDAYS if bank_holidays is None else bank_holidays
+
+    def is_working_day(self, on: date) -> bool:
+        return on.weekday() < 5 and on not in self.bank_holidays
+
+    def add_working_days(self, on: date, days: int) -> date:
+        """The date `days` working days after `on` (negative: before)."""
+        step = timedelta(days=1 if days >= 0 else -1)
+        current, remaining = on, abs(days)
+        while remaining > 0:
+            current += step
+            if self.is_working_day(current):
+                remaining -= 1
+        return current
+
+
+PACKAGE_CALENDAR = WorkingCalendar()
 
 
 def is_working_day(on: date) -> bool:
-    return on.weekday() < 5 and on not in BANK_HOLIDAYS
+    return PACKAGE_CALENDAR.is_working_day(on)
 
 
 def add_working_days(on: date, days: int) -> date:
     """The date `days` working days after `on` (weekends and bank holidays skipped)."""
-    current = on
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            remaining -= 1
-    return current
+    return PACKAGE_CALENDAR.add_working_days(on, days)
 
 
 class Period(BaseModel):
@@ -90,28 +112,21 @@ class Period(BaseModel):
             return {"amount": value, "unit": "days"}
         return value
 
-    def after(self, on: date) -> date:
-        if self.unit == "months":
-            return add_months(on, self.amount)
-        if self.unit == "weeks":
-            return on + timedelta(weeks=self.amount)
-        if self.unit == "working_days":
-            return add_working_days(on, self.amount)
-        return on + timedelta(days=self.amount)
+    def after(self, on: date, calendar: WorkingCalendar = PACKAGE_CALENDAR) -> date:
+        """The date this period after `on`; working days counted on `calendar`."""
+        return self._shift(on, self.amount, calendar)
 
-    def before(self, on: date) -> date:
+    def before(self, on: date, calendar: WorkingCalendar = PACKAGE_CALENDAR) -> date:
+        return self._shift(on, -self.amount, calendar)
+
+    def _shift(self, on: date, amount: int, calendar: WorkingCalendar) -> date:
         if self.unit == "months":
-            return add_months(on, -self.amount)
+            return add_months(on, amount)
         if self.unit == "weeks":
-            return on - timedelta(weeks=self.amount)
+            return on + timedelta(weeks=amount)
         if self.unit == "working_days":
-            current, remaining = on, self.amount
-            while remaining > 0:
-                current -= timedelta(days=1)
-                if is_working_day(current):
-                    remaining -= 1
-            return current
-        return on - timedelta(days=self.amount)
+            return calendar.add_working_days(on, amount)
+        return on + timedelta(days=amount)
 
     def __str__(self) -> str:
         short = {v: k for k, v in _UNITS.items()}

@@ -118,6 +118,8 @@ class ComplaintOpened(Strict):
     organisation: Contact = Contact()
     # Set when a service complaint is reclassified as a decision complaint (para 12).
     reclassified_from: str | None = None
+    # Set only by continue-as-new: the case's whole state, carried to the next run.
+    resume: DecisionState | None = None
 
     _adjustments = field_validator("reasonable_adjustments", mode="before")(_as_list)
 
@@ -316,6 +318,7 @@ class ServiceComplaintOpened(Strict):
     reasonable_adjustments: list[str] = []
     complainant: Contact = Contact()
     reclassified_from: str | None = None
+    resume: ServiceState | None = None  # set only by continue-as-new
 
     _adjustments = field_validator("reasonable_adjustments", mode="before")(_as_list)
 
@@ -326,6 +329,7 @@ class PositiveFeedbackOpened(Strict):
     channel: Channel
     content: str = Field(min_length=1)
     received_on: date | None = None
+    resume: FeedbackState | None = None  # set only by continue-as-new
 
 
 class ManagerResolution(Message):
@@ -477,6 +481,38 @@ class Links(BaseModel):
     new_cases: list[str] = []
 
 
+class Task(BaseModel):
+    """A piece of work opened for a person or team (shown on the case and in the store)."""
+
+    task: str
+    assignee: str
+    role: str
+    paragraphs: list[str] = []
+    detail: str = ""
+    opened_at: datetime
+    reasonable_adjustments: list[str] = []
+
+
+class Proposal(BaseModel):
+    """What awaits approval under the Delegation Scheme (72-73), and who proposed it."""
+
+    route: str
+    proposed_by: str
+    proposer_role: Role = Role.OAT_CASEWORKER
+    amount_gbp: float = 0
+    remedy: Remedy | None = None
+    summary: str = ""
+
+
+class Escalation(BaseModel):
+    """A service complaint passed up the management chain (11, 15)."""
+
+    by: str
+    to: str
+    reason: str
+    at: datetime
+
+
 class Status(BaseModel):
     """What `status` answers and the CLI prints with --json (design.md)."""
 
@@ -504,8 +540,8 @@ class Status(BaseModel):
     oat_advice_reasons: list[str] = []
     grounds_received_on: date | None = None
     grounds_in_time: bool | None = None
-    proposal: dict[str, Any] | None = None
-    tasks: list[dict[str, Any]] = []
+    proposal: Proposal | None = None
+    tasks: list[Task] = []
     closed_at: datetime | None = None
     ledger_unmet: list[str] = []
     # Paused clocks: every pause, and the days paused in all, so no figure hides one.
@@ -514,5 +550,13 @@ class Status(BaseModel):
     clock_paused: bool = False
     # Service complaints and positive feedback.
     handler: Actor | None = None
+    escalations: list[Escalation] = []
     received_on: date | None = None
     oat_outcomes: list[str] = []
+
+
+from domain.state import DecisionState, FeedbackState, ServiceState  # noqa: E402  (models refer to state)
+
+ComplaintOpened.model_rebuild()
+ServiceComplaintOpened.model_rebuild()
+PositiveFeedbackOpened.model_rebuild()

@@ -3,6 +3,7 @@ Scheme. All durations are configuration, not constants (design.md, "Time")."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -10,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from domain.authority import DelegationScheme
-from domain.calendar import Period
+from domain.calendar import Period, WorkingCalendar, bank_holidays_from_package
 from domain.enums import Role
 
 DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.yaml")
@@ -59,6 +60,23 @@ class Policy(BaseModel):
     copies_for_positive_feedback: list[str] = Field(
         default=["director-of-operations", "director-of-legal-and-clinical", "chief-executive"]
     )
+    # Continue-as-new once a case's history has this many events (the server may suggest
+    # it sooner); a long-lived case stays small (design.md, "Rules of the house").
+    history_limit: int = Field(default=10_000, ge=40)
+    # England and Wales bank holidays, filled in by the worker from the `holidays` package
+    # and kept by each case with its policy, so a package upgrade never moves the dates of
+    # a running case. None: a case opened before cases kept their own list.
+    bank_holidays: list[date] | None = None
+
+    def calendar(self) -> WorkingCalendar:
+        return WorkingCalendar(None if self.bank_holidays is None else frozenset(self.bank_holidays))
+
+    def with_bank_holidays(self, today: date) -> Policy:
+        """This policy with the bank holidays of the years a case opened today may span."""
+        if self.bank_holidays is not None:
+            return self
+        years = range(today.year - 2, today.year + 13)
+        return self.model_copy(update={"bank_holidays": bank_holidays_from_package(years)})
 
 
 class PolicyError(ValueError):

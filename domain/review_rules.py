@@ -1,8 +1,14 @@
 """Rules an OAT decision must meet before it is accepted (paras 51, 58, 62-63, 67)."""
 
-from domain.authority import Refused
-from domain.enums import DecisionRoute
-from domain.models import OatDecision, QuashGrounds
+from datetime import date, datetime
+
+from domain.authority import Refused, require_role
+from domain.calendar import end_of_day
+from domain.enums import DecisionRoute, Role
+from domain.models import NdiProceed, OatDecision, OatOutcomeMessage, QuashGrounds
+
+OAT_ROLES = frozenset({Role.OAT_CASEWORKER})
+NDI_DECIDERS = frozenset({Role.OAT_CASEWORKER, Role.CASEWORKER})
 
 
 def quash_conditions_met(grounds: QuashGrounds) -> bool:
@@ -46,3 +52,19 @@ def check_oat_decision(msg: OatDecision) -> None:
                 "quashing needs quash_grounds meeting para 67: (missed_or_new_evidence or "
                 "incontrovertibly_wrong) and no_other_way and public_interest"
             )
+
+
+def check_oat_outcome(msg: OatOutcomeMessage) -> None:
+    """Paras 47-48: OAT records the outcome of a referral."""
+    require_role(msg.actor, OAT_ROLES, "an OAT caseworker records the outcome of a referral (47-48)")
+
+
+def check_ndi_proceed(msg: NdiProceed, now: datetime, window_ends: date, comments: int) -> None:
+    """Para 64: OAT or the new case owner decide, having considered the parties' comments:
+    so not before the comment window closes, unless both parties have already commented."""
+    require_role(msg.actor, NDI_DECIDERS, "OAT or the new case owner decide whether to proceed (64)")
+    if now < end_of_day(window_ends) and comments < 2:
+        raise Refused(
+            f"the parties may comment until {window_ends.isoformat()} (63); decide whether to "
+            "proceed once the comment window has closed (64)"
+        )

@@ -24,11 +24,12 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from contract import CLOCK_OFFSET_MEMO
+from contract import search_attributes as sa
+from contract.messages import KIND_OF_WORKFLOW_TYPE, MESSAGES, OPEN_INPUTS, refuse_for_kind
+from contract.receipts import Receipt, SignalAck
 from domain.enums import Kind
 from domain.models import Actor, Status
-from starter.messages import MESSAGES, OPEN_INPUTS
-from workflows import search_attributes as sa
-from workflows.base import CLOCK_OFFSET_MEMO
 
 
 class Refusal(Exception):
@@ -164,8 +165,9 @@ class ReviewsClient:
         message: str,
         actor: Actor | str | dict[str, Any] | None,
         data: dict[str, Any] | None = None,
-    ) -> Status | None:
-        """Send a message by its public name; returns the status after an update."""
+    ) -> Receipt | SignalAck:
+        """Send a message by its public name: an update answers with a receipt once it is
+        applied, a signal with an acknowledgement once the case has it."""
         spec = MESSAGES.get(message)
         if spec is None:
             raise Refusal(f"unknown message {message!r}; known: {', '.join(sorted(MESSAGES))}")
@@ -177,15 +179,43 @@ class ReviewsClient:
         except ValidationError as err:
             raise Refusal(explain_validation(err, message)) from None
         handle = self.client.get_workflow_handle(case_id)
+        await self._refuse_if_not_taken(handle, message)
         try:
             if spec.kind == "signal":
                 await handle.signal(message, msg)
-                return None
-            return await handle.execute_update(message, msg, result_type=Status)
+                return SignalAck(workflow_id=case_id, message=message, received_at=datetime.now().astimezone())
+            return await handle.execute_update(message, msg, result_type=Receipt)
         except WorkflowUpdateFailedError as err:
             raise Refusal(f"{message} refused: {_cause(err)}") from None
         except RPCError as err:
-            raise Refusal(f"{message} refused: {_rpc_reason(case_id, err)}") from None
+            raise Refusal(f"{message} refused: {await self._rpc_reason(case_id, err)}") from None
+
+    async def act(
+        self,
+        case_id: str,
+        message: str,
+        actor: Actor | str | dict[str, Any] | None,
+        data: dict[str, Any] | None = None,
+    ) -> Status:
+        """Send a message, then answer with the case's full status."""
+        await self.send(case_id, message, actor, data)
+        return await self.status(case_id)
+
+    async def _refuse_if_not_taken(self, handle: WorkflowHandle[Any, Any], message: str) -> None:
+        """A message the case's kind does not take is refused with the list of those it
+        does (design.md, "Messages"); a closed case says so, with its outcome."""
+        try:
+            described = await handle.describe()
+        except RPCError as err:
+            raise Refusal(f"{message} refused: {await self._rpc_reason(handle.id, err)}") from None
+        kind = KIND_OF_WORKFLOW_TYPE.get(described.workflow_type)
+        if kind is not None and (refusal := refuse_for_kind(kind, message)):
+            raise Refusal(f"{message} refused: {refusal}")
+        if described.status != WorkflowExecutionStatus.RUNNING:
+            outcome = described.typed_search_attributes.get(sa.OUTCOME) or (
+                described.status.name.lower() if described.status else "closed"
+            )
+            raise Refusal(f"{message} refused: the case is closed ({outcome})")
 
     # --------------------------------------------------------------- status
 
@@ -194,7 +224,17 @@ class ReviewsClient:
         try:
             return await handle.query("status", result_type=Status)
         except RPCError as err:
-            raise Refusal(_rpc_reason(case_id, err)) from None
+            raise Refusal(await self._rpc_reason(case_id, err)) from None
+
+    async def _rpc_reason(self, case_id: str, err: RPCError) -> str:
+        if err.status is RPCStatusCode.NOT_FOUND:
+            try:
+                described = await self.client.get_workflow_handle(case_id).describe()
+            except RPCError:
+                return f"no case with workflow id {case_id}"
+            outcome = described.typed_search_attributes.get(sa.OUTCOME) or "closed"
+            return f"the case is closed ({outcome})"
+        return str(err)
 
     async def list(
         self,
@@ -267,15 +307,6 @@ def _cause(err: WorkflowUpdateFailedError) -> str:
             return str(cause)
         cause = inner
     return str(err)
-
-
-def _rpc_reason(case_id: str, err: RPCError) -> str:
-    text = str(err)
-    if err.status is RPCStatusCode.NOT_FOUND:
-        if "completed" in text.lower() or "already" in text.lower():
-            return f"case {case_id} is closed: {text}"
-        return f"no case with workflow id {case_id}: {text}"
-    return text
 
 
 def _quote(value: str) -> str:

@@ -8,140 +8,125 @@ task closes (9).
 
 from __future__ import annotations
 
-from datetime import date
-
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from contract.receipts import Receipt
     from domain.authority import Refused
     from domain.enums import Kind, Outcome, Role, Stage
-    from domain.models import SYSTEM, ManagerReview, PositiveFeedbackOpened, Status
-    from workflows.base import CaseWorkflow
+    from domain.models import ManagerReview, PositiveFeedbackOpened, Status
+    from domain.state import FeedbackState
+    from workflows.case.core import CaseCore
+    from workflows.case.handlers import ClockHandlers, UnknownSignals
 
 SUBJECT = "positive feedback received"  # para 8, word for word
 
 
 @workflow.defn
-class PositiveFeedbackWorkflow(CaseWorkflow):
-    kind = Kind.POSITIVE_FEEDBACK
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.opened: PositiveFeedbackOpened | None = None
-        self.received_on: date = date.min
-
-    @workflow.run
-    async def run(self, opened: PositiveFeedbackOpened) -> Status:
-        self.opened = opened
-        await self.begin(
+class PositiveFeedbackWorkflow(ClockHandlers, UnknownSignals):
+    @workflow.init
+    def __init__(self, opened: PositiveFeedbackOpened) -> None:
+        state = opened.resume or FeedbackState(
+            kind=Kind.POSITIVE_FEEDBACK,
             case_ref=opened.case.ref,
             owner=opened.case.owner,
             manager=opened.case.manager,
-            risk=None,
-            reasonable_adjustments=[],
             owner_role=opened.case.owner_role,
+            opened=opened.model_copy(update={"resume": None}),
         )
-        self.received_on = opened.received_on or self.today()
-        await self.enter(
-            Stage.INTAKE, paragraphs=["7"], detail=f"{opened.channel.value} from the service user"
-        )
+        self.case = CaseCore(state)
+        self.state = state
+        self.case.checks["manager_review"] = self.check_manager_review
+        self.case.extra_status = lambda: {"received_on": state.received_on}
+        self.case.continue_with = lambda s: s.opened.model_copy(update={"resume": s})
+
+    @workflow.run
+    async def run(self, opened: PositiveFeedbackOpened) -> Status:
+        c = self.case
+        if opened.resume is None:
+            await c.begin()
+            self.state.received_on = opened.received_on or c.today()
+        return await c.run_stages({Stage.INTAKE: self.at_intake, Stage.AWAITING_MANAGER_REVIEW: self.at_awaiting_manager_review})
+
+    async def at_intake(self) -> Stage:
+        await self.case.enter(Stage.INTAKE, paragraphs=["7"], detail=f"{self.state.opened.channel.value} from the service user")
         await self.save_to_case_record()
         await self.task_for_manager()
-        return await self.at_awaiting_manager_review()
+        return Stage.AWAITING_MANAGER_REVIEW
 
     async def save_to_case_record(self) -> None:
         """Para 7: saved to the relevant case in a timely way after it is received."""
-        assert self.opened is not None
-        self.record(
-            self.opened.received_by,
-            f"positive feedback saved to case {self.case_ref}",
+        c, opened, received = self.case, self.state.opened, self.state.received_on or self.case.today()
+        c.record(
+            opened.received_by,
+            f"positive feedback saved to case {c.state.case_ref}",
             ["7"],
-            f"{self.opened.channel.value} received {self.received_on}: {self.opened.content[:200]}",
+            f"{opened.channel.value} received {received}: {opened.content[:200]}",
         )
-        limit = self.rules.durations.feedback_saved_within.after(self.received_on)
-        if self.today() <= limit:
-            self.reach("7", f"saved {self.today()}, received {self.received_on}")
+        within = c.rules.durations.feedback_saved_within
+        if c.today() <= c.after(within, received):
+            c.reach("7", f"saved {c.today()}, received {received}")
         else:
-            self.reach(
-                "7",
-                f"saved {self.today()}, received {self.received_on}: later than "
-                f"{self.rules.durations.feedback_saved_within} after receipt",
-                met=False,
-            )
+            c.reach("7", f"saved {c.today()}, received {received}: later than {within} after receipt", met=False)
 
     async def task_for_manager(self) -> None:
         """Para 8: the task carries the subject, the main contents and the link to the record."""
-        assert self.opened is not None and self.manager is not None
-        self.add_task(
-            SUBJECT,
-            self.manager,
-            "operations_manager",
-            ["8"],
-            f"{self.opened.content[:500]} (case record {self.case_ref}, workflow {workflow.info().workflow_id})",
-        )
-        sent = await self.letter(
+        c, opened, manager = self.case, self.state.opened, self.state.manager
+        record = workflow.info().workflow_id
+        c.add_task(SUBJECT, manager, "operations_manager", ["8"], f"{opened.content[:500]} (case record {c.state.case_ref}, workflow {record})")
+        sent = await c.letter(
             "positive_feedback_received",
-            self.staff(self.manager, "manager"),
+            c.staff(manager, "manager"),
             paragraphs=["8"],
             context={
                 "subject": SUBJECT,
-                "content": self.opened.content,
-                "channel": self.opened.channel.value,
-                "received_by": self.opened.received_by,
-                "record": workflow.info().workflow_id,
+                "content": opened.content,
+                "channel": opened.channel.value,
+                "received_by": opened.received_by,
+                "record": record,
             },
         )
-        self.reach("8", f"task '{SUBJECT}' for {self.manager} with the contents, linked ({sent.key})")
+        c.reach("8", f"task '{SUBJECT}' for {manager} with the contents, linked ({sent.key})")
 
-    async def at_awaiting_manager_review(self) -> Status:
-        assert self.opened is not None
-        await self.enter(
-            Stage.AWAITING_MANAGER_REVIEW,
-            action="manager_review",
-            role=Role.OPERATIONS_MANAGER,
-            actor_id=self.manager,
-            paragraphs=["8", "9"],
-        )
-        msg = await self.take("manager_review")
-        assert isinstance(msg, ManagerReview)
-        self.record(msg.actor, "manager reviewed the positive feedback", ["9"], msg.comments)
-        copies = [self.staff(who, "director") for who in self.rules.copies_for_positive_feedback]
-        sent = await self.letter(
+    async def at_awaiting_manager_review(self) -> Stage:
+        c, opened = self.case, self.state.opened
+        if c.arriving(Stage.AWAITING_MANAGER_REVIEW):
+            await c.enter(
+                Stage.AWAITING_MANAGER_REVIEW,
+                action="manager_review",
+                role=Role.OPERATIONS_MANAGER,
+                actor_id=self.state.manager,
+                paragraphs=["8", "9"],
+            )
+        msg: ManagerReview = await c.take("manager_review")
+        c.record(msg.actor, "manager reviewed the positive feedback", ["9"], msg.comments)
+        copies = [c.staff(who, "director") for who in c.rules.copies_for_positive_feedback]
+        sent = await c.letter(
             "positive_feedback_comments",
-            self.staff(self.opened.received_by, "caseworker"),
+            c.staff(opened.received_by, "caseworker"),
             cc=copies,
             paragraphs=["9"],
-            context={"comments": msg.comments, "content": self.opened.content},
+            context={"comments": msg.comments, "content": opened.content},
         )
-        self.reach("9", f"comments to {self.opened.received_by}, copied to {len(copies)} ({sent.key})")
-        self.record(msg.actor, f"task closed: {SUBJECT}", ["9"])
-        await self.close(
-            Outcome.FEEDBACK_REVIEWED,
-            reason="reviewed by the manager",
-            paragraphs=["9"],
-            actor=msg.actor,
-            letter=False,
-        )
-        return await self.finish()
+        c.reach("9", f"comments to {opened.received_by}, copied to {len(copies)} ({sent.key})")
+        c.record(msg.actor, f"task closed: {SUBJECT}", ["9"])
+        return await c.close(Outcome.FEEDBACK_REVIEWED, reason="reviewed by the manager", paragraphs=["9"], actor=msg.actor, letter=False)
 
     @workflow.query
     def status(self) -> Status:
-        return CaseWorkflow.status(self)
+        return self.case.status()
 
-    def extra_status(self) -> dict[str, object]:
-        return {"received_on": self.received_on}
-
-    @workflow.update
-    async def manager_review(self, msg: ManagerReview) -> Status:
-        return await self.deliver("manager_review", msg)
-
-    @manager_review.validator
-    def _check_manager_review(self, msg: ManagerReview) -> None:
-        self.require_stage("manager_review", Stage.AWAITING_MANAGER_REVIEW)
-        if msg.actor.id != self.manager:
-            raise Refused(f"{msg.actor} may not review this feedback: only the manager ({self.manager}) (9)")
+    def check_manager_review(self, msg: ManagerReview) -> None:
+        self.case.require_stage("manager_review", Stage.AWAITING_MANAGER_REVIEW)
+        if msg.actor.id != self.state.manager:
+            raise Refused(f"{msg.actor} may not review this feedback: only the manager ({self.state.manager}) (9)")
         if not msg.comments.strip():
             raise Refused("manager_review needs comments for the caseworker (9)")
 
+    @workflow.update
+    async def manager_review(self, msg: ManagerReview) -> Receipt:
+        return await self.case.deliver("manager_review", msg)
 
-__all__ = ["PositiveFeedbackWorkflow", "SYSTEM"]
+    @manager_review.validator
+    def _v_manager_review(self, msg: ManagerReview) -> None:
+        self.case.validate("manager_review", msg)

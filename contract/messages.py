@@ -1,0 +1,176 @@
+"""The public message table (design.md, "Messages"): each message's name, whether it is a
+signal or an update, the model it carries, the kinds of case that take it, the stages at
+which it is expected, who may send it and the paragraphs behind it.
+
+Back-office systems send messages by these names; the client refuses a message that the
+case's kind does not take and lists the ones it does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel
+
+from domain import models as m
+from domain.enums import Kind
+
+DC, SC, PF = Kind.DECISION_COMPLAINT, Kind.SERVICE_COMPLAINT, Kind.POSITIVE_FEEDBACK
+ANY_STAGE = "any stage before closing"
+
+
+@dataclass(frozen=True)
+class MessageSpec:
+    name: str
+    kind: Literal["signal", "update"]
+    model: type[BaseModel]
+    case_kinds: tuple[Kind, ...]
+    stages: str
+    by: str
+    paragraphs: str
+
+    def fields(self) -> dict[str, str]:
+        """Field name -> type as a person reads it (the actor is set by whoever sends)."""
+        out = {}
+        for name, info in self.model.model_fields.items():
+            if name == "actor":
+                continue
+            shown = getattr(info.annotation, "__name__", None) or str(info.annotation)
+            out[name] = shown.replace("typing.", "") + ("" if info.is_required() else " (optional)")
+        return out
+
+
+def _u(name: str, model: type[BaseModel], kinds: tuple[Kind, ...], stages: str, by: str, paras: str) -> MessageSpec:
+    return MessageSpec(name, "update", model, kinds, stages, by, paras)
+
+
+def _s(name: str, model: type[BaseModel], kinds: tuple[Kind, ...], stages: str, by: str, paras: str) -> MessageSpec:
+    return MessageSpec(name, "signal", model, kinds, stages, by, paras)
+
+
+_SPECS = [
+    # Decision complaints (paras 20-74), in the order of the guidance.
+    _u("case_owner_resolution", m.CaseOwnerResolution, (DC,), "case_owner_resolution", "case owner", "23-25"),
+    _u("oat_advice", m.OatAdvice, (DC,), "oat_advice", "oat_caseworker", "26-29"),
+    _s(
+        "grounds_submitted",
+        m.GroundsSubmitted,
+        (DC,),
+        "any (kept until awaiting_grounds)",
+        "service user / back office",
+        "30-31",
+    ),
+    _u(
+        "extend_grounds_deadline",
+        m.ExtendGroundsDeadline,
+        (DC,),
+        "awaiting_grounds",
+        "the case's manager, a role in extend_grounds_deadline_roles, or higher",
+        "32",
+    ),
+    _u("legal_advice", m.LegalAdvice, (DC,), "legal_advice", "legal_team", "70"),
+    _s("late_explanation", m.LateExplanation, (DC,), "time_limit", "service user", "33"),
+    _u("time_limit_decision", m.TimeLimitDecision, (DC,), "time_limit", "case owner", "34-37"),
+    _u("challenge_assessment", m.ChallengeAssessment, (DC,), "challenge_assessment", "case owner", "38-40"),
+    _u("case_owner_review", m.CaseOwnerReview, (DC,), "case_owner_review", "case owner", "41-46"),
+    _u("oat_outcome", m.OatOutcomeMessage, (DC,), "oat_review (reaches the child)", "oat_caseworker", "47-49"),
+    _u("oat_decision", m.OatDecision, (DC,), "oat_consideration", "oat_caseworker", "50-69, Annex A"),
+    _u("approve", m.Approval, (DC, SC), "awaiting_approval", "per the Delegation Scheme; never the proposer", "72-73"),
+    _u("reject", m.Rejection, (DC, SC), "awaiting_approval", "per the Delegation Scheme; note required", "72-73"),
+    _s(
+        "party_comment",
+        m.PartyComment,
+        (DC,),
+        "new_detailed_investigation (reaches the child)",
+        "service user / organisation",
+        "63",
+    ),
+    _u(
+        "ndi_proceed",
+        m.NdiProceed,
+        (DC,),
+        "new_detailed_investigation (reaches the child)",
+        "oat_caseworker or the new case owner",
+        "64",
+    ),
+    _u("legal_referral_done", m.LegalReferralDone, (DC,), "quash", "legal_team", "66-69"),
+    _u(
+        "decline_unacceptable_behaviour",
+        m.DeclineUnacceptableBehaviour,
+        (DC, SC),
+        ANY_STAGE,
+        "the case's manager or above",
+        "22",
+    ),
+    # Service complaints (paras 10-19).
+    _u("manager_resolution", m.ManagerResolution, (SC,), "manager_resolution", "the case's manager", "13-14, 16"),
+    _u(
+        "reclassify_as_decision_complaint",
+        m.Reclassify,
+        (SC,),
+        "manager_resolution, consideration",
+        "case owner or manager",
+        "12",
+    ),
+    _u("escalate", m.Escalate, (SC,), "consideration", "current handler", "11, 15"),
+    _u(
+        "oat_service_advice",
+        m.OatServiceAdvice,
+        (SC,),
+        "manager_resolution, consideration",
+        "oat_caseworker",
+        "15",
+    ),
+    _u(
+        "service_complaint_decision",
+        m.ServiceComplaintDecision,
+        (SC,),
+        "consideration",
+        "current handler",
+        "17-19",
+    ),
+    _u("close_unresolved", m.CloseUnresolved, (SC,), "consideration", "current handler", "15"),
+    # Positive feedback (paras 7-9).
+    _u("manager_review", m.ManagerReview, (PF,), "awaiting_manager_review", "the case's manager", "9"),
+    # Paused clocks, on every kind.
+    _u(
+        "pause_clock",
+        m.PauseClock,
+        (DC, SC, PF),
+        "a stage whose step is owed by staff",
+        "whoever owes the step, or the case's manager",
+        "31, 34",
+    ),
+    _u(
+        "resume_clock",
+        m.ResumeClock,
+        (DC, SC, PF),
+        "while the clock is paused",
+        "whoever owes the step, or the case's manager",
+        "31, 34",
+    ),
+]
+
+MESSAGES: dict[str, MessageSpec] = {spec.name: spec for spec in _SPECS}
+
+# What each kind of case is opened with, and the workflow type that runs it.
+OPEN_INPUTS: dict[Kind, tuple[str, type[BaseModel]]] = {
+    DC: ("DecisionComplaintWorkflow", m.ComplaintOpened),
+    SC: ("ServiceComplaintWorkflow", m.ServiceComplaintOpened),
+    PF: ("PositiveFeedbackWorkflow", m.PositiveFeedbackOpened),
+}
+KIND_OF_WORKFLOW_TYPE: dict[str, Kind] = {workflow_type: kind for kind, (workflow_type, _) in OPEN_INPUTS.items()}
+
+
+def messages_for(kind: Kind) -> list[MessageSpec]:
+    return [spec for spec in _SPECS if kind in spec.case_kinds]
+
+
+def refuse_for_kind(kind: Kind, message: str) -> str | None:
+    """The refusal when a case of `kind` does not take `message`, listing those it does."""
+    spec = MESSAGES.get(message)
+    if spec is not None and kind in spec.case_kinds:
+        return None
+    taken = ", ".join(s.name for s in messages_for(kind))
+    return f"a {kind.value} does not take {message}; it takes: {taken}"

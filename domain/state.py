@@ -1,0 +1,125 @@
+"""A case's whole state in one typed model: what a workflow holds, what `status` shows and
+what continue-as-new carries to the next run (so a long-lived case stays small).
+
+Pure data: no Temporal, no I/O. Workflows change it through `workflows/case/`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel
+
+from domain.authority import ApprovalRule
+from domain.enums import Kind, OatAdviceRoute, Outcome, Role, Stage
+from domain.models import (
+    ApprovalRecord,
+    Escalation,
+    Proposal,
+    Task,
+    Actor,
+    Awaiting,
+    CaseOwnerReview,
+    ComplaintOpened,
+    Contact,
+    DeclineUnacceptableBehaviour,
+    GroundsSubmitted,
+    HistoryEntry,
+    LateExplanation,
+    LearningPoint,
+    LedgerEntry,
+    LetterRecord,
+    Links,
+    OatDecision,
+    OatOutcomeMessage,
+    PartyComment,
+    Pause,
+    PositiveFeedbackOpened,
+    ServiceComplaintDecision,
+    ServiceComplaintOpened,
+    Status,
+)
+from domain.policy import Policy
+
+
+class CaseState(BaseModel):
+    """What every kind of case holds."""
+
+    kind: Kind
+    case_ref: str
+    owner: str
+    manager: str
+    owner_role: Role = Role.CASEWORKER
+    risk: str | None = None
+    complainant: Contact = Contact()
+    reasonable_adjustments: list[str] = []
+    stage: Stage = Stage.INTAKE
+    outcome: Outcome | None = None
+    policy: Policy | None = None  # loaded by the first activity; kept for the case's life
+    offset_seconds: float = 0.0  # `reviews simulate`: case time = server time + offset
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    history: list[HistoryEntry] = []
+    letters: list[LetterRecord] = []
+    ledger: dict[str, LedgerEntry] = {}
+    approvals: list[ApprovalRecord] = []
+    learning_points: list[LearningPoint] = []
+    links: Links = Links()
+    tasks: list[Task] = []
+    awaiting: Awaiting | None = None
+    pauses: list[Pause] = []
+    copy_oat: bool = False  # "further oversight": OAT copied on every letter (27)
+    declined: DeclineUnacceptableBehaviour | None = None
+    proposal: Proposal | None = None
+    pending_rule: ApprovalRule | None = None  # the approval the proposal waits for
+    synced: int = 0  # audit entries already written to the store
+    letter_seq: int = 0
+    # Continue-as-new: the stage the previous run was waiting in, entered already.
+    resumed_in: Stage | None = None
+    runs: int = 1
+
+
+class DecisionState(CaseState):
+    """A complaint about a decision (20-74)."""
+
+    opened: ComplaintOpened
+    grounds: GroundsSubmitted | None = None
+    grounds_deadline: date | None = None
+    grounds_in_time: bool | None = None
+    reminded_for: date | None = None
+    jr_window_ends: date | None = None
+    jr_delay: bool = False
+    late_explanation: LateExplanation | None = None
+    legal_advice_taken: bool = False
+    oat_route: OatAdviceRoute | None = None
+    oat_reasons: list[str] = []
+    finding: CaseOwnerReview | None = None
+    oat_directions: OatOutcomeMessage | None = None
+    oat_round: int = 0
+    oat_outcomes: list[str] = []
+    decision: OatDecision | None = None
+    learning_shared_for: int = -1  # the decision (index in approvals) whose learning was sent
+    legal_referral_done: bool = False
+    ndi_window_ends: date | None = None
+    party_comments: list[PartyComment] = []
+
+
+class ServiceState(CaseState):
+    """A complaint about our service (10-19)."""
+
+    opened: ServiceComplaintOpened
+    received_on: date | None = None
+    handler: Actor | None = None
+    decision: ServiceComplaintDecision | None = None
+    escalations: list[Escalation] = []
+    oat_advice: list[str] = []
+
+
+class FeedbackState(CaseState):
+    """Positive feedback (7-9)."""
+
+    opened: PositiveFeedbackOpened
+    received_on: date | None = None
+
+
+__all__ = ["CaseState", "DecisionState", "Escalation", "FeedbackState", "Proposal", "ServiceState", "Status", "Task"]

@@ -1,0 +1,207 @@
+"""Nobody waits in silence (design.md, "Time"): every human step has a due date; an
+overdue step reminds whoever owes it, then escalates. A step's clock may be paused while
+it waits on the service user, and a pause not resumed in time is chased the same way.
+Long cases continue as new while they wait, so their history stays small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.authority import Refused
+    from domain.calendar import end_of_day, london_date
+    from domain.models import SYSTEM, Actor, Pause
+
+if TYPE_CHECKING:
+    from workflows.case.core import CaseCore
+
+Alarms = Callable[[], list[tuple[str, datetime]]]
+
+
+async def wait_until(case: CaseCore[Any], done: Callable[[], bool], alarms: Alarms | None = None) -> str | None:
+    """Wait for `done()`; return None then, or the name of the first alarm that rings.
+
+    Meanwhile: remind the person awaited when their step is overdue and escalate if it
+    stays overdue; keep the store in step with recorded signals; continue as new when
+    the history has grown long; raise Declined if access is declined (para 22).
+    """
+    from workflows.case.core import Declined
+
+    while True:
+        if case.state.declined is not None:
+            raise Declined()
+        if done():
+            return None
+        now = case.now()
+        ringing = sorted((alarms() if alarms else []), key=lambda a: a[1])
+        if ringing and ringing[0][1] <= now:
+            return ringing[0][0]
+        if await chase_overdue(case, now):
+            continue
+        if case.state.synced < len(case.state.history):
+            await case.sync()
+            continue
+        if should_continue_as_new(case):
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            if should_continue_as_new(case) and case.continue_with is not None:
+                case.state.resumed_in = case.state.stage
+                case.state.runs += 1
+                workflow.continue_as_new(case.continue_with(case.state))
+        wakes = [when for _, when in ringing]
+        if chase_at := next_chase(case):
+            wakes.append(chase_at)
+        timeout = (min(wakes) - now) if wakes else None
+        wake, seen = case.wake, len(case.state.history)
+        case.idle = True
+        try:
+            await workflow.wait_condition(
+                lambda: done() or case.state.declined is not None or case.wake != wake or len(case.state.history) != seen,
+                timeout=timeout,
+            )
+        except TimeoutError:
+            pass
+        finally:
+            case.idle = False
+
+
+def should_continue_as_new(case: CaseCore[Any]) -> bool:
+    """Long-lived cases stay small (design.md): when the server suggests it or the history
+    passes the policy's limit, and nothing is in flight (no message waiting to be applied,
+    no child running: a child belongs to this run)."""
+    if case.continue_with is None or case.children_running or case.mailbox.waiting:
+        return False
+    info = workflow.info()
+    limit = case.rules.history_limit
+    return info.is_continue_as_new_suggested() or info.get_current_history_length() >= limit
+
+
+def next_chase(case: CaseCore[Any]) -> datetime | None:
+    """When the awaited person is next chased: at the due date (or, while the clock is
+    paused, the date it must be resumed by), then escalation some days later."""
+    step = case.state.awaiting
+    if step is None or not step.chase or step.due is None:
+        return None
+    due = step.resume_by if step.paused_since is not None and step.resume_by is not None else step.due
+    if not step.reminded:
+        return end_of_day(due)
+    if not step.escalated:
+        return end_of_day(case.after(case.rules.durations.escalate_after, due))
+    return None
+
+
+async def chase_overdue(case: CaseCore[Any], now: datetime) -> bool:
+    """Delay is what complainants resent most: chase overdue steps, then escalate."""
+    step = case.state.awaiting
+    chase_at = next_chase(case)
+    if step is None or chase_at is None or chase_at > now:
+        return False
+    who = step.actor_id or step.actor_role
+    if step.paused_since is not None:
+        what = f"{step.action}: clock paused ({step.pause_reason}) and not resumed by {step.resume_by}"
+    else:
+        what = f"{step.action} overdue (due {step.due})"
+    if not step.reminded:
+        step.reminded = True
+        case.record(SYSTEM, f"reminder: {what}", [], who)
+        await case.letter("task_overdue", case.staff(who, step.actor_role), context={"step": step.model_dump(mode="json")})
+    else:
+        step.escalated = True
+        manager = case.state.manager or "operations-manager"
+        case.record(SYSTEM, f"escalated to {manager}: {what}", [], who)
+        await case.letter(
+            "task_escalated",
+            case.staff(manager, "manager"),
+            cc=[case.staff(who, step.actor_role)],
+            context={"step": step.model_dump(mode="json")},
+        )
+    case.publish()
+    return True
+
+
+# ----------------------------------------------------------------- paused clocks
+
+
+def check_pause(case: CaseCore[Any], actor: Actor, *, pausing: bool, resume_by: date | None = None) -> None:
+    """Who may stop or restart a step's clock, and when (design.md, pause_clock)."""
+    case.require_open()
+    step = case.state.awaiting
+    if step is None or not step.chase:
+        raise Refused(
+            f"nothing at stage {case.state.stage.value} waits on a member of staff, so there is no clock to "
+            + ("pause" if pausing else "resume")
+        )
+    if pausing and step.paused_since is not None:
+        raise Refused(f"the clock for {step.action} is already paused since {step.paused_since:%Y-%m-%d}")
+    if not pausing and step.paused_since is None:
+        raise Refused(f"the clock for {step.action} is not paused")
+    awaited = actor.id == step.actor_id or (step.actor_id is None and actor.role.value == step.actor_role)
+    if not awaited and actor.id != case.state.manager:
+        raise Refused(
+            f"{actor} may not pause or resume this clock: only whoever owes {step.action} "
+            f"({step.actor_id or step.actor_role}) or the case's manager ({case.state.manager})"
+        )
+    if pausing and resume_by is not None and resume_by <= case.today():
+        raise Refused(f"resume_by {resume_by} must be after today ({case.today()})")
+
+
+def pause_now(case: CaseCore[Any], actor: Actor, reason: str, resume_by: date | None) -> None:
+    step = case.state.awaiting
+    if step is None:  # checked by the validator; nothing to pause otherwise
+        return
+    step.paused_since = case.now()
+    step.pause_reason = reason
+    step.resume_by = resume_by or case.after(case.rules.durations.pause_limit, case.today())
+    step.reminded = step.escalated = False
+    case.state.pauses.append(
+        Pause(step=step.action, by=str(actor), reason=reason, since=case.now(), resume_by=step.resume_by)
+    )
+    case.record(actor, f"clock paused: {step.action}", [], f"{reason}; resume by {step.resume_by}")
+    case.publish()
+
+
+def resume_now(case: CaseCore[Any], actor: Actor | str, why: str) -> None:
+    """The step's due date moves on by the days its clock was stopped."""
+    step = case.state.awaiting
+    if step is None or step.paused_since is None:
+        return
+    days = (case.today() - london_date(step.paused_since)).days
+    if step.due is not None:
+        step.due = step.due + timedelta(days=days)
+    step.paused_since = None
+    step.pause_reason = ""
+    step.resume_by = None
+    step.reminded = step.escalated = False
+    pauses = case.state.pauses
+    if pauses and pauses[-1].until is None:
+        pauses[-1].until = case.now()
+        pauses[-1].days = days
+    case.record(actor, f"clock resumed: {step.action}", [], f"{why}; paused {days} day(s); due {step.due}")
+    case.publish()
+
+
+def end_pause(case: CaseCore[Any]) -> None:
+    """A step that ends while its clock is paused closes its pause on the record."""
+    step = case.state.awaiting
+    if step is not None and step.paused_since is not None:
+        resume_now(case, SYSTEM, f"{step.action} no longer awaited")
+
+
+def service_user_replied(case: CaseCore[Any], what: str) -> None:
+    """Whatever the service user sends restarts a clock stopped to wait for them."""
+    step = case.state.awaiting
+    if step is not None and step.paused_since is not None:
+        resume_now(case, "service_user", f"the service user sent {what}")
+
+
+def time_paused_days(case: CaseCore[Any]) -> int:
+    """Days paused in all, counting a pause still running up to today."""
+    total = 0
+    for pause in case.state.pauses:
+        end = london_date(pause.until) if pause.until else case.today()
+        total += (end - london_date(pause.since)).days
+    return total

@@ -1,0 +1,509 @@
+"""The core of every case: one helper changes stage (state, search attributes, current
+details, audit trail and store together, so they never disagree), one records, one sends
+letters, one closes. No public handlers live here: each workflow wires its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.models import AuditEvent, CaseSnapshot, LetterRequest, Recipient
+    from contract import CLOCK_OFFSET_MEMO
+    from contract import search_attributes as sa
+    from contract.receipts import Receipt
+    from domain import ledger as ledger_rules
+    from domain.authority import Refused
+    from domain.calendar import Period, WorkingCalendar, end_of_day, london_date
+    from domain.enums import OUTCOMES_WHERE_COMPLAINT_CONTINUES, Kind, Outcome, Role, Stage
+    from domain.models import SYSTEM, Actor, Awaiting, HistoryEntry, LedgerEntry, LetterRecord, Status, Task
+    from domain.policy import Policy
+    from domain.state import CaseState
+    from workflows.case import chasing, effects
+    from workflows.case.mailbox import Mailbox
+
+S = TypeVar("S", bound=CaseState)
+StageBody = Callable[[], Awaitable[Stage]]
+
+
+class Declined(Exception):
+    """Internal control flow: the case's manager declined access (para 22). Caught by
+    run_stages; never leaves a workflow."""
+
+
+class CaseCore(Generic[S]):
+    """A case's state and what can be done to it. Workflows hold one and wire handlers."""
+
+    def __init__(self, state: S) -> None:
+        self.state = state
+        self.mailbox = Mailbox()
+        self.checks: dict[str, Callable[[Any], None]] = {}  # validators, re-run at use
+        self.extra_status: Callable[[], dict[str, Any]] = dict
+        self.extra_search_attributes: Callable[[], list[Any]] = list
+        self.before_close: Callable[[], None] = lambda: None
+        self.continue_with: Callable[[S], Any] | None = None  # the next run's input
+        # Why an approval cannot be given yet at this stage (None: ask the stage check).
+        self.approval_not_yet: Callable[[], str | None] = lambda: None
+        self.children_running = 0
+        self.current_child: workflow.ChildWorkflowHandle[Any, Any] | None = None
+        self.child_tasks: list[asyncio.Task[Any]] = []  # awaiting children, forwarding to them
+        self.idle = False
+        self.wake = 0
+        self.closed_and_recorded = False
+
+    # ------------------------------------------------------------------ clock
+
+    def now(self) -> datetime:
+        """Case time: the server's clock, shifted only when `reviews simulate` replays a
+        scenario that starts in the past (the test server cannot go back in time)."""
+        return workflow.now() + timedelta(seconds=self.state.offset_seconds)
+
+    def today(self) -> date:
+        return london_date(self.now())
+
+    @property
+    def rules(self) -> Policy:
+        if self.state.policy is None:
+            raise Refused(f"case {self.state.case_ref} is still opening: try again in a moment")
+        return self.state.policy
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        return self.rules.calendar()
+
+    def after(self, period: Period, on: date) -> date:
+        """A due date on the case's own calendar (its bank holidays fixed at opening)."""
+        return period.after(on, self.calendar)
+
+    def before(self, period: Period, on: date) -> date:
+        return period.before(on, self.calendar)
+
+    # ---------------------------------------------------------------- opening
+
+    async def begin(self) -> None:
+        """First step of a new case: its clock, its policy (kept for life) and para 31."""
+        self.state.offset_seconds = float(workflow.memo_value(CLOCK_OFFSET_MEMO, 0.0))
+        self.state.opened_at = self.now()
+        self.state.policy = await effects.load_policy()
+        if self.state.reasonable_adjustments:
+            # Para 31: captured at intake, shown on every task and letter from here on.
+            self.record(
+                SYSTEM,
+                "reasonable adjustments captured at intake",
+                ["31"],
+                "; ".join(self.state.reasonable_adjustments),
+            )
+
+    async def run_stages(self, stages: dict[Stage, StageBody]) -> Status:
+        """Run each stage, each returning the next, until closed; a decline for
+        unacceptable behaviour (22) closes the case from whatever stage it is at."""
+        stage = self.state.resumed_in or Stage.INTAKE
+        if self.state.resumed_in is not None:
+            self.record(SYSTEM, f"continued as new run {self.state.runs}", [], f"at stage {stage.value}")
+            self.publish()
+        try:
+            while stage is not Stage.CLOSED:
+                stage = await stages[stage]()
+        except Declined:
+            declined = self.state.declined
+            if declined is None:  # pragma: no cover - Declined is raised only when set
+                raise ApplicationError("declined without a decision", non_retryable=True) from None
+            await self.close(
+                Outcome.DECLINED_UNACCEPTABLE_BEHAVIOUR,
+                reason=declined.reason,
+                paragraphs=["22"],
+                actor=declined.actor,
+            )
+        return await self.finish()
+
+    def arriving(self, stage: Stage) -> bool:
+        """False once, for the stage a continued-as-new run resumes in: it was entered
+        (letters sent, timers set) by the previous run and must not be entered again."""
+        if self.state.resumed_in is stage:
+            self.state.resumed_in = None
+            return False
+        self.state.resumed_in = None
+        return True
+
+    # ---------------------------------------------------------------- records
+
+    def record(self, actor: Actor | str, action: str, paragraphs: list[str] | None = None, detail: str = "") -> None:
+        self.state.history.append(
+            HistoryEntry(at=self.now(), actor=str(actor), action=action, paragraphs=list(paragraphs or []), detail=detail)
+        )
+
+    def reach(self, paragraph: str, evidence: str = "", *, met: bool = True) -> None:
+        """The case has reached a (Policy/Legal requirement) paragraph; met now or not.
+        Meeting a requirement is itself an audited event, and the ledger points at it."""
+        entry = self.state.ledger.get(paragraph)
+        if entry is None:
+            entry = LedgerEntry(paragraph=paragraph, requirement=ledger_rules.REQUIREMENTS[paragraph])
+            self.state.ledger[paragraph] = entry
+        entry.applies = True
+        if entry.satisfied_at is not None:
+            return
+        self.record(SYSTEM, f"requirement {'met' if met else 'not met'}: para {paragraph}", [paragraph], evidence)
+        if met:
+            entry.satisfied_at = self.now()
+        entry.evidence = evidence
+        entry.state = "met" if met else "unmet"
+        entry.event = len(self.state.history) - 1
+
+    def settle_ledger(self) -> None:
+        """At closing: what was reached and not met is unmet; the rest of this kind's
+        requirements did not apply on the path the case took."""
+        outcome = self.state.outcome.value if self.state.outcome else ""
+        for requirement in ledger_rules.requirements_for(self.state.kind):
+            if requirement.paragraph not in self.state.ledger:
+                self.state.ledger[requirement.paragraph] = LedgerEntry(
+                    paragraph=requirement.paragraph,
+                    requirement=requirement.statement,
+                    applies=False,
+                    state="not_applicable",
+                    evidence=f"not on this case's path (closed {outcome})",
+                )
+        for entry in self.state.ledger.values():
+            if entry.applies and entry.satisfied_at is None:
+                entry.state = "unmet"
+
+    def add_task(self, name: str, assignee: str, role: str, paragraphs: list[str], detail: str) -> None:
+        self.state.tasks.append(
+            Task(
+                task=name,
+                assignee=assignee,
+                role=role,
+                paragraphs=paragraphs,
+                detail=detail,
+                opened_at=self.now(),
+                reasonable_adjustments=self.state.reasonable_adjustments,
+            )
+        )
+        self.record(SYSTEM, f"task opened: {name} for {assignee}", paragraphs, detail)
+
+    # ----------------------------------------------------------------- stages
+
+    async def enter(
+        self,
+        stage: Stage,
+        *,
+        action: str | None = None,
+        role: Role | str | None = None,
+        actor_id: str | None = None,
+        due: date | None = None,
+        chase: bool = True,
+        paragraphs: list[str] | None = None,
+        detail: str = "",
+    ) -> None:
+        """Change stage: state, search attributes, current details, audit and store at once."""
+        self.state.stage = stage
+        self.mailbox.refuse_leftovers(stage, f"the case moved on to {stage.value} before this could be applied")
+        self.set_awaiting(action, role, actor_id, due=due, chase=chase)
+        self.record(SYSTEM, f"stage: {stage.value}", paragraphs, detail)
+        self.publish()
+        await self.sync()
+
+    def set_awaiting(
+        self,
+        action: str | None,
+        role: Role | str | None,
+        actor_id: str | None = None,
+        *,
+        due: date | None = None,
+        chase: bool = True,
+    ) -> None:
+        chasing.end_pause(self)
+        if action is None or role is None:
+            self.state.awaiting = None
+            return
+        self.state.awaiting = Awaiting(
+            action=action,
+            actor_role=str(role),
+            actor_id=actor_id,
+            due=due or self.after(self.rules.durations.step(action), self.today()),
+            since=self.now(),
+            chase=chase,
+        )
+
+    def publish(self) -> None:
+        """Search attributes and current details for operators (design.md, "Operators").
+        Staff ids, roles, stages and dates only: never a complainant's data."""
+        state = self.state
+        awaiting = state.awaiting
+        updates = [
+            sa.CASE_REF.value_set(state.case_ref),
+            sa.REVIEW_KIND.value_set(state.kind.value),
+            sa.REVIEW_STAGE.value_set(state.stage.value),
+            sa.AWAITING_ROLE.value_set(awaiting.actor_role if awaiting else ""),
+        ]
+        if state.owner:
+            updates.append(sa.CASE_OWNER.value_set(state.owner))
+        if state.risk:
+            updates.append(sa.RISK_LEVEL.value_set(state.risk))
+        if awaiting and awaiting.due:
+            updates.append(sa.AWAITING_DUE.value_set(end_of_day(awaiting.due)))
+        else:
+            updates.append(sa.AWAITING_DUE.value_unset())
+        if state.outcome:
+            updates.append(sa.OUTCOME.value_set(state.outcome.value))
+            updates.append(sa.LEDGER_UNMET.value_set(self.ledger_unmet()))
+        updates.extend(self.extra_search_attributes())
+        workflow.upsert_search_attributes(updates)
+        workflow.set_current_details(self.summary_line())
+
+    def summary_line(self) -> str:
+        state = self.state
+        line = f"{state.kind.value} {state.case_ref}: {state.stage.value}"
+        if state.outcome:
+            return f"{line} ({state.outcome.value})"
+        if step := state.awaiting:
+            line += f" — awaiting {step.action} by {step.actor_id or step.actor_role} ({step.actor_role})"
+            if step.paused_since is not None:
+                line += f", clock paused ({step.pause_reason}) until {step.resume_by}"
+            elif step.due:
+                line += f", due {step.due.isoformat()}"
+        if state.reasonable_adjustments:
+            line += " — reasonable adjustments: " + "; ".join(state.reasonable_adjustments)
+        return line
+
+    async def sync(self) -> None:
+        """Write the case, its new audit events and its open task to the store."""
+        state = self.state
+        events = [
+            AuditEvent(seq=i, entry=entry) for i, entry in enumerate(state.history[state.synced :], start=state.synced)
+        ]
+        snapshot = CaseSnapshot(
+            workflow_id=workflow.info().workflow_id,
+            kind=state.kind.value,
+            case_ref=state.case_ref,
+            stage=state.stage.value,
+            outcome=state.outcome.value if state.outcome else None,
+            owner=state.owner,
+            manager=state.manager,
+            risk=state.risk,
+            opened_at=state.opened_at or self.now(),
+            closed_at=state.closed_at,
+            awaiting=state.awaiting,
+            status=self.status().model_dump(mode="json", exclude={"history"}),
+            events=events,
+        )
+        state.synced = len(state.history)
+        await effects.sync_case(snapshot)
+
+    # ------------------------------------------------------------- messages
+
+    def validate(self, name: str, msg: Any) -> None:
+        """An update's validator: refused if one is already waiting to be applied, or if
+        the rule for it refuses (the same rule is re-checked when it is used)."""
+        if self.mailbox.holds(name):
+            raise Refused(f"{name} has already been received and is being acted on")
+        self.checks[name](msg)
+
+    async def deliver(self, name: str, msg: Any) -> Receipt:
+        """Hand an accepted update to the stage that takes it; answer once it is applied."""
+        entry = self.mailbox.accept(name, msg, self.state.stage, len(self.state.history))
+        self.wake += 1
+        await workflow.wait_condition(
+            lambda: entry.refusal is not None or (entry.taken and (self.idle or self.closed_and_recorded))
+        )
+        self.mailbox.raise_if_refused(entry)
+        return self.receipt(name, entry.history_at)
+
+    async def settle(self, name: str, history_at: int) -> Receipt:
+        """For updates applied in the handler itself: answer once the case is idle again."""
+        self.wake += 1
+        await workflow.wait_condition(lambda: self.closed_and_recorded or self.idle)
+        return self.receipt(name, history_at)
+
+    def receipt(self, name: str, history_at: int) -> Receipt:
+        state = self.state
+        return Receipt(
+            workflow_id=workflow.info().workflow_id,
+            message=name,
+            stage=state.stage,
+            outcome=state.outcome.value if state.outcome else None,
+            awaiting=state.awaiting,
+            recorded=[entry.action for entry in state.history[history_at:]],
+        )
+
+    async def wait_until(self, done: Callable[[], bool], alarms: chasing.Alarms | None = None) -> str | None:
+        return await chasing.wait_until(self, done, alarms)
+
+    def take_now(self, name: str) -> Any:
+        """The update `name` if one is waiting and still applies (re-checked now), else None."""
+        if not self.mailbox.holds(name):
+            return None
+        try:
+            self.checks[name](self.mailbox.peek(name))
+        except Refused as refused:
+            self.mailbox.refuse(name, f"{name} no longer applies: {refused}")
+            return None
+        return self.mailbox.take(name)
+
+    async def take(self, *names: str, alarms: chasing.Alarms | None = None) -> Any:
+        """Wait for one of the updates `names` and return it (re-checked now), or the name
+        of the alarm that rang first."""
+        while True:
+            rang = await chasing.wait_until(self, lambda: any(self.mailbox.holds(n) for n in names), alarms)
+            if rang is not None:
+                return rang
+            msg = self.take_now(next(n for n in names if self.mailbox.holds(n)))
+            if msg is not None:
+                return msg
+
+    # ---------------------------------------------------------------- letters
+
+    def service_user(self) -> Recipient:
+        who = self.state.complainant
+        return Recipient(
+            role="service_user",
+            id=f"service-user:{self.state.case_ref}",
+            name=who.name,
+            email=who.email,
+            address=who.address,
+        )
+
+    def staff(self, person: str, role: str) -> Recipient:
+        return Recipient(role=role, id=person, email=f"{person}@{self.rules.staff_email_domain}")
+
+    def team_mailbox(self, name: str) -> Recipient:
+        return self.staff(getattr(self.rules, f"{name}_mailbox", name), name)
+
+    async def letter(
+        self,
+        kind: str,
+        to: Recipient,
+        *,
+        paragraphs: list[str] | None = None,
+        context: dict[str, Any] | None = None,
+        cc: list[Recipient] | None = None,
+        ends_internal_process: bool = False,
+    ) -> LetterRecord:
+        """Send one letter through the outbox; its key makes a retry send nothing new."""
+        state = self.state
+        state.letter_seq += 1
+        copies = list(cc or [])
+        if state.copy_oat and to.role != "oat":
+            copies.append(self.team_mailbox("oat"))  # "further oversight": OAT copied (para 27)
+        sent = await effects.send_letter(
+            LetterRequest(
+                workflow_id=workflow.info().workflow_id,
+                key=f"{state.letter_seq:03d}-{kind}",
+                kind=kind,
+                case_ref=state.case_ref,
+                to=to,
+                cc=copies,
+                at=self.now(),
+                paragraphs=paragraphs or [],
+                reasonable_adjustments=state.reasonable_adjustments,
+                ends_internal_process=ends_internal_process,
+                context=context or {},
+            )
+        )
+        state.letters.append(sent)
+        return sent
+
+    # ---------------------------------------------------------------- closing
+
+    async def close(
+        self,
+        outcome: Outcome,
+        *,
+        reason: str,
+        paragraphs: list[str],
+        actor: Actor | str = SYSTEM,
+        letter: bool = True,
+        context: dict[str, Any] | None = None,
+        also_to: list[Recipient] | None = None,
+    ) -> Stage:
+        """Close with an outcome and its letter. Every letter that ends a review or a review
+        request says the internal complaints process has ended (74), except where the
+        complaint goes on: the Joint Working Team (76) or a reclassification (12, 48)."""
+        state = self.state
+        state.outcome = outcome
+        chasing.end_pause(self)
+        state.awaiting = None
+        ends = outcome not in OUTCOMES_WHERE_COMPLAINT_CONTINUES and state.kind is Kind.DECISION_COMPLAINT
+        self.before_close()
+        if letter:
+            for to in [self.service_user(), *(also_to or [])]:
+                sent = await self.letter(
+                    "closing",
+                    to,
+                    paragraphs=paragraphs + (["74"] if ends else []),
+                    ends_internal_process=ends,
+                    context={"outcome": outcome.value, "reason": reason, **(context or {})},
+                )
+            if ends:
+                self.reach("74", f"closing letter {sent.key} says the internal process has ended")
+        state.closed_at = self.now()
+        state.stage = Stage.CLOSED
+        self.mailbox.refuse_leftovers(Stage.CLOSED, f"the case closed ({outcome.value}) before this could be applied")
+        self.record(actor, f"closed: {outcome.value}", paragraphs, reason)
+        self.settle_ledger()
+        for task in self.child_tasks:
+            if not task.done():
+                task.cancel()
+        self.publish()
+        await self.sync()
+        self.closed_and_recorded = True
+        return Stage.CLOSED
+
+    async def finish(self) -> Status:
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.status()
+
+    # ----------------------------------------------------------------- status
+
+    def ledger_unmet(self) -> list[str]:
+        return sorted((p for p, e in self.state.ledger.items() if e.applies and e.satisfied_at is None), key=int)
+
+    def status(self) -> Status:
+        state = self.state
+        return Status(
+            workflow_id=workflow.info().workflow_id,
+            kind=state.kind.value,
+            case_ref=state.case_ref,
+            stage=state.stage,
+            outcome=state.outcome.value if state.outcome else None,
+            reasonable_adjustments=state.reasonable_adjustments,
+            awaiting=state.awaiting,
+            history=state.history,
+            letters=state.letters,
+            ledger=sorted(state.ledger.values(), key=lambda e: int(e.paragraph)),
+            approvals=state.approvals,
+            learning_points=state.learning_points,
+            links=state.links,
+            risk=state.risk,
+            owner=state.owner,
+            manager=state.manager,
+            tasks=state.tasks,
+            closed_at=state.closed_at,
+            ledger_unmet=self.ledger_unmet() if state.outcome else [],
+            pauses=state.pauses,
+            time_paused_days=chasing.time_paused_days(self),
+            clock_paused=bool(state.awaiting and state.awaiting.paused_since),
+            proposal=state.proposal if state.pending_rule else None,
+            **self.extra_status(),
+        )
+
+    # ------------------------------------------------------- shared checks
+
+    def require_open(self) -> None:
+        if self.state.stage is Stage.CLOSED:
+            outcome = self.state.outcome.value if self.state.outcome else ""
+            raise Refused(f"the case is closed ({outcome})")
+
+    def require_stage(self, name: str, *stages: Stage) -> None:
+        self.require_open()
+        if self.state.stage not in stages:
+            allowed = " or ".join(s.value for s in stages)
+            raise Refused(
+                f"{name} is not expected now: case {self.state.case_ref} is at stage "
+                f"{self.state.stage.value}, {name} belongs to {allowed}"
+            )

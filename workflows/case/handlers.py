@@ -1,0 +1,102 @@
+"""Handlers that more than one kind of case takes, as mixins a workflow opts into. A child
+workflow takes none of them: every public method of a workflow class is a message anyone
+can send (style.md, pitfalls), so each class carries only its own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RawValue
+
+with workflow.unsafe.imports_passed_through():
+    from contract.receipts import Receipt
+    from domain.authority import Refused, rank
+    from domain.enums import Role
+    from domain.models import SYSTEM, DeclineUnacceptableBehaviour, PauseClock, ResumeClock
+    from workflows.case import chasing
+    from workflows.case.core import CaseCore
+
+
+class ClockHandlers:
+    """pause_clock / resume_clock: a step owed by staff that waits on the service user."""
+
+    case: CaseCore[Any]
+
+    @workflow.update
+    async def pause_clock(self, msg: PauseClock) -> Receipt:
+        at = len(self.case.state.history)
+        chasing.pause_now(self.case, msg.actor, msg.reason, msg.resume_by)
+        return await self.case.settle("pause_clock", at)
+
+    @pause_clock.validator
+    def _check_pause_clock(self, msg: PauseClock) -> None:
+        chasing.check_pause(self.case, msg.actor, pausing=True, resume_by=msg.resume_by)
+
+    @workflow.update
+    async def resume_clock(self, msg: ResumeClock) -> Receipt:
+        at = len(self.case.state.history)
+        chasing.resume_now(self.case, msg.actor, msg.note or "resumed")
+        return await self.case.settle("resume_clock", at)
+
+    @resume_clock.validator
+    def _check_resume_clock(self, msg: ResumeClock) -> None:
+        chasing.check_pause(self.case, msg.actor, pausing=False)
+
+
+def check_decline(case: CaseCore[Any], msg: DeclineUnacceptableBehaviour) -> None:
+    """Para 22: the case's manager, or anyone ranked above an operations manager."""
+    case.require_open()
+    if case.state.declined is not None:
+        raise Refused("access has already been declined")
+    position = rank(msg.actor.role)
+    if msg.actor.id == case.state.manager:
+        return
+    if position is not None and position > LADDER_OPERATIONS_MANAGER:
+        return
+    raise Refused(
+        f"{msg.actor} may not decline access: only the case's manager ({case.state.manager}) or a "
+        "more senior manager may (para 22)"
+    )
+
+
+LADDER_OPERATIONS_MANAGER = rank(Role.OPERATIONS_MANAGER) or 1
+
+
+class DeclineHandler:
+    """decline_unacceptable_behaviour (22), for complaints of either kind."""
+
+    case: CaseCore[Any]
+
+    @workflow.update
+    async def decline_unacceptable_behaviour(self, msg: DeclineUnacceptableBehaviour) -> Receipt:
+        """Answers once the case is closed, so the caller sees the outcome (22)."""
+        at = len(self.case.state.history)
+        self.case.state.declined = msg
+        self.case.wake += 1
+        await workflow.wait_condition(lambda: self.case.closed_and_recorded)
+        return self.case.receipt("decline_unacceptable_behaviour", at)
+
+    @decline_unacceptable_behaviour.validator
+    def _check_decline(self, msg: DeclineUnacceptableBehaviour) -> None:
+        check_decline(self.case, msg)
+
+
+class UnknownSignals:
+    """Nothing sent to a case is silently dropped (design.md, "Messages"): a signal this
+    kind does not take is recorded in the audit trail and the case owner is told."""
+
+    case: CaseCore[Any]
+
+    @workflow.signal(dynamic=True)
+    def unknown_signal(self, name: str, args: Sequence[RawValue]) -> None:
+        case = self.case
+        case.record(
+            SYSTEM,
+            f"signal not taken by a {case.state.kind.value}: {name}",
+            [],
+            f"kept on the record for the case owner {case.state.owner}; {len(args)} argument(s)",
+        )
+        case.add_task(f"look at an unexpected message: {name}", case.state.owner, "caseworker", [], "")
+        case.wake += 1

@@ -1,0 +1,173 @@
+"""Paras 61-69, 73: a new detailed investigation (a child workflow gathers the parties'
+comments, then OAT or the new case owner decide whether to proceed) and quashing a report
+(raised with the Legal Team first); both are decided by the Ombudsman or a Deputy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from contract import CLOCK_OFFSET_MEMO
+    from domain.authority import require_role
+    from domain.enums import Outcome, Role, Stage
+    from domain.models import Actor, LegalReferralDone, NdiProceed, OatDecision
+    from domain.review_rules import check_ndi_proceed
+    from domain.state import DecisionState
+    from workflows.case.approvals import propose
+    from workflows.case.children import run_child
+    from workflows.case.core import CaseCore
+    from workflows.new_detailed_investigation import NdiProposal, NdiResult, NewDetailedInvestigationWorkflow
+
+Case = CaseCore[DecisionState]
+
+
+async def at_new_detailed_investigation(case: Case) -> Stage:
+    """Paras 61-65, 73: a child workflow writes to the parties and gathers comments."""
+    state = case.state
+    decision = state.decision
+    if decision is None or decision.ndi_reason is None or state.proposal is None:
+        return Stage.OAT_CONSIDERATION
+    ndi_reason = decision.ndi_reason
+    parent = workflow.info().workflow_id
+    first_id = f"{parent}/new-detailed-investigation-{len(state.links.children) + 1}"
+    window = case.rules.durations.ndi_comment_window
+    window_ends = state.ndi_window_ends = case.after(window, case.today())
+    state.party_comments = []
+    await case.enter(
+        Stage.NEW_DETAILED_INVESTIGATION,
+        action="ndi_proceed",
+        role=Role.OAT_CASEWORKER,
+        due=case.after(case.rules.durations.step("ndi_proceed"), window_ends),
+        paragraphs=["61", "62", "63", "64"],
+        detail=f"comments until {window_ends}; {first_id}",
+    )
+
+    async def start(attempt: int) -> workflow.ChildWorkflowHandle[Any, Any]:
+        child_id = first_id + (f"-restart-{attempt}" if attempt else "")
+        handle = await workflow.start_child_workflow(
+            NewDetailedInvestigationWorkflow.run,
+            NdiProposal(
+                parent_id=parent,
+                case_ref=state.case_ref,
+                owner=state.owner,
+                manager=state.manager,
+                risk=state.risk or "",
+                reason=ndi_reason,
+                summary=decision.summary,
+                proposed_by=decision.actor.id,
+                comment_window=window,
+                complainant=state.opened.complainant,
+                organisation=state.opened.organisation,
+                reasonable_adjustments=state.reasonable_adjustments,
+                # A restarted child keeps the window, the comments and the letters sent.
+                window_ends=window_ends if attempt else None,
+                comments=list(state.party_comments) if attempt else [],
+                parties_told=attempt > 0,
+            ),
+            id=child_id,
+            memo={CLOCK_OFFSET_MEMO: state.offset_seconds},
+        )
+        state.links.children.append(child_id)
+        return handle
+
+    result: NdiResult = await run_child(
+        case, start, "ndi_proceed", NewDetailedInvestigationWorkflow.forwarded_proceed, "new detailed investigation"
+    )
+    case.record(
+        result.decided_by,
+        "new detailed investigation: " + ("proceed" if result.proceed else "not pursued"),
+        ["64"],
+        f"{len(result.comments)} comment(s) considered. {result.note}".strip(),
+    )
+    if not result.proceed:
+        state.proposal = None
+        return Stage.OAT_CONSIDERATION
+    return propose(case, state.proposal, case.rules.delegation.ndi_rule())
+
+
+async def at_quash(case: Case) -> Stage:
+    """Paras 66-69: raise it with the Legal Team with the case and reasons (68)."""
+    state = case.state
+    decision = state.decision
+    if decision is None or decision.quash_grounds is None or state.proposal is None:
+        return Stage.OAT_CONSIDERATION
+    if case.arriving(Stage.QUASH):
+        await case.enter(Stage.QUASH, action="legal_referral_done", role=Role.LEGAL_TEAM, paragraphs=["66", "67", "68"])
+        await case.letter(
+            "quash_referral",
+            case.team_mailbox("legal"),
+            paragraphs=["67", "68"],
+            context={"grounds": decision.quash_grounds.model_dump(), "analysis": decision.analysis},
+        )
+        case.reach("68", "raised with the Legal Team with the case details and para 67 reasons")
+    msg: LegalReferralDone = await case.take("legal_referral_done")
+    state.legal_referral_done = True
+    case.record(msg.actor, "Legal Team referral completed", ["68"], msg.note)
+    return propose(case, state.proposal, case.rules.delegation.quash_rule())
+
+
+async def open_new_detailed_investigation(case: Case, decision: OatDecision, approver: Actor | None) -> Stage:
+    """Paras 64-65, 73: the new case goes to shared services as a priority."""
+    from workflows.decision.outcome import open_new_case
+
+    state = case.state
+    new_ref = await open_new_case(case, "new_detailed_investigation", decision.summary, decision.note, priority=True)
+    case.add_task("risk re-assessment", state.owner, "caseworker", ["65", "78"], f"new detailed investigation {new_ref}")
+    case.reach("64", f"new case {new_ref} sent to shared services as a priority")
+    case.reach("65", "treated as a priority; risk re-assessment task opened")
+    if approver is not None:
+        case.reach("73", f"approved by {approver}")
+        case.reach("63", f"agreed under the Delegation Scheme by {approver}")
+    return await case.close(
+        Outcome.UPHELD_NEW_DETAILED_INVESTIGATION,
+        reason=decision.summary,
+        paragraphs=["61", "64", "65", "73"],
+        actor=approver or decision.actor,
+        context={"new_case": new_ref, "summary": decision.summary},
+    )
+
+
+async def quash_report(case: Case, decision: OatDecision, approver: Actor | None) -> Stage:
+    """Paras 66-69: the report is treated as invalid, and all parties are told."""
+    if approver is not None:
+        case.reach("69", f"final decision by {approver}")
+    organisation = case.service_user().model_copy(update={"role": "organisation", "id": f"organisation:{case.state.case_ref}"})
+    return await case.close(
+        Outcome.UPHELD_REPORT_QUASHED,
+        reason=decision.analysis,
+        paragraphs=["66", "67", "69"],
+        actor=approver or decision.actor,
+        also_to=[organisation],
+        context={"quashed": True, "decided_on": case.state.opened.case.decided_on.isoformat()},
+    )
+
+
+# ----------------------------------------------------------------- checks
+
+
+def approval_not_yet(case: Case) -> str | None:
+    """Why the Ombudsman or a Deputy cannot decide yet (63-64, 68-69)."""
+    if case.state.stage is Stage.QUASH:
+        return (
+            "the quash proposal must first be referred to the Legal Team "
+            "(legal_referral_done, para 68) before the Ombudsman or a Deputy decides (69)"
+        )
+    if case.state.stage is Stage.NEW_DETAILED_INVESTIGATION:
+        return (
+            "the parties' comments must be considered and ndi_proceed sent (63-64) before "
+            "the new detailed investigation can be approved (73)"
+        )
+    return None
+
+
+def check_proceed(case: Case, msg: NdiProceed) -> None:
+    case.require_stage("ndi_proceed", Stage.NEW_DETAILED_INVESTIGATION)
+    window_ends = case.state.ndi_window_ends or case.today()
+    check_ndi_proceed(msg, case.now(), window_ends, len(case.state.party_comments))
+
+
+def check_legal_referral(case: Case, msg: LegalReferralDone) -> None:
+    case.require_stage("legal_referral_done", Stage.QUASH)
+    require_role(msg.actor, {Role.LEGAL_TEAM}, "the Legal Team confirms the referral (68)")

@@ -1,0 +1,243 @@
+"""Paras 30-37 and 70: the grounds for review, their deadline (a durable timer the
+manager may move), late grounds and the time-limit decision, and the Legal Team's advice
+when Judicial Review is threatened."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.authority import Refused, require_role
+    from domain.calendar import end_of_day, london_time
+    from domain.enums import Outcome, Role, Stage
+    from domain.grounds import Timing, grounds_timing
+    from domain.models import SYSTEM, ExtendGroundsDeadline, GroundsSubmitted, LateExplanation, LegalAdvice, TimeLimitDecision
+    from domain.state import DecisionState
+    from workflows.case import chasing
+    from workflows.case.core import CaseCore
+    from workflows.decision.intake import require_case_owner
+
+Case = CaseCore[DecisionState]
+
+
+async def at_awaiting_grounds(case: Case) -> Stage:
+    """Paras 30-32: ask for grounds by a deadline; remind; the manager may extend."""
+    state = case.state
+    deadline = state.grounds_deadline
+    if deadline is None:  # set at opening; a case without one cannot wait for grounds
+        return after_grounds(case)
+    if case.arriving(Stage.AWAITING_GROUNDS):
+        await case.enter(
+            Stage.AWAITING_GROUNDS,
+            action="grounds_submitted",
+            role=Role.SERVICE_USER,
+            due=deadline,
+            chase=False,
+            paragraphs=["30", "31", "32"],
+            detail=f"grounds due by {deadline}",
+        )
+        if state.grounds is None:
+            await case.letter(
+                "grounds_request", case.service_user(), paragraphs=["30", "31", "32"], context={"deadline": deadline.isoformat()}
+            )
+    while state.grounds is None:
+        rang = await case.wait_until(
+            lambda: state.grounds is not None or case.mailbox.holds("extend_grounds_deadline"),
+            lambda: grounds_alarms(case),
+        )
+        if case.mailbox.holds("extend_grounds_deadline"):
+            await extend_deadline(case)
+        elif rang == "reminder":
+            state.reminded_for = state.grounds_deadline
+            case.record(SYSTEM, "grounds reminder sent", ["32"])
+            await case.letter(
+                "grounds_reminder",
+                case.service_user(),
+                paragraphs=["32"],
+                context={"deadline": str(state.grounds_deadline)},
+            )
+        elif rang == "lapsed":
+            return await case.close(
+                Outcome.GROUNDS_NOT_RECEIVED,
+                reason=f"no grounds received by {state.grounds_deadline} or within the grace period after it",
+                paragraphs=["32", "33"],
+            )
+    return after_grounds(case)
+
+
+def grounds_alarms(case: Case) -> list[tuple[str, datetime]]:
+    state, durations = case.state, case.rules.durations
+    deadline = state.grounds_deadline
+    if deadline is None:
+        return []
+    alarms = [("lapsed", end_of_day(case.after(durations.grounds_grace, deadline)))]
+    if state.reminded_for != deadline and case.now() < end_of_day(deadline):
+        remind_on = case.before(durations.grounds_reminder_before, deadline)
+        alarms.append(("reminder", london_time(remind_on, 9)))
+    return alarms
+
+
+async def extend_deadline(case: Case) -> None:
+    """Para 32: the manager agrees a later deadline; the timer moves and the service
+    user is told."""
+    state = case.state
+    msg: ExtendGroundsDeadline | None = case.take_now("extend_grounds_deadline")
+    if msg is None:
+        return
+    old, state.grounds_deadline = state.grounds_deadline, msg.new_deadline
+    case.record(msg.actor, f"grounds deadline extended from {old} to {msg.new_deadline}", ["32"], msg.reason)
+    case.set_awaiting("grounds_submitted", Role.SERVICE_USER, due=msg.new_deadline, chase=False)
+    case.publish()
+    await case.letter(
+        "grounds_deadline_extended",
+        case.service_user(),
+        paragraphs=["32"],
+        context={"old_deadline": str(old), "deadline": msg.new_deadline.isoformat()},
+    )
+    await case.sync()
+
+
+def after_grounds(case: Case) -> Stage:
+    """Where grounds go once received: Legal first if JR is threatened (70); OAT
+    directly if they asked (37); the time-limit decision if late (33)."""
+    state = case.state
+    if state.grounds_in_time is None and state.grounds is not None and state.grounds_deadline is not None:
+        received = state.grounds.received_on or case.today()
+        state.grounds_in_time = grounds_timing(received, state.grounds_deadline) is Timing.IN_TIME
+        case.record(
+            SYSTEM,
+            f"grounds received on {received}: "
+            + ("in time" if state.grounds_in_time else f"after the deadline {state.grounds_deadline}"),
+            ["33", "38"],
+        )
+    flags = state.opened.flags
+    if flags.jr_threatened and not state.legal_advice_taken:
+        return Stage.LEGAL_ADVICE
+    if flags.oat_direct:
+        return Stage.OAT_REVIEW
+    if not state.grounds_in_time:
+        return Stage.TIME_LIMIT
+    return Stage.CHALLENGE_ASSESSMENT
+
+
+def receive_grounds(case: Case, msg: GroundsSubmitted) -> None:
+    """Para 30: always recorded; kept until the case reaches awaiting_grounds."""
+    state = case.state
+    if msg.received_on is None:
+        msg.received_on = case.today()
+    chasing.service_user_replied(case, "grounds")
+    if state.grounds is None:
+        state.grounds = msg
+        case.record(msg.actor or "service_user", "grounds_submitted", ["30", "38"], msg.why_wrong)
+    else:
+        state.grounds.evidence.extend(msg.evidence)
+        case.record(
+            msg.actor or "service_user", "further grounds or evidence received", ["30"], f"{msg.why_wrong} {msg.wanted}".strip()
+        )
+
+
+async def at_legal_advice(case: Case) -> Stage:
+    """Para 70: with Judicial Review in view, OAT takes Legal's advice before the review."""
+    if case.arriving(Stage.LEGAL_ADVICE):
+        await case.enter(Stage.LEGAL_ADVICE, action="legal_advice", role=Role.LEGAL_TEAM, paragraphs=["70"])
+        await case.letter("legal_advice_request", case.team_mailbox("legal"), paragraphs=["70"])
+    msg: LegalAdvice = await case.take("legal_advice")
+    case.state.legal_advice_taken = True
+    case.record(msg.actor, f"legal advice: {'proceed' if msg.proceed else 'do not proceed'}", ["70"], msg.note)
+    if not msg.proceed:
+        return await case.close(
+            Outcome.DECLINED_PENDING_JUDICIAL_REVIEW,
+            reason=msg.note
+            or "on legal advice, the review is not considered while Judicial Review proceedings are in view",
+            paragraphs=["70"],
+            actor=msg.actor,
+        )
+    return after_grounds(case)
+
+
+async def at_time_limit(case: Case) -> Stage:
+    """Paras 33-37: late grounds: ask why, then the case owner decides."""
+    state = case.state
+    if case.arriving(Stage.TIME_LIMIT):
+        await case.enter(
+            Stage.TIME_LIMIT,
+            action="late_explanation",
+            role=Role.SERVICE_USER,
+            due=case.after(case.rules.durations.step("late_explanation"), case.today()),
+            chase=False,
+            paragraphs=["33"],
+        )
+        if state.late_explanation is None:
+            await case.letter(
+                "late_explanation_request",
+                case.service_user(),
+                paragraphs=["33"],
+                context={"deadline": str(state.grounds_deadline)},
+            )
+    if state.awaiting is not None and state.awaiting.action == "late_explanation":
+        explanation_due = state.awaiting.due or case.today()
+        rang = await case.wait_until(
+            lambda: state.late_explanation is not None or case.mailbox.holds("time_limit_decision"),
+            lambda: [("no_explanation", end_of_day(explanation_due))],
+        )
+        if rang == "no_explanation":
+            # Para 33 gave the opportunity to explain; with none, there is no reasonable
+            # explanation and the request is declined (para 35), reasons recorded.
+            reasons = f"no explanation for the late request was received by {explanation_due}"
+            case.record(SYSTEM, "declined as out of time", ["33", "35"], reasons)
+            case.reach("35", f"reasons recorded: {reasons}")
+            return await case.close(Outcome.DECLINED_OUT_OF_TIME, reason=reasons, paragraphs=["33", "35"])
+        case.set_awaiting("time_limit_decision", Role.CASEWORKER, state.owner)
+        case.publish()
+        await case.sync()
+    msg: TimeLimitDecision = await case.take("time_limit_decision")
+    if msg.accept and msg.reason is not None:
+        evidence = f"time limit put aside: {msg.reason.value}. {msg.note}".strip()
+        case.record(msg.actor, "time limit put to one side", ["34", "36"], evidence)
+        case.reach("36", evidence)
+        return Stage.CHALLENGE_ASSESSMENT
+    reasons = msg.note or "no reasonable explanation for the late request"
+    case.record(msg.actor, "declined as out of time", ["35"], reasons)
+    case.reach("35", f"reasons recorded: {reasons}")
+    return await case.close(Outcome.DECLINED_OUT_OF_TIME, reason=reasons, paragraphs=["35"], actor=msg.actor)
+
+
+def receive_late_explanation(case: Case, msg: LateExplanation) -> None:
+    """Para 33: the service user's reason for lateness."""
+    if msg.received_on is None:
+        msg.received_on = case.today()
+    chasing.service_user_replied(case, "a late explanation")
+    if case.state.late_explanation is None:
+        case.state.late_explanation = msg
+    case.record(msg.actor or "service_user", "late_explanation", ["33", "34"], msg.text)
+
+
+# ----------------------------------------------------------------- checks
+
+
+def check_extension(case: Case, msg: ExtendGroundsDeadline) -> None:
+    """Para 32: the case's manager (or a role the scheme names) agrees a later deadline."""
+    state = case.state
+    case.require_stage("extend_grounds_deadline", Stage.AWAITING_GROUNDS)
+    if state.grounds is not None:
+        raise Refused("grounds have arrived: the deadline can no longer move (32)")
+    if msg.actor.id != state.manager and msg.actor.role not in case.rules.delegation.extend_grounds_deadline_roles:
+        raise Refused(
+            f"{msg.actor} may not extend the deadline: only the case's manager ({state.manager}) may agree an extension (32)"
+        )
+    if state.grounds_deadline is not None and msg.new_deadline <= state.grounds_deadline:
+        raise Refused(
+            f"new_deadline {msg.new_deadline} must be later than the current deadline {state.grounds_deadline} (32)"
+        )
+
+
+def check_legal_advice(case: Case, msg: LegalAdvice) -> None:
+    case.require_stage("legal_advice", Stage.LEGAL_ADVICE)
+    require_role(msg.actor, {Role.LEGAL_TEAM}, "the Legal Team advises (70)")
+
+
+def check_time_limit(case: Case, msg: TimeLimitDecision) -> None:
+    case.require_stage("time_limit_decision", Stage.TIME_LIMIT)
+    require_case_owner(case, msg.actor, "time_limit_decision (paras 34-36)")

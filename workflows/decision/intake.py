@@ -1,0 +1,157 @@
+"""Paras 2, 20-29: who may have a review at all, the case owner's own attempt to resolve
+it, and OAT's advice on whether and how to review."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.authority import Refused, require_role
+    from domain.eligibility import eligibility
+    from domain.enums import OatAdviceRoute, Outcome, Risk, Role, Stage
+    from domain.grounds import raised_late
+    from domain.models import SYSTEM, Actor, CaseOwnerResolution, OatAdvice
+    from domain.oat_criteria import needs_oat_advice
+    from domain.state import DecisionState
+    from workflows.case.core import CaseCore
+
+Case = CaseCore[DecisionState]
+
+
+async def at_intake(case: Case) -> Stage:
+    """Paras 2, 20-22, 76: who may have a review at all."""
+    opened = case.state.opened
+    await case.enter(
+        Stage.INTAKE,
+        paragraphs=["20"],
+        detail=f"complaint about a {opened.case.decision.value} decision of {opened.case.decided_on}",
+    )
+    if raised_late(opened.case.decided_on, opened.raised_on, case.rules.durations.raised_within):
+        case.record(
+            SYSTEM, "concerns raised more than one month after the decision", ["2"], "we may decide not to consider the feedback"
+        )
+    if ineligible := eligibility(opened):
+        outcome, reason, paragraphs = ineligible
+        if outcome is Outcome.REFERRED_TO_JOINT_WORKING_TEAM:
+            case.reach("76", "directed to the Joint Working Team at intake")
+            return await case.close(
+                outcome, reason=reason, paragraphs=paragraphs, also_to=[case.team_mailbox("joint_working_team")]
+            )
+        return await case.close(outcome, reason=reason, paragraphs=paragraphs)
+    case.state.oat_reasons = needs_oat_advice(opened.case, opened.flags)
+    return Stage.CASE_OWNER_RESOLUTION
+
+
+async def at_case_owner_resolution(case: Case) -> Stage:
+    """Paras 23-25: the case owner first tries to resolve it themselves."""
+    if case.arriving(Stage.CASE_OWNER_RESOLUTION):
+        await case.enter(
+            Stage.CASE_OWNER_RESOLUTION,
+            action="case_owner_resolution",
+            role=Role.CASEWORKER,
+            actor_id=case.state.owner,
+            paragraphs=["1", "23"],
+        )
+    msg: CaseOwnerResolution = await case.take("case_owner_resolution")
+    if msg.amended_report:
+        issued = case.state.opened.case.decided_on.isoformat()
+        await case.letter(
+            "amended_report",
+            case.service_user(),
+            paragraphs=["25"],
+            context={"original_issue_date": issued, "note": msg.note},
+        )
+        case.record(
+            msg.actor,
+            "amended report issued, keeping the original issue date",
+            ["25"],
+            f"original issue date {issued}. {msg.note}".strip(),
+        )
+    if msg.resolved:
+        case.record(msg.actor, "case owner resolved the complaint", ["23", "24"], msg.note)
+        return await case.close(
+            Outcome.RESOLVED_BY_CASE_OWNER,
+            reason=msg.note or "the service user considers the complaint resolved",
+            paragraphs=["24"],
+            actor=msg.actor,
+        )
+    case.record(msg.actor, "case owner could not resolve the complaint", ["23", "26"], msg.note)
+    return Stage.OAT_ADVICE if case.state.oat_reasons else Stage.AWAITING_GROUNDS
+
+
+async def at_oat_advice(case: Case) -> Stage:
+    """Paras 26-29: OAT decides within OAT, further oversight, as usual, or (high risk)
+    no review."""
+    state = case.state
+    if case.arriving(Stage.OAT_ADVICE):
+        await case.enter(
+            Stage.OAT_ADVICE,
+            action="oat_advice",
+            role=Role.OAT_CASEWORKER,
+            paragraphs=["26", "27", "28", "29"],
+            detail="; ".join(state.oat_reasons),
+        )
+        await case.letter(
+            "oat_advice_request", case.team_mailbox("oat"), paragraphs=["27"], context={"reasons": state.oat_reasons}
+        )
+    msg = await case.take("oat_advice", alarms=lambda: oat_advice_alarms(case))
+    if isinstance(msg, str):
+        # Not high risk and OAT has not answered by the due date: the case does not
+        # stall; it goes on with OAT copied on every step (configurable).
+        route = OatAdviceRoute(case.rules.oat_advice_if_no_reply or OatAdviceRoute.FURTHER_OVERSIGHT)
+        state.oat_route = route
+        state.copy_oat = route is OatAdviceRoute.FURTHER_OVERSIGHT
+        due = state.awaiting.due if state.awaiting else None
+        case.record(
+            SYSTEM, f"no OAT advice by {due}: proceeding with {route.value}", ["27"], "OAT can still act on the case; every letter copies OAT"
+        )
+        return Stage.AWAITING_GROUNDS
+    advice: OatAdvice = msg
+    state.oat_route = advice.route
+    case.record(advice.actor, f"oat_advice: {advice.route.value}", ["27", "29"], advice.note)
+    if advice.route is OatAdviceRoute.NO_REVIEW_HIGH_RISK:
+        return await case.close(
+            Outcome.NO_REVIEW_HIGH_RISK,
+            reason=advice.note or "we are satisfied with our response; you may consider Judicial Review",
+            paragraphs=["28", "29"],
+            actor=advice.actor,
+            context={"jr_signpost": True, "assurance": True},
+        )
+    state.copy_oat = advice.route is OatAdviceRoute.FURTHER_OVERSIGHT
+    return Stage.AWAITING_GROUNDS
+
+
+def oat_advice_alarms(case: Case) -> list[tuple[str, object]]:
+    """Para 29: a high-risk case always waits for OAT; others need not stall."""
+    from domain.calendar import end_of_day
+
+    step = case.state.awaiting
+    if case.state.risk == Risk.HIGH.value or case.rules.oat_advice_if_no_reply is None or step is None or step.due is None:
+        return []
+    return [("no_advice", end_of_day(step.due))]
+
+
+# ----------------------------------------------------------------- checks
+
+
+def require_case_owner(case: Case, actor: Actor, name: str) -> None:
+    """The case owner acts; with `within_oat` advice an OAT caseworker may too (27)."""
+    if actor.id == case.state.owner:
+        return
+    within_oat = case.state.oat_route is OatAdviceRoute.WITHIN_OAT
+    if within_oat and actor.role is Role.OAT_CASEWORKER:
+        return
+    extra = " or, as OAT advised within_oat, an OAT caseworker" if within_oat else ""
+    raise Refused(f"{actor} may not send {name}: only the case owner ({case.state.owner}){extra}")
+
+
+def check_case_owner_resolution(case: Case, msg: CaseOwnerResolution) -> None:
+    case.require_stage("case_owner_resolution", Stage.CASE_OWNER_RESOLUTION)
+    require_case_owner(case, msg.actor, "case_owner_resolution (paras 23-25)")
+
+
+def check_oat_advice(case: Case, msg: OatAdvice) -> None:
+    case.require_stage("oat_advice", Stage.OAT_ADVICE)
+    require_role(msg.actor, {Role.OAT_CASEWORKER}, "an OAT caseworker gives advice (27)")
+    if msg.route is OatAdviceRoute.NO_REVIEW_HIGH_RISK and case.state.risk != Risk.HIGH.value:
+        raise Refused(f"no_review_high_risk is only for high-risk cases (29); this case is {case.state.risk} risk")

@@ -1,0 +1,262 @@
+"""DecisionComplaintWorkflow (paras 20-74): `run` is the table of contents; each stage
+lives with the checks of its messages in the module of its paragraph group."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from contract import search_attributes as sa
+    from contract.receipts import Receipt
+    from domain.calendar import end_of_day
+    from domain.enums import Kind, Stage
+    from domain.grounds import grounds_deadline, jr_delay_not_challenged, jr_window_ends
+    from domain.models import (
+        SYSTEM,
+        CaseOwnerResolution,
+        CaseOwnerReview,
+        ChallengeAssessment,
+        ComplaintOpened,
+        ExtendGroundsDeadline,
+        GroundsSubmitted,
+        LateExplanation,
+        LegalAdvice,
+        LegalReferralDone,
+        NdiProceed,
+        OatAdvice,
+        OatDecision,
+        OatOutcomeMessage,
+        PartyComment,
+        Status,
+        TimeLimitDecision,
+    )
+    from domain.state import DecisionState
+    from workflows.case.approvals import ApprovalHandlers, approval_checks, awaiting_approval
+    from workflows.case.children import forward
+    from workflows.case.core import CaseCore
+    from workflows.case.handlers import ClockHandlers, DeclineHandler, UnknownSignals
+    from workflows.decision import further_work, grounds, intake, outcome, review
+    from workflows.new_detailed_investigation import NewDetailedInvestigationWorkflow
+
+
+@workflow.defn
+class DecisionComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, UnknownSignals):
+    @workflow.init
+    def __init__(self, opened: ComplaintOpened) -> None:
+        case = opened.case
+        state = opened.resume or DecisionState(
+            kind=Kind.DECISION_COMPLAINT,
+            case_ref=case.ref,
+            owner=case.owner,
+            manager=case.manager,
+            owner_role=case.owner_role,
+            risk=case.risk.value,
+            complainant=opened.complainant,
+            reasonable_adjustments=opened.reasonable_adjustments,
+            opened=opened.model_copy(update={"resume": None}),
+        )
+        self.case = CaseCore(state)
+        self.state = state
+        c = self.case
+        c.checks.update(
+            {
+                "case_owner_resolution": lambda m: intake.check_case_owner_resolution(c, m),
+                "oat_advice": lambda m: intake.check_oat_advice(c, m),
+                "extend_grounds_deadline": lambda m: grounds.check_extension(c, m),
+                "legal_advice": lambda m: grounds.check_legal_advice(c, m),
+                "time_limit_decision": lambda m: grounds.check_time_limit(c, m),
+                "challenge_assessment": lambda m: review.check_challenge(c, m),
+                "case_owner_review": lambda m: review.check_case_owner_review(c, m),
+                "oat_outcome": lambda m: review.check_outcome(c, m),
+                "oat_decision": lambda m: outcome.check_decision(c, m),
+                "ndi_proceed": lambda m: further_work.check_proceed(c, m),
+                "legal_referral_done": lambda m: further_work.check_legal_referral(c, m),
+                **approval_checks(c),
+            }
+        )
+        c.approval_not_yet = lambda: further_work.approval_not_yet(c)
+        c.extra_status = self.extra_status
+        c.extra_search_attributes = self.extra_search_attributes
+        c.before_close = self.before_close
+        c.continue_with = lambda s: s.opened.model_copy(update={"resume": s})
+
+    @workflow.run
+    async def run(self, opened: ComplaintOpened) -> Status:
+        c, state = self.case, self.state
+        if opened.resume is None:
+            await c.begin()
+            durations = c.rules.durations
+            state.grounds_deadline = grounds_deadline(opened.case.decided_on, durations.grounds_deadline)
+            state.jr_window_ends = jr_window_ends(opened.case.decided_on, durations.jr_window)
+            state.links.reclassified_from = opened.reclassified_from
+        return await c.run_stages(
+            {
+                Stage.INTAKE: lambda: intake.at_intake(c),
+                Stage.CASE_OWNER_RESOLUTION: lambda: intake.at_case_owner_resolution(c),
+                Stage.OAT_ADVICE: lambda: intake.at_oat_advice(c),
+                Stage.AWAITING_GROUNDS: lambda: grounds.at_awaiting_grounds(c),
+                Stage.LEGAL_ADVICE: lambda: grounds.at_legal_advice(c),
+                Stage.TIME_LIMIT: lambda: grounds.at_time_limit(c),
+                Stage.CHALLENGE_ASSESSMENT: lambda: review.at_challenge_assessment(c),
+                Stage.CASE_OWNER_REVIEW: lambda: review.at_case_owner_review(c),
+                Stage.OAT_REVIEW: lambda: review.at_oat_review(c),
+                Stage.OAT_CONSIDERATION: lambda: outcome.at_oat_consideration(c),
+                Stage.AWAITING_APPROVAL: lambda: awaiting_approval(
+                    c, approved=lambda by: outcome.carry_out(c, by), rejected_to=Stage.OAT_CONSIDERATION
+                ),
+                Stage.NEW_DETAILED_INVESTIGATION: lambda: further_work.at_new_detailed_investigation(c),
+                Stage.QUASH: lambda: further_work.at_quash(c),
+            }
+        )
+
+    # ------------------------------------------------------------- status
+
+    def before_close(self) -> None:
+        """Para 71: a timely request whose review took over three months is flagged."""
+        state = self.state
+        state.jr_delay = jr_delay_not_challenged(
+            grounds_in_time=state.grounds_in_time,
+            received_on=state.grounds.received_on if state.grounds else None,
+            decided_on=self.case.today(),
+            jr_window=self.case.rules.durations.jr_window,
+        )
+        if state.jr_delay:
+            self.case.record(SYSTEM, "jr_delay_not_challenged", ["71"], "requested in time; decided after three months")
+
+    def extra_search_attributes(self) -> list[Any]:
+        state, out = self.state, []
+        if state.grounds_deadline:
+            out.append(sa.GROUNDS_DEADLINE.value_set(end_of_day(state.grounds_deadline)))
+        if state.jr_window_ends:
+            out.append(sa.JR_WINDOW_ENDS.value_set(end_of_day(state.jr_window_ends)))
+        return out
+
+    def extra_status(self) -> dict[str, Any]:
+        state = self.state
+        return {
+            "grounds_deadline": state.grounds_deadline,
+            "jr_window_ends": state.jr_window_ends,
+            "jr_delay_not_challenged": state.jr_delay,
+            "oat_route": state.oat_route.value if state.oat_route else None,
+            "oat_advice_reasons": state.oat_reasons,
+            "grounds_received_on": state.grounds.received_on if state.grounds else None,
+            "grounds_in_time": state.grounds_in_time,
+            "oat_outcomes": state.oat_outcomes,
+        }
+
+    @workflow.query
+    def status(self) -> Status:
+        return self.case.status()
+
+    # ------------------------------------------------------------ signals
+
+    @workflow.signal
+    def grounds_submitted(self, msg: GroundsSubmitted) -> None:
+        grounds.receive_grounds(self.case, msg)
+
+    @workflow.signal
+    def late_explanation(self, msg: LateExplanation) -> None:
+        grounds.receive_late_explanation(self.case, msg)
+
+    @workflow.signal
+    def party_comment(self, msg: PartyComment) -> None:
+        """Para 63: recorded, and forwarded to the running new-detailed-investigation child."""
+        c = self.case
+        c.record(msg.actor or "party", "party_comment", ["63"], msg.text)
+        child = c.current_child
+        if child is not None and self.state.stage is Stage.NEW_DETAILED_INVESTIGATION:
+            self.state.party_comments.append(msg)
+            c.child_tasks.append(asyncio.create_task(forward(child, NewDetailedInvestigationWorkflow.party_comment, msg)))
+
+    # ------------------------------------------------------------ updates
+
+    @workflow.update
+    async def case_owner_resolution(self, msg: CaseOwnerResolution) -> Receipt:
+        return await self.case.deliver("case_owner_resolution", msg)
+
+    @case_owner_resolution.validator
+    def _v_case_owner_resolution(self, msg: CaseOwnerResolution) -> None:
+        self.case.validate("case_owner_resolution", msg)
+
+    @workflow.update
+    async def oat_advice(self, msg: OatAdvice) -> Receipt:
+        return await self.case.deliver("oat_advice", msg)
+
+    @oat_advice.validator
+    def _v_oat_advice(self, msg: OatAdvice) -> None:
+        self.case.validate("oat_advice", msg)
+
+    @workflow.update
+    async def extend_grounds_deadline(self, msg: ExtendGroundsDeadline) -> Receipt:
+        return await self.case.deliver("extend_grounds_deadline", msg)
+
+    @extend_grounds_deadline.validator
+    def _v_extend_grounds_deadline(self, msg: ExtendGroundsDeadline) -> None:
+        self.case.validate("extend_grounds_deadline", msg)
+
+    @workflow.update
+    async def legal_advice(self, msg: LegalAdvice) -> Receipt:
+        return await self.case.deliver("legal_advice", msg)
+
+    @legal_advice.validator
+    def _v_legal_advice(self, msg: LegalAdvice) -> None:
+        self.case.validate("legal_advice", msg)
+
+    @workflow.update
+    async def time_limit_decision(self, msg: TimeLimitDecision) -> Receipt:
+        return await self.case.deliver("time_limit_decision", msg)
+
+    @time_limit_decision.validator
+    def _v_time_limit_decision(self, msg: TimeLimitDecision) -> None:
+        self.case.validate("time_limit_decision", msg)
+
+    @workflow.update
+    async def challenge_assessment(self, msg: ChallengeAssessment) -> Receipt:
+        return await self.case.deliver("challenge_assessment", msg)
+
+    @challenge_assessment.validator
+    def _v_challenge_assessment(self, msg: ChallengeAssessment) -> None:
+        self.case.validate("challenge_assessment", msg)
+
+    @workflow.update
+    async def case_owner_review(self, msg: CaseOwnerReview) -> Receipt:
+        return await self.case.deliver("case_owner_review", msg)
+
+    @case_owner_review.validator
+    def _v_case_owner_review(self, msg: CaseOwnerReview) -> None:
+        self.case.validate("case_owner_review", msg)
+
+    @workflow.update
+    async def oat_outcome(self, msg: OatOutcomeMessage) -> Receipt:
+        return await self.case.deliver("oat_outcome", msg)
+
+    @oat_outcome.validator
+    def _v_oat_outcome(self, msg: OatOutcomeMessage) -> None:
+        self.case.validate("oat_outcome", msg)
+
+    @workflow.update
+    async def oat_decision(self, msg: OatDecision) -> Receipt:
+        return await self.case.deliver("oat_decision", msg)
+
+    @oat_decision.validator
+    def _v_oat_decision(self, msg: OatDecision) -> None:
+        self.case.validate("oat_decision", msg)
+
+    @workflow.update
+    async def ndi_proceed(self, msg: NdiProceed) -> Receipt:
+        return await self.case.deliver("ndi_proceed", msg)
+
+    @ndi_proceed.validator
+    def _v_ndi_proceed(self, msg: NdiProceed) -> None:
+        self.case.validate("ndi_proceed", msg)
+
+    @workflow.update
+    async def legal_referral_done(self, msg: LegalReferralDone) -> Receipt:
+        return await self.case.deliver("legal_referral_done", msg)
+
+    @legal_referral_done.validator
+    def _v_legal_referral_done(self, msg: LegalReferralDone) -> None:
+        self.case.validate("legal_referral_done", msg)
