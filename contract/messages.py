@@ -41,11 +41,15 @@ class MessageSpec:
         return out
 
 
-def _u(name: str, model: type[BaseModel], kinds: tuple[Kind, ...], stages: str, by: str, paras: str) -> MessageSpec:
+def _u(
+    name: str, model: type[BaseModel], kinds: tuple[Kind, ...], stages: str, by: str, paras: str
+) -> MessageSpec:
     return MessageSpec(name, "update", model, kinds, stages, by, paras)
 
 
-def _s(name: str, model: type[BaseModel], kinds: tuple[Kind, ...], stages: str, by: str, paras: str) -> MessageSpec:
+def _s(
+    name: str, model: type[BaseModel], kinds: tuple[Kind, ...], stages: str, by: str, paras: str
+) -> MessageSpec:
     return MessageSpec(name, "signal", model, kinds, stages, by, paras)
 
 
@@ -74,10 +78,26 @@ _SPECS = [
     _u("time_limit_decision", m.TimeLimitDecision, (DC,), "time_limit", "case owner", "34-37"),
     _u("challenge_assessment", m.ChallengeAssessment, (DC,), "challenge_assessment", "case owner", "38-40"),
     _u("case_owner_review", m.CaseOwnerReview, (DC,), "case_owner_review", "case owner", "41-46"),
-    _u("oat_outcome", m.OatOutcomeMessage, (DC,), "oat_review (reaches the child)", "oat_caseworker", "47-49"),
+    _u(
+        "oat_outcome", m.OatOutcomeMessage, (DC,), "oat_review (reaches the child)", "oat_caseworker", "47-49"
+    ),
     _u("oat_decision", m.OatDecision, (DC,), "oat_consideration", "oat_caseworker", "50-69, Annex A"),
-    _u("approve", m.Approval, (DC, SC), "awaiting_approval", "per the Delegation Scheme; never the proposer", "72-73"),
-    _u("reject", m.Rejection, (DC, SC), "awaiting_approval", "per the Delegation Scheme; note required", "72-73"),
+    _u(
+        "approve",
+        m.Approval,
+        (DC, SC),
+        "awaiting_approval",
+        "per the Delegation Scheme; never the proposer",
+        "72-73",
+    ),
+    _u(
+        "reject",
+        m.Rejection,
+        (DC, SC),
+        "awaiting_approval",
+        "per the Delegation Scheme; note required",
+        "72-73",
+    ),
     _s(
         "party_comment",
         m.PartyComment,
@@ -104,7 +124,14 @@ _SPECS = [
         "22",
     ),
     # Service complaints (paras 10-19).
-    _u("manager_resolution", m.ManagerResolution, (SC,), "manager_resolution", "the case's manager", "13-14, 16"),
+    _u(
+        "manager_resolution",
+        m.ManagerResolution,
+        (SC,),
+        "manager_resolution",
+        "the case's manager",
+        "13-14, 16",
+    ),
     _u(
         "reclassify_as_decision_complaint",
         m.Reclassify,
@@ -160,7 +187,9 @@ OPEN_INPUTS: dict[Kind, tuple[str, type[BaseModel]]] = {
     SC: ("ServiceComplaintWorkflow", m.ServiceComplaintOpened),
     PF: ("PositiveFeedbackWorkflow", m.PositiveFeedbackOpened),
 }
-KIND_OF_WORKFLOW_TYPE: dict[str, Kind] = {workflow_type: kind for kind, (workflow_type, _) in OPEN_INPUTS.items()}
+KIND_OF_WORKFLOW_TYPE: dict[str, Kind] = {
+    workflow_type: kind for kind, (workflow_type, _) in OPEN_INPUTS.items()
+}
 
 
 def messages_for(kind: Kind) -> list[MessageSpec]:

@@ -8,9 +8,12 @@ fields, because a submission is never thrown away.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+if TYPE_CHECKING:  # resolved in domain.state, which the package imports first
+    from domain.state import DecisionState, FeedbackState, ServiceState
 
 from domain.enums import (
     CaseOwnerFinding,
@@ -553,10 +556,3 @@ class Status(BaseModel):
     escalations: list[Escalation] = []
     received_on: date | None = None
     oat_outcomes: list[str] = []
-
-
-from domain.state import DecisionState, FeedbackState, ServiceState  # noqa: E402  (models refer to state)
-
-ComplaintOpened.model_rebuild()
-ServiceComplaintOpened.model_rebuild()
-PositiveFeedbackOpened.model_rebuild()

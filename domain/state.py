@@ -13,16 +13,14 @@ from pydantic import BaseModel
 from domain.authority import ApprovalRule
 from domain.enums import Kind, OatAdviceRoute, Outcome, Role, Stage
 from domain.models import (
-    ApprovalRecord,
-    Escalation,
-    Proposal,
-    Task,
     Actor,
+    ApprovalRecord,
     Awaiting,
     CaseOwnerReview,
     ComplaintOpened,
     Contact,
     DeclineUnacceptableBehaviour,
+    Escalation,
     GroundsSubmitted,
     HistoryEntry,
     LateExplanation,
@@ -35,9 +33,11 @@ from domain.models import (
     PartyComment,
     Pause,
     PositiveFeedbackOpened,
+    Proposal,
     ServiceComplaintDecision,
     ServiceComplaintOpened,
     Status,
+    Task,
 )
 from domain.policy import Policy
 
@@ -122,4 +122,23 @@ class FeedbackState(CaseState):
     received_on: date | None = None
 
 
-__all__ = ["CaseState", "DecisionState", "Escalation", "FeedbackState", "Proposal", "ServiceState", "Status", "Task"]
+# The open inputs carry a case's state across continue-as-new (their `resume` field).
+for _opened in (ComplaintOpened, ServiceComplaintOpened, PositiveFeedbackOpened):
+    _opened.model_rebuild(
+        _types_namespace={
+            "DecisionState": DecisionState,
+            "ServiceState": ServiceState,
+            "FeedbackState": FeedbackState,
+        }
+    )
+
+__all__ = [
+    "CaseState",
+    "DecisionState",
+    "Escalation",
+    "FeedbackState",
+    "Proposal",
+    "ServiceState",
+    "Status",
+    "Task",
+]

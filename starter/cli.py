@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from activities.settings import Settings
+from contract.receipts import Receipt
 from domain.policy import PolicyError, load_policy
 from starter.client import Refusal, ReviewsClient, connect, quiet_runtime
 
@@ -35,7 +36,12 @@ TASK_QUEUE = typer.Option("reviews", "--task-queue", envvar="REVIEWS_TASK_QUEUE"
 JSON_OUT = typer.Option(False, "--json", help="machine-readable output")
 
 
+DEBUG = "--debug" in sys.argv
+
+
 def run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run one command: a refusal is exit 2, anything else (no server, an unreadable
+    folder) one clear line and exit 1; --debug shows the traceback."""
     quiet_runtime()
     try:
         return asyncio.run(coro)
@@ -45,22 +51,44 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     except PolicyError as err:
         err_console.print(f"[red]Policy error:[/red] {err}")
         raise typer.Exit(2) from None
+    except Exception as err:
+        if DEBUG:
+            raise
+        err_console.print(f"[red]Error:[/red] {explain_failure(err)}")
+        raise typer.Exit(1) from None
+
+
+def explain_failure(err: Exception) -> str:
+    text = str(err).splitlines()[0] if str(err) else err.__class__.__name__
+    if "connect" in text.lower() or "transport" in text.lower():
+        return f"cannot reach the Temporal server ({text}); is `reviews dev` running? (--address, REVIEWS_TEMPORAL_ADDRESS)"
+    return text
 
 
 def parse_data(text: str | None, pairs: list[str] | None) -> dict[str, Any]:
-    """--with '{json or yaml}' or @file, plus -d key=value pairs (values read as YAML)."""
+    """--with '{json or yaml}' or @file, plus -d key=value pairs (values read as YAML;
+    a dotted key such as case.ref=C-1 sets a nested field)."""
     data: dict[str, Any] = {}
     if text:
-        source = Path(text[1:]).read_text() if text.startswith("@") else text
-        loaded = yaml.safe_load(source)
+        try:
+            source = Path(text[1:]).read_text() if text.startswith("@") else text
+            loaded = yaml.safe_load(source)
+        except (OSError, yaml.YAMLError) as err:
+            raise typer.BadParameter(f"--with {text!r}: {err}") from None
         if not isinstance(loaded, dict):
             raise typer.BadParameter("--with must be a mapping, e.g. '{resolved: false}'")
         data.update(loaded)
     for pair in pairs or []:
         key, sep, value = pair.partition("=")
-        if not sep:
+        if not sep or not key:
             raise typer.BadParameter(f"-d {pair!r}: write key=value")
-        data[key] = yaml.safe_load(value)
+        target = data
+        *parents, leaf = key.split(".")
+        for part in parents:
+            target = target.setdefault(part, {})
+            if not isinstance(target, dict):
+                raise typer.BadParameter(f"-d {pair!r}: {part} is not a mapping")
+        target[leaf] = yaml.safe_load(value)
     return data
 
 
@@ -114,14 +142,7 @@ def open_case(
     as_json: bool = JSON_OUT,
 ) -> None:
     """Open a case: `reviews open service_complaint --with @case.yaml` (input as in design.md)."""
-    payload = parse_data(data, None)
-    for pair in pairs or []:
-        key, _, value = pair.partition("=")
-        target = payload
-        *parents, leaf = key.split(".")
-        for part in parents:
-            target = target.setdefault(part, {})
-        target[leaf] = yaml.safe_load(value)
+    payload = parse_data(data, pairs)
 
     async def main() -> str:
         client = ReviewsClient(await connect(address, namespace), task_queue)
@@ -148,15 +169,61 @@ def send(
         client = ReviewsClient(await connect(address, namespace))
         return await client.send(case_id, message, actor, parse_data(data, pairs))
 
-    status = run(main())
-    if status is None:
-        console.print(f"{message} recorded on {case_id}") if not as_json else print(
-            json.dumps({"sent": message})
+    answer = run(main())
+    if as_json:
+        print(answer.model_dump_json(indent=2))
+    elif isinstance(answer, Receipt):
+        awaiting = answer.awaiting
+        nxt = (
+            f"; awaiting {awaiting.action} by {awaiting.actor_id or awaiting.actor_role}, due {awaiting.due}"
+            if awaiting
+            else ""
         )
-    elif as_json:
-        print(status.model_dump_json(indent=2))
+        console.print(f"{message} applied: stage {answer.stage.value}{nxt}")
+        for action in answer.recorded:
+            console.print(f"  recorded: {action}")
     else:
-        show_status(status.model_dump(mode="json"))
+        console.print(f"{message} recorded on {case_id}")
+
+
+@app.command()
+def messages(
+    kind: str = typer.Argument(None, help="decision_complaint, service_complaint or positive_feedback"),
+    as_json: bool = JSON_OUT,
+) -> None:
+    """The messages a kind of case takes: who may send each, at which stages, its fields."""
+    from contract.messages import MESSAGES, messages_for
+    from domain.enums import Kind
+
+    try:
+        specs = messages_for(Kind(kind)) if kind else list(MESSAGES.values())
+    except ValueError:
+        err_console.print(
+            f"[red]Refused:[/red] unknown kind {kind!r}: decision_complaint, service_complaint or positive_feedback"
+        )
+        raise typer.Exit(2) from None
+    rows = [
+        {
+            "name": spec.name,
+            "kind": spec.kind,
+            "cases": [k.value for k in spec.case_kinds],
+            "stages": spec.stages,
+            "by": spec.by,
+            "paragraphs": spec.paragraphs,
+            "fields": spec.fields(),
+        }
+        for spec in specs
+    ]
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    table = Table(
+        "message", "signal/update", "stages", "who may send it", "paras", "fields", title="Messages"
+    )
+    for row in rows:
+        fields = ", ".join(f"{name}: {shown}" for name, shown in row["fields"].items())
+        table.add_row(row["name"], row["kind"], row["stages"], row["by"], row["paragraphs"], fields)
+    console.print(table)
 
 
 @app.command()
@@ -363,6 +430,8 @@ def main() -> None:
     its output is flushed, nothing is left to clean up, so leave without finalizing.
     """
     code: int | str | None = 0
+    if DEBUG:
+        sys.argv.remove("--debug")
     try:
         app()
     except SystemExit as done:

@@ -183,7 +183,9 @@ class ReviewsClient:
         try:
             if spec.kind == "signal":
                 await handle.signal(message, msg)
-                return SignalAck(workflow_id=case_id, message=message, received_at=datetime.now().astimezone())
+                return SignalAck(
+                    workflow_id=case_id, message=message, received_at=datetime.now().astimezone()
+                )
             return await handle.execute_update(message, msg, result_type=Receipt)
         except WorkflowUpdateFailedError as err:
             raise Refusal(f"{message} refused: {_cause(err)}") from None

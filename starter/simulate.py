@@ -70,6 +70,13 @@ def expectation_met(expected: Any, actual: Any) -> bool:
     return bool(expected == actual)
 
 
+def rejected_as_expected(expected: Any, rejected: list[dict[str, Any]]) -> bool:
+    """`expect_rejected: [indexes]`, when given, must equal the refused steps (design.md)."""
+    if expected is None:
+        return True
+    return sorted(int(i) for i in expected) == sorted(r["step"] for r in rejected)
+
+
 async def simulate(
     scenario: dict[str, Any],
     *,
@@ -82,7 +89,9 @@ async def simulate(
         policy = policy_from_mapping(scenario["policy"], "scenario policy")
     own_env = env is None
     environment = env or await start_time_skipping()
-    folder = data_dir or Path(tempfile.mkdtemp(prefix="reviews-sim-"))
+    scratch = None if data_dir else tempfile.TemporaryDirectory(prefix="reviews-sim-")
+    folder = data_dir or Path(scratch.name if scratch else ".")
+    folder.mkdir(parents=True, exist_ok=True)
     try:
         settings = Settings.from_env(folder)
         settings = Settings(
@@ -98,6 +107,8 @@ async def simulate(
     finally:
         if own_env:
             await environment.shutdown()
+        if scratch is not None:
+            scratch.cleanup()
 
 
 async def _play(env: WorkflowEnvironment, client: ReviewsClient, scenario: dict[str, Any]) -> dict[str, Any]:
@@ -136,5 +147,6 @@ async def _play(env: WorkflowEnvironment, client: ReviewsClient, scenario: dict[
         "workflow_id": workflow_id,
         "status": shown,
         "rejected": rejected,
-        "expect_met": True if expect is None else expectation_met(expect, shown),
+        "expect_met": (True if expect is None else expectation_met(expect, shown))
+        and rejected_as_expected(scenario.get("expect_rejected"), rejected),
     }

@@ -149,7 +149,7 @@ async def test_dev_round_trip_and_restart_resumes_timers(tmp_path: Path) -> None
             {"case": {**case["case"], "ref": "C-DEV-2", "decided_on": decided_on.isoformat()}},
             clock_offset=offset,
         )
-        status = await client.send(
+        status = await client.act(
             lapsing_id, "case_owner_resolution", {"id": "cw-alice", "role": "caseworker"}, {"resolved": False}
         )
         assert status is not None and status.stage.value == "awaiting_grounds"

@@ -70,7 +70,7 @@ async def test_positive_feedback_is_saved_tasked_reviewed_and_copied(
     assert status.stage.value == "awaiting_manager_review"
     assert status.awaiting is not None and status.awaiting.actor_id == "om-bob"
     (task,) = status.tasks
-    assert task["task"] == "positive feedback received" and "Alice was kind" in task["detail"]
+    assert task.task == "positive feedback received" and "Alice was kind" in task.detail
     assert [x.kind for x in status.letters] == ["positive_feedback_received"]
     with pytest.raises(Refusal, match="only the manager"):
         await reviews.send(
@@ -78,7 +78,7 @@ async def test_positive_feedback_is_saved_tasked_reviewed_and_copied(
         )
     with pytest.raises(Refusal, match="comments"):
         await reviews.send(wid, "manager_review", MANAGER, {"comments": " "})
-    status = await reviews.send(wid, "manager_review", MANAGER, {"comments": "Well done, Alice"})
+    status = await reviews.act(wid, "manager_review", MANAGER, {"comments": "Well done, Alice"})
     assert status is not None and status.outcome == "feedback_reviewed"
     comments = status.letters[-1]
     assert comments.kind == "positive_feedback_comments" and comments.to == "cw-alice"
@@ -104,7 +104,7 @@ async def test_feedback_saved_late_leaves_para_7_unmet_and_the_review_is_chased(
     await env.sleep(end_of_day(status.awaiting.due) - await env.get_current_time() + timedelta(hours=1))
     status = await reviews.status(wid)
     assert status.letters[-1].kind == "task_overdue" and status.letters[-1].to == "om-bob"
-    status = await reviews.send(wid, "manager_review", MANAGER, {"comments": "thanks"})  # type: ignore[assignment]
+    status = await reviews.act(wid, "manager_review", MANAGER, {"comments": "thanks"})  # type: ignore[assignment]
     assert status is not None and status.ledger_unmet == ["7"]
     assert_ledger_complete(status, Kind.POSITIVE_FEEDBACK)
 
@@ -121,7 +121,7 @@ async def test_resolved_by_the_manager_at_first_contact(
     assert (status.awaiting.actor_id, status.awaiting.action) == ("om-bob", "manager_resolution")
     with pytest.raises(Refusal, match="only the case owner's manager"):
         await reviews.send(wid, "manager_resolution", CASE_OWNER, {"resolved": True})
-    status = await reviews.send(wid, "manager_resolution", MANAGER, {"resolved": True, "action": "apology"})  # type: ignore[assignment]
+    status = await reviews.act(wid, "manager_resolution", MANAGER, {"resolved": True, "action": "apology"})  # type: ignore[assignment]
     assert status is not None and status.outcome == "resolved_by_manager"
     closing = status.letters[-1]
     assert closing.kind == "closing" and not closing.ends_internal_process  # not a review (11, 74)
@@ -144,7 +144,7 @@ async def test_escalated_up_the_chain_then_upheld_with_an_approved_payment(
         await reviews.send(
             wid, "escalate", MANAGER, {"to": {"id": "oat-x", "role": "oat_caseworker"}, "reason": "r"}
         )
-    status = await reviews.send(wid, "escalate", MANAGER, {"to": AD, "reason": "risk profile changed"})
+    status = await reviews.act(wid, "escalate", MANAGER, {"to": AD, "reason": "risk profile changed"})
     assert status is not None and status.handler is not None and status.handler.id == "ad-ann"
     assert status.awaiting is not None and status.awaiting.actor_id == "ad-ann"
     with pytest.raises(Refusal, match="is with ad-ann"):
@@ -159,13 +159,13 @@ async def test_escalated_up_the_chain_then_upheld_with_an_approved_payment(
     }
     with pytest.raises(Refusal, match="remedy"):
         await reviews.send(wid, "service_complaint_decision", AD, {**decision, "remedy": None})
-    status = await reviews.send(wid, "service_complaint_decision", AD, decision)
+    status = await reviews.act(wid, "service_complaint_decision", AD, decision)
     assert status is not None and status.stage.value == "awaiting_approval"
     with pytest.raises(Refusal, match="four eyes"):
         await reviews.send(wid, "approve", AD, {})
     with pytest.raises(Refusal, match="may not approve"):
         await reviews.send(wid, "approve", MANAGER, {})
-    status = await reviews.send(wid, "approve", {"id": "ad-max", "role": "assistant_director"}, {})
+    status = await reviews.act(wid, "approve", {"id": "ad-max", "role": "assistant_director"}, {})
     assert status is not None and status.outcome == "service_complaint_upheld"
     kinds = [x.kind for x in status.letters]
     assert {
@@ -174,7 +174,7 @@ async def test_escalated_up_the_chain_then_upheld_with_an_approved_payment(
         "service_review_record",
         "learning_points",
     } <= set(kinds)
-    assert any(t["task"] == "record as a service review" for t in status.tasks)
+    assert any(t.task == "record as a service review" for t in status.tasks)
     assert ledger(status)["18"] == "met" and ledger(status)["19"] == "met"
     assert_ledger_complete(status, Kind.SERVICE_COMPLAINT)
 
@@ -191,7 +191,7 @@ async def test_upheld_without_learning_leaves_para_19_unmet(
         "difference": "worry",
         "remedy": {"kinds": ["apology"]},
     }
-    status = await reviews.send(wid, "service_complaint_decision", MANAGER, decision)
+    status = await reviews.act(wid, "service_complaint_decision", MANAGER, decision)
     assert status is not None and status.outcome == "service_complaint_upheld"
     assert status.ledger_unmet == ["19"]
     assert_ledger_complete(status, Kind.SERVICE_COMPLAINT)
@@ -217,7 +217,7 @@ async def test_not_upheld_or_closed_unresolved(
 ) -> None:  # paras 15, 17
     wid = await reviews.open("service_complaint", service_case())
     await reviews.send(wid, "manager_resolution", MANAGER, {"resolved": False})
-    status = await reviews.send(wid, message, MANAGER, data)
+    status = await reviews.act(wid, message, MANAGER, data)
     assert status is not None and status.outcome == outcome
     assert ledger(status)["18"] == "not_applicable"
     assert_ledger_complete(status, Kind.SERVICE_COMPLAINT)
@@ -231,7 +231,7 @@ async def test_a_service_complaint_about_the_decision_becomes_a_decision_complai
         await reviews.send(
             wid, "reclassify_as_decision_complaint", CASE_OWNER, {"reason": "about the decision"}
         )
-    status = await reviews.send(
+    status = await reviews.act(
         wid,
         "reclassify_as_decision_complaint",
         CASE_OWNER,
@@ -263,7 +263,7 @@ async def test_oat_not_for_oat_service_complaint_becomes_a_service_complaint(
         wid, "challenge_assessment", CASE_OWNER, {"actionable": True, "analysis": "about service"}
     )
     await reviews.send(wid, "case_owner_review", CASE_OWNER, {"finding": "no_genuine_doubt"})
-    status = await reviews.send(
+    status = await reviews.act(
         wid, "oat_outcome", OAT, {"outcome": "not_for_oat_service_complaint", "directions": "service"}
     )
     assert status is not None and status.outcome == "reclassified_service_complaint"
@@ -303,9 +303,7 @@ async def test_a_paused_clock_moves_the_due_date_and_a_forgotten_pause_is_chased
     due = status.awaiting.due
     with pytest.raises(Refusal, match="may not pause"):
         await reviews.send(wid, "pause_clock", CASE_OWNER, {"reason": "x"})
-    status = await reviews.send(
-        wid, "pause_clock", MANAGER, {"reason": "waiting for the service user's call"}
-    )  # type: ignore[assignment]
+    status = await reviews.act(wid, "pause_clock", MANAGER, {"reason": "waiting for the service user's call"})  # type: ignore[assignment]
     assert status is not None and status.clock_paused and status.awaiting is not None
     resume_by = status.awaiting.resume_by
     assert resume_by == add_working_days(london_date(await env.get_current_time()), 20)
@@ -320,7 +318,7 @@ async def test_a_paused_clock_moves_the_due_date_and_a_forgotten_pause_is_chased
     assert status.letters[-1].kind == "task_overdue"
     assert any("clock paused" in h.action and "not resumed" in h.action for h in status.history)
     assert status.time_paused_days >= 20
-    status = await reviews.send(wid, "resume_clock", MANAGER, {"note": "call happened"})  # type: ignore[assignment]
+    status = await reviews.act(wid, "resume_clock", MANAGER, {"note": "call happened"})  # type: ignore[assignment]
     assert status is not None and not status.clock_paused and status.awaiting is not None
     (pause,) = status.pauses
     assert status.awaiting.due == due + timedelta(days=pause.days) and pause.days == status.time_paused_days
@@ -332,7 +330,7 @@ async def test_what_the_service_user_sends_restarts_a_paused_clock(
     wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env)))
     await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
     await reviews.send(wid, "grounds_submitted", SERVICE_USER, {"why_wrong": "x", "wanted": "y"})
-    status = await reviews.send(wid, "pause_clock", CASE_OWNER, {"reason": "asked for the GP letter"})
+    status = await reviews.act(wid, "pause_clock", CASE_OWNER, {"reason": "asked for the GP letter"})
     assert status is not None and status.clock_paused
     await env.sleep(timedelta(days=3))
     await reviews.send(wid, "grounds_submitted", SERVICE_USER, {"evidence": ["GP letter"]})
@@ -358,7 +356,7 @@ async def test_access_to_a_service_complaint_can_be_declined_for_behaviour(
     with pytest.raises(Refusal, match="may not decline"):
         await reviews.send(wid, "decline_unacceptable_behaviour", CASE_OWNER, {"reason": "abusive calls"})
     await reviews.send(wid, "manager_resolution", MANAGER, {"resolved": False})
-    status = await reviews.send(wid, "decline_unacceptable_behaviour", MANAGER, {"reason": "abusive calls"})
+    status = await reviews.act(wid, "decline_unacceptable_behaviour", MANAGER, {"reason": "abusive calls"})
     assert status is not None and status.outcome == "declined_unacceptable_behaviour"
     assert_ledger_complete(status, Kind.SERVICE_COMPLAINT)
     feedback = await reviews.open(
@@ -370,5 +368,5 @@ async def test_access_to_a_service_complaint_can_be_declined_for_behaviour(
             "content": "thanks",
         },
     )
-    with pytest.raises(Refusal, match="not a complaint"):
+    with pytest.raises(Refusal, match="positive_feedback does not take decline_unacceptable_behaviour"):
         await reviews.send(feedback, "decline_unacceptable_behaviour", MANAGER, {"reason": "x"})

@@ -47,7 +47,7 @@ async def to_oat_consideration(reviews: ReviewsClient, env: WorkflowEnvironment,
     )
     await reviews.send(wid, "challenge_assessment", owner, {"actionable": True, "analysis": "names it"})
     await reviews.send(wid, "case_owner_review", owner, {"finding": "detailed_possibly_wrong"})
-    status = await reviews.send(wid, "oat_outcome", OAT, {"outcome": "accepted"})
+    status = await reviews.act(wid, "oat_outcome", OAT, {"outcome": "accepted"})
     assert status is not None and status.stage.value == "oat_consideration"
     return wid
 
@@ -86,7 +86,7 @@ async def test_payments_are_approved_at_their_threshold_only(
     enough: tuple[str, str],
 ) -> None:  # paras 60, 72
     wid = await to_oat_consideration(reviews, env)
-    status = await reviews.send(wid, "oat_decision", OAT, payment(amount))
+    status = await reviews.act(wid, "oat_decision", OAT, payment(amount))
     assert status is not None and status.stage.value == "awaiting_approval"
     assert status.awaiting is not None and status.awaiting.actor_role == enough[1]
     if too_junior:
@@ -95,7 +95,7 @@ async def test_payments_are_approved_at_their_threshold_only(
     # OAT proposed it; four eyes: the proposer may not approve even with a senior role.
     with pytest.raises(Refusal):
         await reviews.send(wid, "approve", {"id": OAT["id"], "role": "ombudsman"}, {})
-    status = await reviews.send(wid, "approve", {"id": enough[0], "role": enough[1]}, {"note": "fair"})
+    status = await reviews.act(wid, "approve", {"id": enough[0], "role": enough[1]}, {"note": "fair"})
     assert status is not None and status.outcome == "upheld_remedy"
     (approval,) = status.approvals
     assert (approval.decision, approval.by, approval.role) == ("approved", enough[0], enough[1])
@@ -107,7 +107,7 @@ async def test_a_rejected_payment_goes_back_to_oat_with_the_reason(
 ) -> None:  # para 72
     wid = await to_oat_consideration(reviews, env)
     await reviews.send(wid, "oat_decision", OAT, payment(500))
-    status = await reviews.send(
+    status = await reviews.act(
         wid, "reject", {"id": "om-bob", "role": "operations_manager"}, {"note": "too low"}
     )
     assert status is not None and status.stage.value == "oat_consideration"
@@ -126,7 +126,7 @@ async def test_learning_points_need_references_and_reach_the_line_manager(
     assert (await reviews.status(wid)).stage.value == "oat_consideration"
     good_practice = {"kind": "good_practice", "text": "clear explanation of the decision"}
     decision = {**payment(200), "learning_points": [POINT, good_practice]}
-    status = await reviews.send(wid, "oat_decision", OAT, decision)
+    status = await reviews.act(wid, "oat_decision", OAT, decision)
     assert status is not None
     (sent,) = [letter for letter in status.letters if letter.kind == "learning_points"]
     # The owner is an operations manager, so their line manager is an assistant director.
@@ -141,8 +141,8 @@ async def test_an_upheld_decision_without_learning_leaves_para_55_unmet(
     env: WorkflowEnvironment, reviews: ReviewsClient
 ) -> None:
     wid = await to_oat_consideration(reviews, env)
-    status = await reviews.send(wid, "oat_decision", OAT, {**payment(300), "learning_points": []})
-    status = await reviews.send(wid, "approve", {"id": "om-bob", "role": "operations_manager"}, {})
+    status = await reviews.act(wid, "oat_decision", OAT, {**payment(300), "learning_points": []})
+    status = await reviews.act(wid, "approve", {"id": "om-bob", "role": "operations_manager"}, {})
     assert status is not None and status.outcome == "upheld_remedy"
     assert "55" in status.ledger_unmet
 
@@ -151,7 +151,7 @@ async def test_ndi_goes_on_after_the_comment_window_expires_without_comments(
     env: WorkflowEnvironment, reviews: ReviewsClient
 ) -> None:  # paras 61-65, 73
     wid = await to_oat_consideration(reviews, env)
-    status = await reviews.send(
+    status = await reviews.act(
         wid,
         "oat_decision",
         OAT,
@@ -168,12 +168,12 @@ async def test_ndi_goes_on_after_the_comment_window_expires_without_comments(
     with pytest.raises(Refusal, match="comment"):
         await reviews.send(wid, "ndi_proceed", OAT, {"proceed": True})
     await env.sleep(timedelta(days=22))  # the 21-day comment window of para 63 passes
-    status = await reviews.send(wid, "ndi_proceed", OAT, {"proceed": True, "note": "no comments came"})
+    status = await reviews.act(wid, "ndi_proceed", OAT, {"proceed": True, "note": "no comments came"})
     with pytest.raises(Refusal, match="may not approve"):
         await reviews.send(wid, "approve", {"id": "dir-dee", "role": "director"}, {})
-    status = await reviews.send(wid, "approve", {"id": "dep-deb", "role": "deputy_ombudsman"}, {})
+    status = await reviews.act(wid, "approve", {"id": "dep-deb", "role": "deputy_ombudsman"}, {})
     assert status is not None and status.outcome == "upheld_new_detailed_investigation"
-    assert status.links.new_cases and any(t["task"].startswith("risk") for t in status.tasks)
+    assert status.links.new_cases and any(t.task.startswith("risk") for t in status.tasks)
 
 
 async def test_the_scheme_decides_who_else_may_extend_the_grounds_deadline(
@@ -189,7 +189,7 @@ async def test_the_scheme_decides_who_else_may_extend_the_grounds_deadline(
     async with build_worker(env.client, CaseActivities(settings), task_queue):
         wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env)))
         try:
-            first = await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
+            first = await reviews.act(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
             assert first is not None and first.grounds_deadline is not None
             later = (first.grounds_deadline + timedelta(days=14)).isoformat()
             with pytest.raises(Refusal, match="may not extend"):
@@ -197,7 +197,7 @@ async def test_the_scheme_decides_who_else_may_extend_the_grounds_deadline(
                     wid, "extend_grounds_deadline", {"id": "om-zoe", "role": "operations_manager"},
                     {"new_deadline": later, "reason": "asked"},
                 )  # fmt: skip
-            status = await reviews.send(
+            status = await reviews.act(
                 wid, "extend_grounds_deadline", {"id": "ad-ann", "role": "assistant_director"},
                 {"new_deadline": later, "reason": "hospital stay"},
             )  # fmt: skip

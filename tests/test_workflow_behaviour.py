@@ -46,7 +46,7 @@ async def test_refused_updates_are_clear_errors_and_the_case_goes_on(
     for message, actor, data, words in cases:
         with pytest.raises(Refusal, match=words):
             await reviews.send(wid, message, actor, data)
-    status = await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
+    status = await reviews.act(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
     assert status is not None and status.stage.value == "awaiting_grounds"
     assert await failed_workflow_tasks(reviews, wid) == 0
 
@@ -56,7 +56,7 @@ async def test_grounds_sent_early_are_kept_until_awaiting_grounds(
 ) -> None:
     wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env)))
     await reviews.send(wid, "grounds_submitted", SERVICE_USER, {"why_wrong": "x", "wanted": "y"})
-    status = await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
+    status = await reviews.act(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
     assert status is not None and status.stage.value == "challenge_assessment"
     assert status.grounds_in_time is True
     assert not [letter for letter in status.letters if letter.kind == "grounds_request"]
@@ -67,7 +67,7 @@ async def test_extension_moves_the_durable_timer(
 ) -> None:  # para 32
     data = decision_case(decided_on=await today(env))
     wid = await reviews.open("decision_complaint", data)
-    first = await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
+    first = await reviews.act(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
     assert first is not None and first.grounds_deadline is not None
     new_deadline = first.grounds_deadline + timedelta(days=60)
     with pytest.raises(Refusal, match="case's manager"):
@@ -164,7 +164,7 @@ async def test_an_oat_outcome_forwarded_before_the_review_starts_is_kept(
     have reached its stage yet. Signal-with-start delivers it before the child's first
     step, which used to drop it and leave the case waiting for ever."""
     from domain.models import OatOutcomeMessage
-    from workflows.children import OatReferral, OatReviewWorkflow
+    from workflows.oat_review import OatReferral, OatReviewWorkflow
 
     outcome = OatOutcomeMessage.model_validate(
         {"actor": {"id": "oat-1", "role": "oat_caseworker"}, "outcome": "accepted"}

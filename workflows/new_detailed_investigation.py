@@ -92,16 +92,26 @@ class NewDetailedInvestigationWorkflow:
         case.publish()
         await case.sync()
         msg: NdiProceed = await case.take("ndi_proceed")
-        case.record(msg.actor, f"ndi_proceed: {'proceed' if msg.proceed else 'do not proceed'}", ["64"], msg.note)
+        case.record(
+            msg.actor, f"ndi_proceed: {'proceed' if msg.proceed else 'do not proceed'}", ["64"], msg.note
+        )
         await complete_child(case)
         return NdiResult(
-            proceed=msg.proceed, decided_by=msg.actor.id, note=msg.note, comments=self.comments, window_ends=window_ends
+            proceed=msg.proceed,
+            decided_by=msg.actor.id,
+            note=msg.note,
+            comments=self.comments,
+            window_ends=window_ends,
         )
 
     async def tell_the_parties(self, proposal: NdiProposal, window_ends: date) -> None:
         """Para 63: both parties are told of the proposal with a summary."""
         case = self.case
-        context = {"summary": proposal.summary, "reason": proposal.reason.value, "window_ends": window_ends.isoformat()}
+        context = {
+            "summary": proposal.summary,
+            "reason": proposal.reason.value,
+            "window_ends": window_ends.isoformat(),
+        }
         organisation = case.service_user().model_copy(
             update={
                 "role": "organisation",

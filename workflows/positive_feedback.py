@@ -46,10 +46,14 @@ class PositiveFeedbackWorkflow(ClockHandlers, UnknownSignals):
         if opened.resume is None:
             await c.begin()
             self.state.received_on = opened.received_on or c.today()
-        return await c.run_stages({Stage.INTAKE: self.at_intake, Stage.AWAITING_MANAGER_REVIEW: self.at_awaiting_manager_review})
+        return await c.run_stages(
+            {Stage.INTAKE: self.at_intake, Stage.AWAITING_MANAGER_REVIEW: self.at_awaiting_manager_review}
+        )
 
     async def at_intake(self) -> Stage:
-        await self.case.enter(Stage.INTAKE, paragraphs=["7"], detail=f"{self.state.opened.channel.value} from the service user")
+        await self.case.enter(
+            Stage.INTAKE, paragraphs=["7"], detail=f"{self.state.opened.channel.value} from the service user"
+        )
         await self.save_to_case_record()
         await self.task_for_manager()
         return Stage.AWAITING_MANAGER_REVIEW
@@ -67,13 +71,21 @@ class PositiveFeedbackWorkflow(ClockHandlers, UnknownSignals):
         if c.today() <= c.after(within, received):
             c.reach("7", f"saved {c.today()}, received {received}")
         else:
-            c.reach("7", f"saved {c.today()}, received {received}: later than {within} after receipt", met=False)
+            c.reach(
+                "7", f"saved {c.today()}, received {received}: later than {within} after receipt", met=False
+            )
 
     async def task_for_manager(self) -> None:
         """Para 8: the task carries the subject, the main contents and the link to the record."""
         c, opened, manager = self.case, self.state.opened, self.state.manager
         record = workflow.info().workflow_id
-        c.add_task(SUBJECT, manager, "operations_manager", ["8"], f"{opened.content[:500]} (case record {c.state.case_ref}, workflow {record})")
+        c.add_task(
+            SUBJECT,
+            manager,
+            "operations_manager",
+            ["8"],
+            f"{opened.content[:500]} (case record {c.state.case_ref}, workflow {record})",
+        )
         sent = await c.letter(
             "positive_feedback_received",
             c.staff(manager, "manager"),
@@ -110,7 +122,13 @@ class PositiveFeedbackWorkflow(ClockHandlers, UnknownSignals):
         )
         c.reach("9", f"comments to {opened.received_by}, copied to {len(copies)} ({sent.key})")
         c.record(msg.actor, f"task closed: {SUBJECT}", ["9"])
-        return await c.close(Outcome.FEEDBACK_REVIEWED, reason="reviewed by the manager", paragraphs=["9"], actor=msg.actor, letter=False)
+        return await c.close(
+            Outcome.FEEDBACK_REVIEWED,
+            reason="reviewed by the manager",
+            paragraphs=["9"],
+            actor=msg.actor,
+            letter=False,
+        )
 
     @workflow.query
     def status(self) -> Status:
@@ -119,7 +137,9 @@ class PositiveFeedbackWorkflow(ClockHandlers, UnknownSignals):
     def check_manager_review(self, msg: ManagerReview) -> None:
         self.case.require_stage("manager_review", Stage.AWAITING_MANAGER_REVIEW)
         if msg.actor.id != self.state.manager:
-            raise Refused(f"{msg.actor} may not review this feedback: only the manager ({self.state.manager}) (9)")
+            raise Refused(
+                f"{msg.actor} may not review this feedback: only the manager ({self.state.manager}) (9)"
+            )
         if not msg.comments.strip():
             raise Refused("manager_review needs comments for the caseworker (9)")
 

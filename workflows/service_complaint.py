@@ -74,13 +74,19 @@ class ServiceComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, 
                 "manager_resolution": self.check_manager_resolution,
                 "reclassify_as_decision_complaint": self.check_reclassify,
                 "escalate": self.check_escalate,
-                "service_complaint_decision": lambda m: self.check_handler("service_complaint_decision", m.actor),
+                "service_complaint_decision": lambda m: self.check_handler(
+                    "service_complaint_decision", m.actor
+                ),
                 "close_unresolved": lambda m: self.check_handler("close_unresolved", m.actor),
                 "oat_service_advice": self.check_oat_service_advice,
                 **approval_checks(c),
             }
         )
-        c.extra_status = lambda: {"handler": state.handler, "received_on": state.received_on, "escalations": state.escalations}
+        c.extra_status = lambda: {
+            "handler": state.handler,
+            "received_on": state.received_on,
+            "escalations": state.escalations,
+        }
         c.continue_with = lambda s: s.opened.model_copy(update={"resume": s})
 
     @workflow.run
@@ -95,7 +101,9 @@ class ServiceComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, 
                 Stage.INTAKE: self.at_intake,
                 Stage.MANAGER_RESOLUTION: self.at_manager_resolution,
                 Stage.CONSIDERATION: self.at_consideration,
-                Stage.AWAITING_APPROVAL: lambda: awaiting_approval(c, approved=self.uphold, rejected_to=Stage.CONSIDERATION),
+                Stage.AWAITING_APPROVAL: lambda: awaiting_approval(
+                    c, approved=self.uphold, rejected_to=Stage.CONSIDERATION
+                ),
             }
         )
 
@@ -104,8 +112,14 @@ class ServiceComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, 
     async def at_intake(self) -> Stage:
         """Para 13: considered by, or passed to, the case owner's manager."""
         c, opened = self.case, self.state.opened
-        await c.enter(Stage.INTAKE, paragraphs=["10", "13"], detail=f"about {opened.about or 'our service'}: {opened.summary[:200]}")
-        c.add_task("resolve service complaint", c.state.manager, "operations_manager", ["13", "14"], opened.summary)
+        await c.enter(
+            Stage.INTAKE,
+            paragraphs=["10", "13"],
+            detail=f"about {opened.about or 'our service'}: {opened.summary[:200]}",
+        )
+        c.add_task(
+            "resolve service complaint", c.state.manager, "operations_manager", ["13", "14"], opened.summary
+        )
         sent = await c.letter(
             "service_complaint_received",
             c.staff(c.state.manager, "manager"),
@@ -145,7 +159,10 @@ class ServiceComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, 
 
     async def at_consideration(self) -> Stage:
         """Paras 11, 15, 17: consider, escalate up the chain, or close unresolved."""
-        c, handler = self.case, self.state.handler or Actor(id=self.state.manager, role=Role.OPERATIONS_MANAGER)
+        c, handler = (
+            self.case,
+            self.state.handler or Actor(id=self.state.manager, role=Role.OPERATIONS_MANAGER),
+        )
         if c.arriving(Stage.CONSIDERATION):
             await c.enter(
                 Stage.CONSIDERATION,
@@ -160,7 +177,9 @@ class ServiceComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, 
         if isinstance(msg, Escalate):
             return await self.escalate_to(msg)
         if isinstance(msg, CloseUnresolved):
-            return await c.close(Outcome.CLOSED_UNRESOLVED, reason=msg.reason, paragraphs=["11", "15"], actor=msg.actor)
+            return await c.close(
+                Outcome.CLOSED_UNRESOLVED, reason=msg.reason, paragraphs=["11", "15"], actor=msg.actor
+            )
         return await self.decide(msg)
 
     async def take_passing_on_advice(self, expected: tuple[str, ...]) -> Any:
@@ -171,14 +190,21 @@ class ServiceComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, 
             handler = self.state.handler.id if self.state.handler else self.state.manager
             self.state.oat_advice.append(msg.advice)
             self.case.record(msg.actor, "OAT advice on handling the service complaint", ["15"], msg.advice)
-            await self.case.letter("oat_service_advice", self.case.staff(handler, "manager"), paragraphs=["15"], context={"advice": msg.advice})
+            await self.case.letter(
+                "oat_service_advice",
+                self.case.staff(handler, "manager"),
+                paragraphs=["15"],
+                context={"advice": msg.advice},
+            )
             msg = await self.case.take(*expected)
         return msg
 
     async def escalate_to(self, msg: Escalate) -> Stage:
         """Paras 11, 15: up the management chain, in rare circumstances."""
         c = self.case
-        self.state.escalations.append(Escalation(by=str(msg.actor), to=str(msg.to), reason=msg.reason, at=c.now()))
+        self.state.escalations.append(
+            Escalation(by=str(msg.actor), to=str(msg.to), reason=msg.reason, at=c.now())
+        )
         c.record(msg.actor, f"escalated to {msg.to}", ["11", "15"], msg.reason)
         await c.letter(
             "service_complaint_escalated",
@@ -202,12 +228,22 @@ class ServiceComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, 
         if not msg.upheld:
             if msg.learning_points:
                 await self.learning(msg)
-            return await c.close(Outcome.SERVICE_COMPLAINT_NOT_UPHELD, reason=msg.what_happened, paragraphs=["17"], actor=msg.actor)
+            return await c.close(
+                Outcome.SERVICE_COMPLAINT_NOT_UPHELD,
+                reason=msg.what_happened,
+                paragraphs=["17"],
+                actor=msg.actor,
+            )
         amount = msg.remedy.amount_gbp if msg.remedy else 0
         rule = c.rules.delegation.rule_for("remedy", amount)
         if rule is not None:
             proposal = Proposal(
-                route=REMEDY, proposed_by=msg.actor.id, proposer_role=msg.actor.role, amount_gbp=amount, remedy=msg.remedy, summary=msg.difference
+                route=REMEDY,
+                proposed_by=msg.actor.id,
+                proposer_role=msg.actor.role,
+                amount_gbp=amount,
+                remedy=msg.remedy,
+                summary=msg.difference,
             )
             return propose(c, proposal, rule)
         return await self.uphold(msg.actor)
@@ -219,19 +255,27 @@ class ServiceComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, 
         remedy = decision.remedy.model_dump(mode="json")
         c.reach("18", "remedy offered: " + ", ".join(remedy["kinds"]))
         # Para 18: upheld service complaints are recorded as service reviews.
-        c.add_task("record as a service review", handler.id, handler.role.value, ["18"], ", ".join(remedy["kinds"]))
+        c.add_task(
+            "record as a service review", handler.id, handler.role.value, ["18"], ", ".join(remedy["kinds"])
+        )
         await c.letter(
             "service_review_record",
             c.staff(handler.id, handler.role.value),
             paragraphs=["18"],
             context={
-                **decision.model_dump(mode="json", include={"what_happened", "should_have_happened", "difference"}),
+                **decision.model_dump(
+                    mode="json", include={"what_happened", "should_have_happened", "difference"}
+                ),
                 "remedy": remedy,
             },
         )
         await self.learning(decision)
         return await c.close(
-            Outcome.SERVICE_COMPLAINT_UPHELD, reason=decision.difference, paragraphs=["17", "18"], actor=actor, context={"remedy": remedy}
+            Outcome.SERVICE_COMPLAINT_UPHELD,
+            reason=decision.difference,
+            paragraphs=["17", "18"],
+            actor=actor,
+            context={"remedy": remedy},
         )
 
     async def learning(self, decision: ServiceComplaintDecision) -> None:
@@ -266,7 +310,11 @@ class ServiceComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, 
         )
         c.reach("12", f"treated as a decision complaint: {new_id}")
         return await c.close(
-            Outcome.RECLASSIFIED_DECISION_COMPLAINT, reason=msg.reason, paragraphs=["12"], actor=msg.actor, context={"new_case": new_id}
+            Outcome.RECLASSIFIED_DECISION_COMPLAINT,
+            reason=msg.reason,
+            paragraphs=["12"],
+            actor=msg.actor,
+            context={"new_case": new_id},
         )
 
     @workflow.query
@@ -284,14 +332,20 @@ class ServiceComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, 
     def check_manager_resolution(self, msg: ManagerResolution) -> None:
         self.case.require_stage("manager_resolution", Stage.MANAGER_RESOLUTION)
         if msg.actor.id != self.state.manager:
-            raise Refused(f"{msg.actor} may not send manager_resolution: only the case owner's manager ({self.state.manager}) (13-14)")
+            raise Refused(
+                f"{msg.actor} may not send manager_resolution: only the case owner's manager ({self.state.manager}) (13-14)"
+            )
 
     def check_reclassify(self, msg: Reclassify) -> None:
         state = self.state
-        self.case.require_stage("reclassify_as_decision_complaint", Stage.MANAGER_RESOLUTION, Stage.CONSIDERATION)
+        self.case.require_stage(
+            "reclassify_as_decision_complaint", Stage.MANAGER_RESOLUTION, Stage.CONSIDERATION
+        )
         allowed = {state.owner, state.manager} | ({state.handler.id} if state.handler else set())
         if msg.actor.id not in allowed:
-            raise Refused(f"{msg.actor} may not reclassify: only the case owner ({state.owner}) or manager ({state.manager}) (12)")
+            raise Refused(
+                f"{msg.actor} may not reclassify: only the case owner ({state.owner}) or manager ({state.manager}) (12)"
+            )
         if msg.decided_on > self.case.today():
             raise Refused(f"decided_on {msg.decided_on} is in the future")
 
@@ -300,10 +354,14 @@ class ServiceComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, 
         handler = self.state.handler
         chain = self.case.rules.service_complaint_chain
         if msg.to.role not in chain:
-            raise Refused(f"escalate.to must be in the management chain: {', '.join(r.value for r in chain)} (11, 15)")
+            raise Refused(
+                f"escalate.to must be in the management chain: {', '.join(r.value for r in chain)} (11, 15)"
+            )
         here, there = rank(handler.role) if handler else None, rank(msg.to.role)
         if handler is not None and here is not None and there is not None and there <= here:
-            raise Refused(f"escalate goes up the management chain: {msg.to.role.value} is not above {handler.role.value} (11)")
+            raise Refused(
+                f"escalate goes up the management chain: {msg.to.role.value} is not above {handler.role.value} (11)"
+            )
 
     def check_oat_service_advice(self, msg: OatServiceAdvice) -> None:
         self.case.require_stage("oat_service_advice", Stage.MANAGER_RESOLUTION, Stage.CONSIDERATION)

@@ -42,7 +42,9 @@ def check_rejection(case: CaseCore[Any], msg: Rejection) -> None:
         raise Refused("a rejection needs a note with the reason, for whoever proposed it (72)")
 
 
-def record_approval(case: CaseCore[Any], msg: Message, rule: ApprovalRule, proposal: Proposal, approved: bool) -> None:
+def record_approval(
+    case: CaseCore[Any], msg: Message, rule: ApprovalRule, proposal: Proposal, approved: bool
+) -> None:
     """Paras 72-73: every approval or rejection is audited with the rule that allowed it."""
     case.state.approvals.append(
         ApprovalRecord(

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 Alarms = Callable[[], list[tuple[str, datetime]]]
 
 
-async def wait_until(case: CaseCore[Any], done: Callable[[], bool], alarms: Alarms | None = None) -> str | None:
+async def wait_until(
+    case: CaseCore[Any], done: Callable[[], bool], alarms: Alarms | None = None
+) -> str | None:
     """Wait for `done()`; return None then, or the name of the first alarm that rings.
 
     Meanwhile: remind the person awaited when their step is overdue and escalate if it
@@ -60,7 +62,12 @@ async def wait_until(case: CaseCore[Any], done: Callable[[], bool], alarms: Alar
         case.idle = True
         try:
             await workflow.wait_condition(
-                lambda: done() or case.state.declined is not None or case.wake != wake or len(case.state.history) != seen,
+                lambda: (
+                    done()
+                    or case.state.declined is not None
+                    or case.wake != wake
+                    or len(case.state.history) != seen
+                ),
                 timeout=timeout,
             )
         except TimeoutError:
@@ -108,7 +115,9 @@ async def chase_overdue(case: CaseCore[Any], now: datetime) -> bool:
     if not step.reminded:
         step.reminded = True
         case.record(SYSTEM, f"reminder: {what}", [], who)
-        await case.letter("task_overdue", case.staff(who, step.actor_role), context={"step": step.model_dump(mode="json")})
+        await case.letter(
+            "task_overdue", case.staff(who, step.actor_role), context={"step": step.model_dump(mode="json")}
+        )
     else:
         step.escalated = True
         manager = case.state.manager or "operations-manager"

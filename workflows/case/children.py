@@ -54,7 +54,9 @@ async def run_child(case: CaseCore[Any], start: StartChild, message: str, signal
             case.child_tasks.append(task)
             forwarded = False
             while not (outcome or failure):
-                await case.wait_until(lambda: bool(outcome or failure) or (case.mailbox.holds(message) and not forwarded))
+                await case.wait_until(
+                    lambda: bool(outcome or failure) or (case.mailbox.holds(message) and not forwarded)
+                )
                 if not (outcome or failure) and case.mailbox.holds(message) and not forwarded:
                     forwarded = await forward(handle, signal, case.mailbox.peek(message))
                     if not forwarded:
@@ -70,7 +72,9 @@ async def run_child(case: CaseCore[Any], start: StartChild, message: str, signal
         case.current_child = None
 
 
-async def report_lost_child(case: CaseCore[Any], child_id: str, what: str, err: ChildWorkflowError, attempt: int) -> None:
+async def report_lost_child(
+    case: CaseCore[Any], child_id: str, what: str, err: ChildWorkflowError, attempt: int
+) -> None:
     cause = err.cause.__class__.__name__ if err.cause else "ended"
     reason = f"{what} {child_id} ended without a result ({cause}: {err.cause or err}); started again (attempt {attempt + 1})"
     case.record(SYSTEM, f"{what} ended without a result; started again", [], reason)

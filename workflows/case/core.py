@@ -133,9 +133,17 @@ class CaseCore(Generic[S]):
 
     # ---------------------------------------------------------------- records
 
-    def record(self, actor: Actor | str, action: str, paragraphs: list[str] | None = None, detail: str = "") -> None:
+    def record(
+        self, actor: Actor | str, action: str, paragraphs: list[str] | None = None, detail: str = ""
+    ) -> None:
         self.state.history.append(
-            HistoryEntry(at=self.now(), actor=str(actor), action=action, paragraphs=list(paragraphs or []), detail=detail)
+            HistoryEntry(
+                at=self.now(),
+                actor=str(actor),
+                action=action,
+                paragraphs=list(paragraphs or []),
+                detail=detail,
+            )
         )
 
     def reach(self, paragraph: str, evidence: str = "", *, met: bool = True) -> None:
@@ -148,7 +156,9 @@ class CaseCore(Generic[S]):
         entry.applies = True
         if entry.satisfied_at is not None:
             return
-        self.record(SYSTEM, f"requirement {'met' if met else 'not met'}: para {paragraph}", [paragraph], evidence)
+        self.record(
+            SYSTEM, f"requirement {'met' if met else 'not met'}: para {paragraph}", [paragraph], evidence
+        )
         if met:
             entry.satisfied_at = self.now()
         entry.evidence = evidence
@@ -202,7 +212,9 @@ class CaseCore(Generic[S]):
     ) -> None:
         """Change stage: state, search attributes, current details, audit and store at once."""
         self.state.stage = stage
-        self.mailbox.refuse_leftovers(stage, f"the case moved on to {stage.value} before this could be applied")
+        self.mailbox.refuse_leftovers(
+            stage, f"the case moved on to {stage.value} before this could be applied"
+        )
         self.set_awaiting(action, role, actor_id, due=due, chase=chase)
         self.record(SYSTEM, f"stage: {stage.value}", paragraphs, detail)
         self.publish()
@@ -275,7 +287,8 @@ class CaseCore(Generic[S]):
         """Write the case, its new audit events and its open task to the store."""
         state = self.state
         events = [
-            AuditEvent(seq=i, entry=entry) for i, entry in enumerate(state.history[state.synced :], start=state.synced)
+            AuditEvent(seq=i, entry=entry)
+            for i, entry in enumerate(state.history[state.synced :], start=state.synced)
         ]
         snapshot = CaseSnapshot(
             workflow_id=workflow.info().workflow_id,
@@ -443,7 +456,9 @@ class CaseCore(Generic[S]):
                 self.reach("74", f"closing letter {sent.key} says the internal process has ended")
         state.closed_at = self.now()
         state.stage = Stage.CLOSED
-        self.mailbox.refuse_leftovers(Stage.CLOSED, f"the case closed ({outcome.value}) before this could be applied")
+        self.mailbox.refuse_leftovers(
+            Stage.CLOSED, f"the case closed ({outcome.value}) before this could be applied"
+        )
         self.record(actor, f"closed: {outcome.value}", paragraphs, reason)
         self.settle_ledger()
         for task in self.child_tasks:
@@ -461,7 +476,9 @@ class CaseCore(Generic[S]):
     # ----------------------------------------------------------------- status
 
     def ledger_unmet(self) -> list[str]:
-        return sorted((p for p, e in self.state.ledger.items() if e.applies and e.satisfied_at is None), key=int)
+        return sorted(
+            (p for p, e in self.state.ledger.items() if e.applies and e.satisfied_at is None), key=int
+        )
 
     def status(self) -> Status:
         state = self.state

@@ -34,13 +34,19 @@ async def load_policy() -> Policy:
 
 async def sync_case(snapshot: CaseSnapshot) -> None:
     await workflow.execute_activity_method(
-        CaseActivities.sync_case, snapshot, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY
+        CaseActivities.sync_case,
+        snapshot,
+        start_to_close_timeout=ACTIVITY_TIMEOUT,
+        retry_policy=ACTIVITY_RETRY,
     )
 
 
 async def send_letter(request: LetterRequest) -> LetterRecord:
     return await workflow.execute_activity_method(
-        CaseActivities.send_letter, request, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY
+        CaseActivities.send_letter,
+        request,
+        start_to_close_timeout=ACTIVITY_TIMEOUT,
+        retry_policy=ACTIVITY_RETRY,
     )
 
 

@@ -13,7 +13,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case.core import CaseCore
 
 
-async def share_learning(case: CaseCore[Any], actor: Actor, points: list[LearningPoint], paragraphs: list[str]) -> None:
+async def share_learning(
+    case: CaseCore[Any], actor: Actor, points: list[LearningPoint], paragraphs: list[str]
+) -> None:
     """Paras 19, 55-56, Annex A: learning is recorded on the case and sent to the case
     owner's line manager (an operations manager for a caseworker, an assistant director
     for an operations manager); organisational learning and good practice also go to
@@ -23,13 +25,21 @@ async def share_learning(case: CaseCore[Any], actor: Actor, points: list[Learnin
     kinds = ", ".join(sorted({p.kind.value for p in points}))
     case.record(actor, "learning points recorded on the case", paragraphs, kinds)
     role = line_manager_role(state.owner_role).value
-    cc = [case.team_mailbox("organisational_learning")] if any(p.kind is not LearningPointKind.INDIVIDUAL for p in points) else []
+    cc = (
+        [case.team_mailbox("organisational_learning")]
+        if any(p.kind is not LearningPointKind.INDIVIDUAL for p in points)
+        else []
+    )
     sent = await case.letter(
         "learning_points",
         case.staff(state.manager, role),
         cc=cc,
         paragraphs=paragraphs,
-        context={"points": [p.model_dump(mode="json") for p in points], "owner": state.owner, "owner_role": state.owner_role.value},
+        context={
+            "points": [p.model_dump(mode="json") for p in points],
+            "owner": state.owner,
+            "owner_role": state.owner_role.value,
+        },
     )
     shared = f"sent to the line manager {state.manager} ({role}), letter {sent.key}"
     if cc:

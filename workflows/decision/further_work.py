@@ -73,7 +73,11 @@ async def at_new_detailed_investigation(case: Case) -> Stage:
         return handle
 
     result: NdiResult = await run_child(
-        case, start, "ndi_proceed", NewDetailedInvestigationWorkflow.forwarded_proceed, "new detailed investigation"
+        case,
+        start,
+        "ndi_proceed",
+        NewDetailedInvestigationWorkflow.forwarded_proceed,
+        "new detailed investigation",
     )
     case.record(
         result.decided_by,
@@ -94,7 +98,9 @@ async def at_quash(case: Case) -> Stage:
     if decision is None or decision.quash_grounds is None or state.proposal is None:
         return Stage.OAT_CONSIDERATION
     if case.arriving(Stage.QUASH):
-        await case.enter(Stage.QUASH, action="legal_referral_done", role=Role.LEGAL_TEAM, paragraphs=["66", "67", "68"])
+        await case.enter(
+            Stage.QUASH, action="legal_referral_done", role=Role.LEGAL_TEAM, paragraphs=["66", "67", "68"]
+        )
         await case.letter(
             "quash_referral",
             case.team_mailbox("legal"),
@@ -113,8 +119,12 @@ async def open_new_detailed_investigation(case: Case, decision: OatDecision, app
     from workflows.decision.outcome import open_new_case
 
     state = case.state
-    new_ref = await open_new_case(case, "new_detailed_investigation", decision.summary, decision.note, priority=True)
-    case.add_task("risk re-assessment", state.owner, "caseworker", ["65", "78"], f"new detailed investigation {new_ref}")
+    new_ref = await open_new_case(
+        case, "new_detailed_investigation", decision.summary, decision.note, priority=True
+    )
+    case.add_task(
+        "risk re-assessment", state.owner, "caseworker", ["65", "78"], f"new detailed investigation {new_ref}"
+    )
     case.reach("64", f"new case {new_ref} sent to shared services as a priority")
     case.reach("65", "treated as a priority; risk re-assessment task opened")
     if approver is not None:
@@ -133,7 +143,9 @@ async def quash_report(case: Case, decision: OatDecision, approver: Actor | None
     """Paras 66-69: the report is treated as invalid, and all parties are told."""
     if approver is not None:
         case.reach("69", f"final decision by {approver}")
-    organisation = case.service_user().model_copy(update={"role": "organisation", "id": f"organisation:{case.state.case_ref}"})
+    organisation = case.service_user().model_copy(
+        update={"role": "organisation", "id": f"organisation:{case.state.case_ref}"}
+    )
     return await case.close(
         Outcome.UPHELD_REPORT_QUASHED,
         reason=decision.analysis,

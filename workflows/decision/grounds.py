@@ -13,7 +13,14 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar import end_of_day, london_time
     from domain.enums import Outcome, Role, Stage
     from domain.grounds import Timing, grounds_timing
-    from domain.models import SYSTEM, ExtendGroundsDeadline, GroundsSubmitted, LateExplanation, LegalAdvice, TimeLimitDecision
+    from domain.models import (
+        SYSTEM,
+        ExtendGroundsDeadline,
+        GroundsSubmitted,
+        LateExplanation,
+        LegalAdvice,
+        TimeLimitDecision,
+    )
     from domain.state import DecisionState
     from workflows.case import chasing
     from workflows.case.core import CaseCore
@@ -40,7 +47,10 @@ async def at_awaiting_grounds(case: Case) -> Stage:
         )
         if state.grounds is None:
             await case.letter(
-                "grounds_request", case.service_user(), paragraphs=["30", "31", "32"], context={"deadline": deadline.isoformat()}
+                "grounds_request",
+                case.service_user(),
+                paragraphs=["30", "31", "32"],
+                context={"deadline": deadline.isoformat()},
             )
     while state.grounds is None:
         rang = await case.wait_until(
@@ -134,7 +144,10 @@ def receive_grounds(case: Case, msg: GroundsSubmitted) -> None:
     else:
         state.grounds.evidence.extend(msg.evidence)
         case.record(
-            msg.actor or "service_user", "further grounds or evidence received", ["30"], f"{msg.why_wrong} {msg.wanted}".strip()
+            msg.actor or "service_user",
+            "further grounds or evidence received",
+            ["30"],
+            f"{msg.why_wrong} {msg.wanted}".strip(),
         )
 
 
@@ -145,7 +158,9 @@ async def at_legal_advice(case: Case) -> Stage:
         await case.letter("legal_advice_request", case.team_mailbox("legal"), paragraphs=["70"])
     msg: LegalAdvice = await case.take("legal_advice")
     case.state.legal_advice_taken = True
-    case.record(msg.actor, f"legal advice: {'proceed' if msg.proceed else 'do not proceed'}", ["70"], msg.note)
+    case.record(
+        msg.actor, f"legal advice: {'proceed' if msg.proceed else 'do not proceed'}", ["70"], msg.note
+    )
     if not msg.proceed:
         return await case.close(
             Outcome.DECLINED_PENDING_JUDICIAL_REVIEW,
@@ -223,7 +238,10 @@ def check_extension(case: Case, msg: ExtendGroundsDeadline) -> None:
     case.require_stage("extend_grounds_deadline", Stage.AWAITING_GROUNDS)
     if state.grounds is not None:
         raise Refused("grounds have arrived: the deadline can no longer move (32)")
-    if msg.actor.id != state.manager and msg.actor.role not in case.rules.delegation.extend_grounds_deadline_roles:
+    if (
+        msg.actor.id != state.manager
+        and msg.actor.role not in case.rules.delegation.extend_grounds_deadline_roles
+    ):
         raise Refused(
             f"{msg.actor} may not extend the deadline: only the case's manager ({state.manager}) may agree an extension (32)"
         )

@@ -28,14 +28,20 @@ async def at_intake(case: Case) -> Stage:
     )
     if raised_late(opened.case.decided_on, opened.raised_on, case.rules.durations.raised_within):
         case.record(
-            SYSTEM, "concerns raised more than one month after the decision", ["2"], "we may decide not to consider the feedback"
+            SYSTEM,
+            "concerns raised more than one month after the decision",
+            ["2"],
+            "we may decide not to consider the feedback",
         )
     if ineligible := eligibility(opened):
         outcome, reason, paragraphs = ineligible
         if outcome is Outcome.REFERRED_TO_JOINT_WORKING_TEAM:
             case.reach("76", "directed to the Joint Working Team at intake")
             return await case.close(
-                outcome, reason=reason, paragraphs=paragraphs, also_to=[case.team_mailbox("joint_working_team")]
+                outcome,
+                reason=reason,
+                paragraphs=paragraphs,
+                also_to=[case.team_mailbox("joint_working_team")],
             )
         return await case.close(outcome, reason=reason, paragraphs=paragraphs)
     case.state.oat_reasons = needs_oat_advice(opened.case, opened.flags)
@@ -92,7 +98,10 @@ async def at_oat_advice(case: Case) -> Stage:
             detail="; ".join(state.oat_reasons),
         )
         await case.letter(
-            "oat_advice_request", case.team_mailbox("oat"), paragraphs=["27"], context={"reasons": state.oat_reasons}
+            "oat_advice_request",
+            case.team_mailbox("oat"),
+            paragraphs=["27"],
+            context={"reasons": state.oat_reasons},
         )
     msg = await case.take("oat_advice", alarms=lambda: oat_advice_alarms(case))
     if isinstance(msg, str):
@@ -103,7 +112,10 @@ async def at_oat_advice(case: Case) -> Stage:
         state.copy_oat = route is OatAdviceRoute.FURTHER_OVERSIGHT
         due = state.awaiting.due if state.awaiting else None
         case.record(
-            SYSTEM, f"no OAT advice by {due}: proceeding with {route.value}", ["27"], "OAT can still act on the case; every letter copies OAT"
+            SYSTEM,
+            f"no OAT advice by {due}: proceeding with {route.value}",
+            ["27"],
+            "OAT can still act on the case; every letter copies OAT",
         )
         return Stage.AWAITING_GROUNDS
     advice: OatAdvice = msg
@@ -126,7 +138,12 @@ def oat_advice_alarms(case: Case) -> list[tuple[str, object]]:
     from domain.calendar import end_of_day
 
     step = case.state.awaiting
-    if case.state.risk == Risk.HIGH.value or case.rules.oat_advice_if_no_reply is None or step is None or step.due is None:
+    if (
+        case.state.risk == Risk.HIGH.value
+        or case.rules.oat_advice_if_no_reply is None
+        or step is None
+        or step.due is None
+    ):
         return []
     return [("no_advice", end_of_day(step.due))]
 
@@ -154,4 +171,6 @@ def check_oat_advice(case: Case, msg: OatAdvice) -> None:
     case.require_stage("oat_advice", Stage.OAT_ADVICE)
     require_role(msg.actor, {Role.OAT_CASEWORKER}, "an OAT caseworker gives advice (27)")
     if msg.route is OatAdviceRoute.NO_REVIEW_HIGH_RISK and case.state.risk != Risk.HIGH.value:
-        raise Refused(f"no_review_high_risk is only for high-risk cases (29); this case is {case.state.risk} risk")
+        raise Refused(
+            f"no_review_high_risk is only for high-risk cases (29); this case is {case.state.risk} risk"
+        )

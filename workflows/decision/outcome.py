@@ -26,7 +26,12 @@ async def at_oat_consideration(case: Case) -> Stage:
     """Paras 50-60: OAT decides; informs the case owner; records learning."""
     state = case.state
     if case.arriving(Stage.OAT_CONSIDERATION):
-        await case.enter(Stage.OAT_CONSIDERATION, action="oat_decision", role=Role.OAT_CASEWORKER, paragraphs=["50", "51", "52"])
+        await case.enter(
+            Stage.OAT_CONSIDERATION,
+            action="oat_decision",
+            role=Role.OAT_CASEWORKER,
+            paragraphs=["50", "51", "52"],
+        )
     msg: OatDecision = await case.take("oat_decision")
     state.decision = msg
     verdict = "upheld" if msg.upheld else "not upheld"
@@ -34,7 +39,9 @@ async def at_oat_consideration(case: Case) -> Stage:
     await inform_case_owner(case, msg)
     await record_learning(case, msg)
     if not msg.upheld:
-        return await case.close(Outcome.NOT_UPHELD, reason=msg.analysis, paragraphs=["5", "58"], actor=msg.actor)
+        return await case.close(
+            Outcome.NOT_UPHELD, reason=msg.analysis, paragraphs=["5", "58"], actor=msg.actor
+        )
     case.reach("58", "analysis explains the remedy proposed: " + msg.analysis[:200])
     if msg.remedy and msg.remedy.pays:
         considerations = [msg.remedy.impact, msg.remedy.proportionate, msg.remedy.restores_position]
@@ -44,7 +51,11 @@ async def at_oat_consideration(case: Case) -> Stage:
             case.reach("59", "payment proposed without all three considerations", met=False)
     amount = msg.remedy.amount_gbp if msg.remedy else 0
     proposal = Proposal(
-        route=msg.route.value, proposed_by=msg.actor.id, amount_gbp=amount, remedy=msg.remedy, summary=msg.summary
+        route=msg.route.value,
+        proposed_by=msg.actor.id,
+        amount_gbp=amount,
+        remedy=msg.remedy,
+        summary=msg.summary,
     )
     state.proposal = proposal
     if msg.route is DecisionRoute.NEW_DETAILED_INVESTIGATION:
@@ -77,7 +88,9 @@ async def inform_case_owner(case: Case, msg: OatDecision) -> None:
     )
     case.reach("53", "case owner informed" + (" with their manager copied" if supervised else ""))
     if msg.feedback_to_case_owner:
-        case.record(msg.actor, "feedback to the case owner on their challenge", ["54"], msg.feedback_to_case_owner)
+        case.record(
+            msg.actor, "feedback to the case owner on their challenge", ["54"], msg.feedback_to_case_owner
+        )
 
 
 async def record_learning(case: Case, msg: OatDecision) -> None:
@@ -122,11 +135,23 @@ async def carry_out(case: Case, approver: Actor | None) -> Stage:
     remedy = decision.remedy.model_dump(mode="json") if decision.remedy else None
     if route is DecisionRoute.REMEDY or route is DecisionRoute.NONE:
         return await case.close(
-            Outcome.UPHELD_REMEDY, reason=decision.analysis, paragraphs=["58", "59", "60"], actor=by, context={"remedy": remedy}
+            Outcome.UPHELD_REMEDY,
+            reason=decision.analysis,
+            paragraphs=["58", "59", "60"],
+            actor=by,
+            context={"remedy": remedy},
         )
     if route is DecisionRoute.FRESH_PRIMARY_INVESTIGATION:
-        new_ref = await open_new_case(case, "fresh_primary_investigation", decision.summary or decision.analysis, decision.note, priority=False)
-        case.add_task("risk re-assessment", state.owner, "caseworker", ["78"], f"new primary investigation {new_ref}")
+        new_ref = await open_new_case(
+            case,
+            "fresh_primary_investigation",
+            decision.summary or decision.analysis,
+            decision.note,
+            priority=False,
+        )
+        case.add_task(
+            "risk re-assessment", state.owner, "caseworker", ["78"], f"new primary investigation {new_ref}"
+        )
         return await case.close(
             Outcome.UPHELD_NEW_PRIMARY_INVESTIGATION,
             reason=decision.analysis,

@@ -75,11 +75,17 @@ async def at_case_owner_review(case: Case) -> Stage:
             role=Role.CASEWORKER,
             actor_id=state.owner,
             paragraphs=["41", "42", "49"] if directions else ["41", "42"],
-            detail=(f"OAT returned it: {directions.outcome.value}. {directions.directions}".strip() if directions else ""),
+            detail=(
+                f"OAT returned it: {directions.outcome.value}. {directions.directions}".strip()
+                if directions
+                else ""
+            ),
         )
     msg: CaseOwnerReview = await case.take("case_owner_review")
     state.finding = msg
-    case.record(msg.actor, f"case owner review: {msg.finding.value}", FINDING_PARAGRAPHS[msg.finding], msg.note)
+    case.record(
+        msg.actor, f"case owner review: {msg.finding.value}", FINDING_PARAGRAPHS[msg.finding], msg.note
+    )
     if msg.finding is CaseOwnerFinding.FURTHER_CLARITY_RESOLVED:
         return await case.close(
             Outcome.RESOLVED_WITH_FURTHER_CLARITY,
@@ -88,10 +94,14 @@ async def at_case_owner_review(case: Case) -> Stage:
             actor=msg.actor,
         )
     if msg.finding is CaseOwnerFinding.PRIMARY_RECONSIDER_IN_TEAM:
-        case.add_task("reconsider the decision in team", state.manager, "operations_manager", ["43"], msg.note)
+        case.add_task(
+            "reconsider the decision in team", state.manager, "operations_manager", ["43"], msg.note
+        )
         case.add_task("risk re-assessment", state.owner, "caseworker", ["78"], "further work decided (43)")
     if msg.finding is CaseOwnerFinding.RATIONALE_FLAWED_DECISION_RIGHT:
-        await case.letter("rationale_explanation", case.service_user(), paragraphs=["45"], context={"note": msg.note})
+        await case.letter(
+            "rationale_explanation", case.service_user(), paragraphs=["45"], context={"note": msg.note}
+        )
     return Stage.OAT_REVIEW
 
 
@@ -130,7 +140,9 @@ async def at_oat_review(case: Case) -> Stage:
         state.links.children.append(child_id)
         return handle
 
-    result: OatOutcomeMessage = await run_child(case, start, "oat_outcome", OatReviewWorkflow.forwarded_outcome, "OAT review")
+    result: OatOutcomeMessage = await run_child(
+        case, start, "oat_outcome", OatReviewWorkflow.forwarded_outcome, "OAT review"
+    )
     case.record(result.actor, f"OAT outcome: {result.outcome.value}", ["48"], result.directions)
     state.oat_outcomes.append(result.outcome.value)
     if result.outcome in OAT_RETURNS_TO_CASE_OWNER:
@@ -166,7 +178,9 @@ async def reclassify_as_service_complaint(case: Case, result: OatOutcomeMessage)
         case,
         "ServiceComplaintWorkflow",
         ServiceComplaintOpened(
-            case=CaseRef(ref=decided.ref, owner=decided.owner, manager=decided.manager, owner_role=decided.owner_role),
+            case=CaseRef(
+                ref=decided.ref, owner=decided.owner, manager=decided.manager, owner_role=decided.owner_role
+            ),
             about=f"our service on case {decided.ref}",
             summary=what or "complaint about our service, found by OAT (48)",
             received_on=grounds.received_on if grounds else case.today(),
@@ -178,7 +192,8 @@ async def reclassify_as_service_complaint(case: Case, result: OatOutcomeMessage)
     )
     return await case.close(
         Outcome.RECLASSIFIED_SERVICE_COMPLAINT,
-        reason=result.directions or "OAT found this is a complaint about our service, for the case owner's manager",
+        reason=result.directions
+        or "OAT found this is a complaint about our service, for the case owner's manager",
         paragraphs=["12", "48"],
         actor=result.actor,
         context={"new_case": new_id},

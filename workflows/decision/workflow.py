@@ -124,7 +124,9 @@ class DecisionComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler,
             jr_window=self.case.rules.durations.jr_window,
         )
         if state.jr_delay:
-            self.case.record(SYSTEM, "jr_delay_not_challenged", ["71"], "requested in time; decided after three months")
+            self.case.record(
+                SYSTEM, "jr_delay_not_challenged", ["71"], "requested in time; decided after three months"
+            )
 
     def extra_search_attributes(self) -> list[Any]:
         state, out = self.state, []
@@ -169,7 +171,9 @@ class DecisionComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler,
         child = c.current_child
         if child is not None and self.state.stage is Stage.NEW_DETAILED_INVESTIGATION:
             self.state.party_comments.append(msg)
-            c.child_tasks.append(asyncio.create_task(forward(child, NewDetailedInvestigationWorkflow.party_comment, msg)))
+            c.child_tasks.append(
+                asyncio.create_task(forward(child, NewDetailedInvestigationWorkflow.party_comment, msg))
+            )
 
     # ------------------------------------------------------------ updates
 
