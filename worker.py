@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -26,7 +28,7 @@ WORKFLOWS = [
 ]
 
 
-def activity_functions(activities: CaseActivities) -> list[object]:
+def activity_functions(activities: CaseActivities) -> list[Callable[..., Any]]:
     return [
         activities.get_policy,
         activities.sync_case,

@@ -202,7 +202,7 @@ def messages(
             f"[red]Refused:[/red] unknown kind {kind!r}: decision_complaint, service_complaint or positive_feedback"
         )
         raise typer.Exit(2) from None
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "name": spec.name,
             "kind": spec.kind,

@@ -186,7 +186,8 @@ class ReviewsClient:
                 return SignalAck(
                     workflow_id=case_id, message=message, received_at=datetime.now().astimezone()
                 )
-            return await handle.execute_update(message, msg, result_type=Receipt)
+            receipt: Receipt = await handle.execute_update(message, msg, result_type=Receipt)
+            return receipt
         except WorkflowUpdateFailedError as err:
             raise Refusal(f"{message} refused: {_cause(err)}") from None
         except RPCError as err:
@@ -224,9 +225,10 @@ class ReviewsClient:
     async def status(self, case_id: str) -> Status:
         handle: WorkflowHandle[Any, Any] = self.client.get_workflow_handle(case_id)
         try:
-            return await handle.query("status", result_type=Status)
+            status: Status = await handle.query("status", result_type=Status)
         except RPCError as err:
             raise Refusal(await self._rpc_reason(case_id, err)) from None
+        return status
 
     async def _rpc_reason(self, case_id: str, err: RPCError) -> str:
         if err.status is RPCStatusCode.NOT_FOUND:

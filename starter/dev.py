@@ -8,6 +8,7 @@ import contextlib
 import signal
 import socket
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from activities.records import CaseActivities
@@ -53,7 +54,7 @@ async def run_dev(
     task_queue: str = "reviews",
     ready: asyncio.Event | None = None,
     stop: asyncio.Event | None = None,
-    say: callable = print,  # type: ignore[valid-type]
+    say: Callable[[str], object] = print,
 ) -> None:
     server = start_dev_server(settings.data_dir, port, ui_port, settings.data_dir / "temporal.log")
     stop = stop or asyncio.Event()

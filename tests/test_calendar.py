@@ -59,7 +59,12 @@ def test_scenario_offsets_and_iso_times() -> None:
 
 def test_jr_delay_flag_needs_a_timely_request_and_a_decision_after_three_months() -> None:  # para 71
     received = date(2026, 3, 20)
-    args = {"received_on": received, "jr_window": THREE_MONTHS}
-    assert jr_delay_not_challenged(grounds_in_time=True, decided_on=date(2026, 6, 21), **args)
-    assert not jr_delay_not_challenged(grounds_in_time=True, decided_on=date(2026, 6, 20), **args)
-    assert not jr_delay_not_challenged(grounds_in_time=False, decided_on=date(2026, 9, 1), **args)
+
+    def flag(in_time: bool, decided_on: date) -> bool:
+        return jr_delay_not_challenged(
+            grounds_in_time=in_time, received_on=received, decided_on=decided_on, jr_window=THREE_MONTHS
+        )
+
+    assert flag(True, date(2026, 6, 21))
+    assert not flag(True, date(2026, 6, 20))
+    assert not flag(False, date(2026, 9, 1))

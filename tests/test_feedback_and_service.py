@@ -104,7 +104,7 @@ async def test_feedback_saved_late_leaves_para_7_unmet_and_the_review_is_chased(
     await env.sleep(end_of_day(status.awaiting.due) - await env.get_current_time() + timedelta(hours=1))
     status = await reviews.status(wid)
     assert status.letters[-1].kind == "task_overdue" and status.letters[-1].to == "om-bob"
-    status = await reviews.act(wid, "manager_review", MANAGER, {"comments": "thanks"})  # type: ignore[assignment]
+    status = await reviews.act(wid, "manager_review", MANAGER, {"comments": "thanks"})
     assert status is not None and status.ledger_unmet == ["7"]
     assert_ledger_complete(status, Kind.POSITIVE_FEEDBACK)
 
@@ -121,7 +121,7 @@ async def test_resolved_by_the_manager_at_first_contact(
     assert (status.awaiting.actor_id, status.awaiting.action) == ("om-bob", "manager_resolution")
     with pytest.raises(Refusal, match="only the case owner's manager"):
         await reviews.send(wid, "manager_resolution", CASE_OWNER, {"resolved": True})
-    status = await reviews.act(wid, "manager_resolution", MANAGER, {"resolved": True, "action": "apology"})  # type: ignore[assignment]
+    status = await reviews.act(wid, "manager_resolution", MANAGER, {"resolved": True, "action": "apology"})
     assert status is not None and status.outcome == "resolved_by_manager"
     closing = status.letters[-1]
     assert closing.kind == "closing" and not closing.ends_internal_process  # not a review (11, 74)
@@ -303,7 +303,7 @@ async def test_a_paused_clock_moves_the_due_date_and_a_forgotten_pause_is_chased
     due = status.awaiting.due
     with pytest.raises(Refusal, match="may not pause"):
         await reviews.send(wid, "pause_clock", CASE_OWNER, {"reason": "x"})
-    status = await reviews.act(wid, "pause_clock", MANAGER, {"reason": "waiting for the service user's call"})  # type: ignore[assignment]
+    status = await reviews.act(wid, "pause_clock", MANAGER, {"reason": "waiting for the service user's call"})
     assert status is not None and status.clock_paused and status.awaiting is not None
     resume_by = status.awaiting.resume_by
     assert resume_by == add_working_days(london_date(await env.get_current_time()), 20)
@@ -318,7 +318,7 @@ async def test_a_paused_clock_moves_the_due_date_and_a_forgotten_pause_is_chased
     assert status.letters[-1].kind == "task_overdue"
     assert any("clock paused" in h.action and "not resumed" in h.action for h in status.history)
     assert status.time_paused_days >= 20
-    status = await reviews.act(wid, "resume_clock", MANAGER, {"note": "call happened"})  # type: ignore[assignment]
+    status = await reviews.act(wid, "resume_clock", MANAGER, {"note": "call happened"})
     assert status is not None and not status.clock_paused and status.awaiting is not None
     (pause,) = status.pauses
     assert status.awaiting.due == due + timedelta(days=pause.days) and pause.days == status.time_paused_days

@@ -4,6 +4,7 @@ the store agree, histories replay deterministically."""
 import asyncio
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -29,7 +30,7 @@ async def test_refused_updates_are_clear_errors_and_the_case_goes_on(
     env: WorkflowEnvironment, reviews: ReviewsClient
 ) -> None:
     wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env)))
-    cases = [
+    cases: list[tuple[str, dict[str, str], dict[str, Any], str]] = [
         (
             "case_owner_resolution",
             {"id": "cw-zed", "role": "caseworker"},

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from temporalio import workflow
+from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -45,7 +46,7 @@ class CaseCore(Generic[S]):
         self.mailbox = Mailbox()
         self.checks: dict[str, Callable[[Any], None]] = {}  # validators, re-run at use
         self.extra_status: Callable[[], dict[str, Any]] = dict
-        self.extra_search_attributes: Callable[[], list[Any]] = list
+        self.extra_search_attributes: Callable[[], list[SearchAttributeUpdate[Any]]] = list
         self.before_close: Callable[[], None] = lambda: None
         self.continue_with: Callable[[S], Any] | None = None  # the next run's input
         # Why an approval cannot be given yet at this stage (None: ask the stage check).
@@ -247,7 +248,7 @@ class CaseCore(Generic[S]):
         Staff ids, roles, stages and dates only: never a complainant's data."""
         state = self.state
         awaiting = state.awaiting
-        updates = [
+        updates: list[SearchAttributeUpdate[Any]] = [
             sa.CASE_REF.value_set(state.case_ref),
             sa.REVIEW_KIND.value_set(state.kind.value),
             sa.REVIEW_STAGE.value_set(state.stage.value),

@@ -3,10 +3,13 @@ it, and OAT's advice on whether and how to review."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.authority import Refused, require_role
+    from domain.calendar import end_of_day
     from domain.eligibility import eligibility
     from domain.enums import OatAdviceRoute, Outcome, Risk, Role, Stage
     from domain.grounds import raised_late
@@ -133,10 +136,8 @@ async def at_oat_advice(case: Case) -> Stage:
     return Stage.AWAITING_GROUNDS
 
 
-def oat_advice_alarms(case: Case) -> list[tuple[str, object]]:
+def oat_advice_alarms(case: Case) -> list[tuple[str, datetime]]:
     """Para 29: a high-risk case always waits for OAT; others need not stall."""
-    from domain.calendar import end_of_day
-
     step = case.state.awaiting
     if (
         case.state.risk == Risk.HIGH.value
