@@ -94,6 +94,22 @@ def policy_from_mapping(data: dict[str, Any], source: str = "policy") -> Policy:
         raise PolicyError("\n".join(lines)) from None
 
 
+def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """`override` over `base`, mapping by mapping: keys left out keep their defaults."""
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = (
+            merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        )
+    return out
+
+
+def policy_over_default(override: dict[str, Any], source: str = "policy") -> Policy:
+    """A policy given as changes to the shipped default (a scenario's `policy:`)."""
+    default = yaml.safe_load(DEFAULT_POLICY_FILE.read_text()) or {}
+    return policy_from_mapping(merged(default, override), source)
+
+
 def load_policy(path: str | Path | None = None) -> Policy:
     """Read the policy YAML (default: the one shipped beside this module)."""
     file = Path(path) if path else DEFAULT_POLICY_FILE

@@ -54,14 +54,15 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     except Exception as err:
         if DEBUG:
             raise
-        err_console.print(f"[red]Error:[/red] {explain_failure(err)}")
+        err_console.print(f"[red]Error:[/red] {explain_failure(err)}", soft_wrap=True)
         raise typer.Exit(1) from None
 
 
 def explain_failure(err: Exception) -> str:
     text = str(err).splitlines()[0] if str(err) else err.__class__.__name__
     if "connect" in text.lower() or "transport" in text.lower():
-        return f"cannot reach the Temporal server ({text}); is `reviews dev` running? (--address, REVIEWS_TEMPORAL_ADDRESS)"
+        why = "connection refused" if "refused" in text.lower() else "no connection"
+        return f"cannot reach the Temporal server ({why}); is `reviews dev` running? (--address, REVIEWS_TEMPORAL_ADDRESS)"
     return text
 
 

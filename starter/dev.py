@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import socket
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +26,41 @@ def _port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+PID_FILE = "temporal.pid"
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: Linux sends it SIGTERM when `reviews dev` dies, even by
+    SIGKILL, so a killed `reviews dev` never leaves its Temporal server behind."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def stop_stale_server(data_dir: Path) -> bool:
+    """A server an earlier `reviews dev` started on this data folder and left running
+    (where PR_SET_PDEATHSIG is not available) is stopped before a new one starts."""
+    pid_file = data_dir / PID_FILE
+    try:
+        pid = int(pid_file.read_text().strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except (OSError, ValueError):
+        return False
+    if str(data_dir / "temporal.db") not in cmdline:
+        return False  # the pid was reused by something else
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(100):
+            os.kill(pid, 0)
+            time.sleep(0.1)
+        os.kill(pid, signal.SIGKILL)
+    return True
+
+
 def start_dev_server(data_dir: Path, port: int, ui_port: int, log: Path) -> subprocess.Popen[bytes]:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    stop_stale_server(data_dir)
     if _port_open(port):
         raise RuntimeError(f"port {port} is already in use: is another Temporal server running?")
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -43,7 +79,15 @@ def start_dev_server(data_dir: Path, port: int, ui_port: int, log: Path) -> subp
         "--log-level",
         "warn",
     ]
-    return subprocess.Popen(command, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        command,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
+    )
+    (data_dir / PID_FILE).write_text(f"{server.pid}\n")
+    return server
 
 
 async def run_dev(

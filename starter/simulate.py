@@ -19,7 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.records import CaseActivities
 from activities.settings import Settings
 from domain.calendar import parse_when
-from domain.policy import Policy, policy_from_mapping
+from domain.policy import Policy, policy_over_default
 from starter.client import Refusal, ReviewsClient
 from starter.testserver import start_time_skipping
 from worker import build_worker
@@ -86,7 +86,7 @@ async def simulate(
 ) -> dict[str, Any]:
     """Run a scenario; return {workflow_id, status, rejected, expect_met}."""
     if "policy" in scenario and policy is None:
-        policy = policy_from_mapping(scenario["policy"], "scenario policy")
+        policy = policy_over_default(scenario["policy"], "scenario policy")
     own_env = env is None
     environment = env or await start_time_skipping()
     scratch = None if data_dir else tempfile.TemporaryDirectory(prefix="reviews-sim-")

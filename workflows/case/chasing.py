@@ -48,12 +48,29 @@ async def wait_until(
         if case.state.synced < len(case.state.history):
             await case.sync()
             continue
-        if should_continue_as_new(case):
-            await workflow.wait_condition(workflow.all_handlers_finished)
-            if should_continue_as_new(case) and case.continue_with is not None:
+        if should_continue_as_new(case) and case.continue_with is not None:
+            # Let handlers in flight finish first (pause_clock answers when idle); a
+            # message accepted meanwhile, or a decline, is dealt with in this run.
+            case.idle = True
+            try:
+                await workflow.wait_condition(
+                    lambda: (
+                        workflow.all_handlers_finished()
+                        or case.state.declined is not None
+                        or bool(case.mailbox.waiting)
+                    )
+                )
+            finally:
+                case.idle = False
+            if (
+                workflow.all_handlers_finished()
+                and should_continue_as_new(case)
+                and case.state.declined is None
+            ):
                 case.state.resumed_in = case.state.stage
                 case.state.runs += 1
                 workflow.continue_as_new(case.continue_with(case.state))
+            continue
         wakes = [when for _, when in ringing]
         if chase_at := next_chase(case):
             wakes.append(chase_at)
