@@ -224,10 +224,10 @@ def service_user_replied(case: CaseCore[Any], what: str) -> None:
         resume_now(case, "service_user", f"the service user sent {what}")
 
 
-def time_paused_days(case: CaseCore[Any]) -> int:
+def time_paused_days(pauses: list[Pause], today: date) -> int:
     """Days paused in all, counting a pause still running up to today."""
     total = 0
-    for pause in case.state.pauses:
-        end = london_date(pause.until) if pause.until else case.today()
+    for pause in pauses:
+        end = london_date(pause.until) if pause.until else today
         total += (end - london_date(pause.since)).days
     return total

@@ -8,26 +8,27 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.models import AuditEvent, CaseSnapshot, LetterRequest, Recipient
+    from activities.models import AuditEvent, CaseSnapshot, Recipient
     from contract import CLOCK_OFFSET_MEMO
-    from contract import search_attributes as sa
     from contract.receipts import Receipt
-    from domain import ledger as ledger_rules
     from domain.authority import Refused
-    from domain.calendar import Period, WorkingCalendar, end_of_day, london_date
+    from domain.calendar import Period, WorkingCalendar, london_date
     from domain.enums import OUTCOMES_WHERE_COMPLAINT_CONTINUES, Kind, Outcome, Role, Stage
-    from domain.models import SYSTEM, Actor, Awaiting, HistoryEntry, LedgerEntry, LetterRecord, Status, Task
+    from domain.models import SYSTEM, Actor, Awaiting, HistoryEntry, Status, Task
     from domain.policy import Policy
     from domain.state import CaseState
     from workflows.case import chasing, effects
+    from workflows.case.ledger import Ledger
+    from workflows.case.letters import Letters
     from workflows.case.mailbox import Mailbox
+    from workflows.case.views import Views
 
 S = TypeVar("S", bound=CaseState)
 StageBody = Callable[[], Awaitable[Stage]]
@@ -38,7 +39,7 @@ class Declined(Exception):
     run_stages; never leaves a workflow."""
 
 
-class CaseCore(Generic[S]):
+class CaseCore(Letters[S], Ledger[S], Views[S]):
     """A case's state and what can be done to it. Workflows hold one and wire handlers."""
 
     def __init__(self, state: S) -> None:
@@ -147,42 +148,6 @@ class CaseCore(Generic[S]):
             )
         )
 
-    def reach(self, paragraph: str, evidence: str = "", *, met: bool = True) -> None:
-        """The case has reached a (Policy/Legal requirement) paragraph; met now or not.
-        Meeting a requirement is itself an audited event, and the ledger points at it."""
-        entry = self.state.ledger.get(paragraph)
-        if entry is None:
-            entry = LedgerEntry(paragraph=paragraph, requirement=ledger_rules.REQUIREMENTS[paragraph])
-            self.state.ledger[paragraph] = entry
-        entry.applies = True
-        if entry.satisfied_at is not None:
-            return
-        self.record(
-            SYSTEM, f"requirement {'met' if met else 'not met'}: para {paragraph}", [paragraph], evidence
-        )
-        if met:
-            entry.satisfied_at = self.now()
-        entry.evidence = evidence
-        entry.state = "met" if met else "unmet"
-        entry.event = len(self.state.history) - 1
-
-    def settle_ledger(self) -> None:
-        """At closing: what was reached and not met is unmet; the rest of this kind's
-        requirements did not apply on the path the case took."""
-        outcome = self.state.outcome.value if self.state.outcome else ""
-        for requirement in ledger_rules.requirements_for(self.state.kind):
-            if requirement.paragraph not in self.state.ledger:
-                self.state.ledger[requirement.paragraph] = LedgerEntry(
-                    paragraph=requirement.paragraph,
-                    requirement=requirement.statement,
-                    applies=False,
-                    state="not_applicable",
-                    evidence=f"not on this case's path (closed {outcome})",
-                )
-        for entry in self.state.ledger.values():
-            if entry.applies and entry.satisfied_at is None:
-                entry.state = "unmet"
-
     def add_task(self, name: str, assignee: str, role: str, paragraphs: list[str], detail: str) -> None:
         self.state.tasks.append(
             Task(
@@ -242,47 +207,6 @@ class CaseCore(Generic[S]):
             since=self.now(),
             chase=chase,
         )
-
-    def publish(self) -> None:
-        """Search attributes and current details for operators (design.md, "Operators").
-        Staff ids, roles, stages and dates only: never a complainant's data."""
-        state = self.state
-        awaiting = state.awaiting
-        updates: list[SearchAttributeUpdate[Any]] = [
-            sa.CASE_REF.value_set(state.case_ref),
-            sa.REVIEW_KIND.value_set(state.kind.value),
-            sa.REVIEW_STAGE.value_set(state.stage.value),
-            sa.AWAITING_ROLE.value_set(awaiting.actor_role if awaiting else ""),
-        ]
-        if state.owner:
-            updates.append(sa.CASE_OWNER.value_set(state.owner))
-        if state.risk:
-            updates.append(sa.RISK_LEVEL.value_set(state.risk))
-        if awaiting and awaiting.due:
-            updates.append(sa.AWAITING_DUE.value_set(end_of_day(awaiting.due)))
-        else:
-            updates.append(sa.AWAITING_DUE.value_unset())
-        if state.outcome:
-            updates.append(sa.OUTCOME.value_set(state.outcome.value))
-            updates.append(sa.LEDGER_UNMET.value_set(self.ledger_unmet()))
-        updates.extend(self.extra_search_attributes())
-        workflow.upsert_search_attributes(updates)
-        workflow.set_current_details(self.summary_line())
-
-    def summary_line(self) -> str:
-        state = self.state
-        line = f"{state.kind.value} {state.case_ref}: {state.stage.value}"
-        if state.outcome:
-            return f"{line} ({state.outcome.value})"
-        if step := state.awaiting:
-            line += f" — awaiting {step.action} by {step.actor_id or step.actor_role} ({step.actor_role})"
-            if step.paused_since is not None:
-                line += f", clock paused ({step.pause_reason}) until {step.resume_by}"
-            elif step.due:
-                line += f", due {step.due.isoformat()}"
-        if state.reasonable_adjustments:
-            line += " — reasonable adjustments: " + "; ".join(state.reasonable_adjustments)
-        return line
 
     async def sync(self) -> None:
         """Write the case, its new audit events and its open task to the store."""
@@ -370,58 +294,6 @@ class CaseCore(Generic[S]):
             if msg is not None:
                 return msg
 
-    # ---------------------------------------------------------------- letters
-
-    def service_user(self) -> Recipient:
-        who = self.state.complainant
-        return Recipient(
-            role="service_user",
-            id=f"service-user:{self.state.case_ref}",
-            name=who.name,
-            email=who.email,
-            address=who.address,
-        )
-
-    def staff(self, person: str, role: str) -> Recipient:
-        return Recipient(role=role, id=person, email=f"{person}@{self.rules.staff_email_domain}")
-
-    def team_mailbox(self, name: str) -> Recipient:
-        return self.staff(getattr(self.rules, f"{name}_mailbox", name), name)
-
-    async def letter(
-        self,
-        kind: str,
-        to: Recipient,
-        *,
-        paragraphs: list[str] | None = None,
-        context: dict[str, Any] | None = None,
-        cc: list[Recipient] | None = None,
-        ends_internal_process: bool = False,
-    ) -> LetterRecord:
-        """Send one letter through the outbox; its key makes a retry send nothing new."""
-        state = self.state
-        state.letter_seq += 1
-        copies = list(cc or [])
-        if state.copy_oat and to.role != "oat":
-            copies.append(self.team_mailbox("oat"))  # "further oversight": OAT copied (para 27)
-        sent = await effects.send_letter(
-            LetterRequest(
-                workflow_id=workflow.info().workflow_id,
-                key=f"{state.letter_seq:03d}-{kind}",
-                kind=kind,
-                case_ref=state.case_ref,
-                to=to,
-                cc=copies,
-                at=self.now(),
-                paragraphs=paragraphs or [],
-                reasonable_adjustments=state.reasonable_adjustments,
-                ends_internal_process=ends_internal_process,
-                context=context or {},
-            )
-        )
-        state.letters.append(sent)
-        return sent
-
     # ---------------------------------------------------------------- closing
 
     async def close(
@@ -475,40 +347,6 @@ class CaseCore(Generic[S]):
         return self.status()
 
     # ----------------------------------------------------------------- status
-
-    def ledger_unmet(self) -> list[str]:
-        return sorted(
-            (p for p, e in self.state.ledger.items() if e.applies and e.satisfied_at is None), key=int
-        )
-
-    def status(self) -> Status:
-        state = self.state
-        return Status(
-            workflow_id=workflow.info().workflow_id,
-            kind=state.kind.value,
-            case_ref=state.case_ref,
-            stage=state.stage,
-            outcome=state.outcome.value if state.outcome else None,
-            reasonable_adjustments=state.reasonable_adjustments,
-            awaiting=state.awaiting,
-            history=state.history,
-            letters=state.letters,
-            ledger=sorted(state.ledger.values(), key=lambda e: int(e.paragraph)),
-            approvals=state.approvals,
-            learning_points=state.learning_points,
-            links=state.links,
-            risk=state.risk,
-            owner=state.owner,
-            manager=state.manager,
-            tasks=state.tasks,
-            closed_at=state.closed_at,
-            ledger_unmet=self.ledger_unmet() if state.outcome else [],
-            pauses=state.pauses,
-            time_paused_days=chasing.time_paused_days(self),
-            clock_paused=bool(state.awaiting and state.awaiting.paused_since),
-            proposal=state.proposal if state.pending_rule else None,
-            **self.extra_status(),
-        )
 
     # ------------------------------------------------------- shared checks
 

@@ -1,0 +1,82 @@
+"""Letters from a case: to the service user, to staff, to team mailboxes; each through
+the outbox activity, keyed so that a retry sends nothing new."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.models import LetterRequest, Recipient
+    from domain.models import LetterRecord
+    from workflows.case import effects
+
+S = TypeVar("S", bound="CaseState")
+
+if TYPE_CHECKING:
+    from domain.policy import Policy
+    from domain.state import CaseState
+
+
+class Letters(Generic[S]):
+    """Mixed into CaseCore: who a letter goes to, and sending it."""
+
+    state: S
+
+    @property
+    def rules(self) -> Policy:
+        raise NotImplementedError  # CaseCore's
+
+    def now(self) -> Any:
+        raise NotImplementedError  # CaseCore's
+
+    def service_user(self) -> Recipient:
+        who = self.state.complainant
+        return Recipient(
+            role="service_user",
+            id=f"service-user:{self.state.case_ref}",
+            name=who.name,
+            email=who.email,
+            address=who.address,
+        )
+
+    def staff(self, person: str, role: str) -> Recipient:
+        return Recipient(role=role, id=person, email=f"{person}@{self.rules.staff_email_domain}")
+
+    def team_mailbox(self, name: str) -> Recipient:
+        return self.staff(getattr(self.rules, f"{name}_mailbox", name), name)
+
+    async def letter(
+        self,
+        kind: str,
+        to: Recipient,
+        *,
+        paragraphs: list[str] | None = None,
+        context: dict[str, Any] | None = None,
+        cc: list[Recipient] | None = None,
+        ends_internal_process: bool = False,
+    ) -> LetterRecord:
+        """Send one letter through the outbox; its key makes a retry send nothing new."""
+        state = self.state
+        state.letter_seq += 1
+        copies = list(cc or [])
+        if state.copy_oat and to.role != "oat":
+            copies.append(self.team_mailbox("oat"))  # "further oversight": OAT copied (para 27)
+        sent = await effects.send_letter(
+            LetterRequest(
+                workflow_id=workflow.info().workflow_id,
+                key=f"{state.letter_seq:03d}-{kind}",
+                kind=kind,
+                case_ref=state.case_ref,
+                to=to,
+                cc=copies,
+                at=self.now(),
+                paragraphs=paragraphs or [],
+                reasonable_adjustments=state.reasonable_adjustments,
+                ends_internal_process=ends_internal_process,
+                context=context or {},
+            )
+        )
+        state.letters.append(sent)
+        return sent

@@ -1,0 +1,106 @@
+"""What others see of a case: search attributes and current details for operators in
+the Web UI (design.md, "Operators"), and the `status` answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from temporalio import workflow
+from temporalio.common import SearchAttributeUpdate
+
+with workflow.unsafe.imports_passed_through():
+    from contract import search_attributes as sa
+    from domain.calendar import end_of_day
+    from domain.models import Status
+    from workflows.case import chasing
+
+S = TypeVar("S", bound="CaseState")
+
+if TYPE_CHECKING:
+    from domain.state import CaseState
+
+
+class Views(Generic[S]):
+    """Mixed into CaseCore."""
+
+    state: S
+    extra_status: Callable[[], dict[str, Any]]
+    extra_search_attributes: Callable[[], list[SearchAttributeUpdate[Any]]]
+
+    def ledger_unmet(self) -> list[str]:
+        raise NotImplementedError  # Ledger's
+
+    def today(self) -> date:
+        raise NotImplementedError  # CaseCore's
+
+    def publish(self) -> None:
+        """Search attributes and current details for operators (design.md, "Operators").
+        Staff ids, roles, stages and dates only: never a complainant's data."""
+        state = self.state
+        awaiting = state.awaiting
+        updates: list[SearchAttributeUpdate[Any]] = [
+            sa.CASE_REF.value_set(state.case_ref),
+            sa.REVIEW_KIND.value_set(state.kind.value),
+            sa.REVIEW_STAGE.value_set(state.stage.value),
+            sa.AWAITING_ROLE.value_set(awaiting.actor_role if awaiting else ""),
+        ]
+        if state.owner:
+            updates.append(sa.CASE_OWNER.value_set(state.owner))
+        if state.risk:
+            updates.append(sa.RISK_LEVEL.value_set(state.risk))
+        if awaiting and awaiting.due:
+            updates.append(sa.AWAITING_DUE.value_set(end_of_day(awaiting.due)))
+        else:
+            updates.append(sa.AWAITING_DUE.value_unset())
+        if state.outcome:
+            updates.append(sa.OUTCOME.value_set(state.outcome.value))
+            updates.append(sa.LEDGER_UNMET.value_set(self.ledger_unmet()))
+        updates.extend(self.extra_search_attributes())
+        workflow.upsert_search_attributes(updates)
+        workflow.set_current_details(self.summary_line())
+
+    def summary_line(self) -> str:
+        state = self.state
+        line = f"{state.kind.value} {state.case_ref}: {state.stage.value}"
+        if state.outcome:
+            return f"{line} ({state.outcome.value})"
+        if step := state.awaiting:
+            line += f" — awaiting {step.action} by {step.actor_id or step.actor_role} ({step.actor_role})"
+            if step.paused_since is not None:
+                line += f", clock paused ({step.pause_reason}) until {step.resume_by}"
+            elif step.due:
+                line += f", due {step.due.isoformat()}"
+        if state.reasonable_adjustments:
+            line += " — reasonable adjustments: " + "; ".join(state.reasonable_adjustments)
+        return line
+
+    def status(self) -> Status:
+        state = self.state
+        return Status(
+            workflow_id=workflow.info().workflow_id,
+            kind=state.kind.value,
+            case_ref=state.case_ref,
+            stage=state.stage,
+            outcome=state.outcome.value if state.outcome else None,
+            reasonable_adjustments=state.reasonable_adjustments,
+            awaiting=state.awaiting,
+            history=state.history,
+            letters=state.letters,
+            ledger=sorted(state.ledger.values(), key=lambda e: int(e.paragraph)),
+            approvals=state.approvals,
+            learning_points=state.learning_points,
+            links=state.links,
+            risk=state.risk,
+            owner=state.owner,
+            manager=state.manager,
+            tasks=state.tasks,
+            closed_at=state.closed_at,
+            ledger_unmet=self.ledger_unmet() if state.outcome else [],
+            pauses=state.pauses,
+            time_paused_days=chasing.time_paused_days(self.state.pauses, self.today()),
+            clock_paused=bool(state.awaiting and state.awaiting.paused_since),
+            proposal=state.proposal if state.pending_rule else None,
+            **self.extra_status(),
+        )
