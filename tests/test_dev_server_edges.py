@@ -139,9 +139,12 @@ def test_send_takes_dotted_keys_like_open() -> None:
     assert data == {"to": {"id": "ad-max", "role": "assistant_director"}, "reason": "risk"}
 
 
-def test_the_client_is_light_and_the_cli_answers_help_fast() -> None:
+def test_the_client_and_the_cli_are_light() -> None:
     """Issue 9 (7): a back-office client does not load the store or the letters."""
-    probe = "import sys, starter.client; print(sorted(m for m in ('sqlalchemy', 'jinja2', 'alembic', 'smtplib') if m in sys.modules))"
+    probe = (
+        "import sys, starter.client, starter.cli; "
+        "print(sorted(m for m in ('sqlalchemy', 'jinja2', 'alembic', 'smtplib') if m in sys.modules))"
+    )
     loaded = subprocess.run(
         [sys.executable, "-c", probe],
         capture_output=True,
