@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
 from activities.models import LetterRequest
+from domain.letters import date_in_words
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -19,6 +20,8 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# Dates in letters are London dates in words (design.md, "Time").
+_env.filters["in_words"] = date_in_words
 
 
 def render(request: LetterRequest) -> tuple[str, str]:

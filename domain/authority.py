@@ -107,9 +107,13 @@ class DelegationScheme(BaseModel):
         bounded = [x for x in limits[:-1] if x is not None]
         if len(bounded) != len(limits) - 1 or bounded != sorted(bounded):
             raise ValueError("payment thresholds must rise, each with up_to_gbp but the last")
-        for name in ("new_detailed_investigation", "quash"):
-            if rank(getattr(self, name)) is None:
-                raise ValueError(f"{name}: {getattr(self, name).value} is not on the ladder")
+        for name, paragraph in (("new_detailed_investigation", "73"), ("quash", "69")):
+            role = getattr(self, name)
+            if not is_senior_decider(role):
+                raise ValueError(
+                    f"{name}: {role.value} may not be named: only the Ombudsman or a Deputy Ombudsman "
+                    f"may decide this (para {paragraph})"
+                )
         return self
 
     def payment_rule(self, amount_gbp: float) -> ApprovalRule:
@@ -146,14 +150,12 @@ class DelegationScheme(BaseModel):
             describe="quashing a report: the Ombudsman or a Deputy Ombudsman",
         )
 
-    def rule_for(self, proposal: str, amount_gbp: float = 0) -> ApprovalRule | None:
-        """The approval a proposal needs, or None if the scheme needs none."""
+    def route_rule(self, proposal: str) -> ApprovalRule | None:
+        """The approval a route needs of its own, or None if the scheme needs none."""
         if proposal == "new_detailed_investigation":
             return self.ndi_rule()
         if proposal == "quash":
             return self.quash_rule()
-        if amount_gbp > 0:
-            return self.payment_rule(amount_gbp)
         optional = {
             "remedy": self.remedy_without_payment,
             "fresh_primary_investigation": self.fresh_primary_investigation,
@@ -162,6 +164,39 @@ class DelegationScheme(BaseModel):
         if optional is None:
             return None
         return ApprovalRule(proposal=proposal, role=optional, paragraphs=["72"])
+
+    def rule_for(self, proposal: str, amount_gbp: float = 0) -> ApprovalRule | None:
+        """The approval a proposal needs, or None if the scheme needs none (72-73): the
+        route's own rule and, with a payment, the payment rule as well. One approval from
+        the higher of the two roles satisfies both."""
+        rules = [self.route_rule(proposal), self.payment_rule(amount_gbp) if amount_gbp > 0 else None]
+        return both([r for r in rules if r is not None])
+
+
+def both(rules: list[ApprovalRule]) -> ApprovalRule | None:
+    """One rule that an approval satisfying every one of `rules` meets: the highest role."""
+    if not rules:
+        return None
+    if len(rules) == 1:
+        return rules[0]
+    highest = max(rules, key=lambda r: rank(r.role) or 0)
+    paragraphs = sorted({p for r in rules for p in r.paragraphs}, key=int)
+    return ApprovalRule(
+        proposal=" and ".join(r.proposal for r in rules),
+        role=highest.role,
+        paragraphs=paragraphs,
+        describe="; ".join(r.describe or f"{r.proposal}: {r.role.value} or above" for r in rules)
+        + f" (one approval from {highest.role.value} or above)",
+    )
+
+
+SENIOR_DECIDERS = frozenset({Role.DEPUTY_OMBUDSMAN, Role.OMBUDSMAN})
+
+
+def is_senior_decider(role: Role) -> bool:
+    """Paras 69, 73: only the Ombudsman or a Deputy decide a new detailed investigation or
+    a quash; the ledger marks those paragraphs met only for them."""
+    return role in SENIOR_DECIDERS
 
 
 def check_approver(rule: ApprovalRule, actor: Actor, proposer_id: str | None) -> None:

@@ -3,21 +3,29 @@
 from domain.enums import DecisionType, Outcome
 from domain.models import ComplaintOpened
 
+Ineligible = tuple[Outcome, str, list[str]]
 
-def eligibility(opened: ComplaintOpened) -> tuple[Outcome, str, list[str]] | None:
-    """The closing outcome, its reason and paragraphs, or None when the case may go on."""
-    if opened.case.decision is DecisionType.LOW_LEVEL_INJUSTICE:
-        return (
-            Outcome.NOT_ELIGIBLE_LOW_LEVEL_INJUSTICE,
-            "closed as a low-level injustice or impact: no option of a review",
-            ["3", "21"],
-        )
+JOINT: Ineligible = (
+    Outcome.REFERRED_TO_JOINT_WORKING_TEAM,
+    "a joint PHSO/LGSCO decision is for the LGSCO, not OAT: directed to the Joint Working Team",
+    ["76"],
+)
+LOW_LEVEL: Ineligible = (
+    Outcome.NOT_ELIGIBLE_LOW_LEVEL_INJUSTICE,
+    "closed as a low-level injustice or impact: no option of a review",
+    ["3", "21"],
+)
+
+
+def eligibility(opened: ComplaintOpened) -> Ineligible | None:
+    """The closing outcome, its reason and paragraphs, or None when the case may go on.
+
+    A joint PHSO/LGSCO decision goes to the Joint Working Team before any other rule is
+    applied, whatever the decision type (76)."""
     if opened.flags.lgsco_joint:
-        return (
-            Outcome.REFERRED_TO_JOINT_WORKING_TEAM,
-            "a joint PHSO/LGSCO decision is for the LGSCO, not OAT: directed to the Joint Working Team",
-            ["76"],
-        )
+        return JOINT
+    if opened.case.decision is DecisionType.LOW_LEVEL_INJUSTICE:
+        return LOW_LEVEL
     if opened.flags.unacceptable_behaviour:
         return (
             Outcome.DECLINED_UNACCEPTABLE_BEHAVIOUR,

@@ -1,11 +1,19 @@
-"""Deadlines for grounds and the Judicial Review window (paras 2, 32-37, 71)."""
+"""Deadlines for grounds and the Judicial Review window (paras 2, 32-37, 71).
+
+Our own delay never costs the complainant time (34): the deadline a grounds request
+gives is one calendar month after the decision, but never sooner than the minimum notice
+after the request is actually sent.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
 
-from domain.calendar import Period
+from domain.authority import Refused, at_least, line_manager_role
+from domain.calendar import PACKAGE_CALENDAR, Period, WorkingCalendar
+from domain.enums import Role
+from domain.models import Actor
 
 
 class Timing(StrEnum):
@@ -13,14 +21,30 @@ class Timing(StrEnum):
     LATE = "late"
 
 
-def grounds_deadline(decided_on: date, period: Period) -> date:
+def grounds_deadline(decided_on: date, period: Period, calendar: WorkingCalendar = PACKAGE_CALENDAR) -> date:
     """One calendar month after the decision by default (para 32); 31 Jan -> 28/29 Feb."""
-    return period.after(decided_on)
+    return period.after(decided_on, calendar)
 
 
-def jr_window_ends(decided_on: date, period: Period) -> date:
-    """JR applications are due within three months of the decision (para 71)."""
-    return period.after(decided_on)
+def deadline_given(
+    usual: date, requested_on: date, min_notice: Period, calendar: WorkingCalendar = PACKAGE_CALENDAR
+) -> date:
+    """The date the grounds request gives (32, 34): the usual deadline (or an extension
+    agreed before the request went out), but never sooner than `min_notice` after the
+    request is sent, so the complainant always has that long to reply."""
+    return max(usual, min_notice.after(requested_on, calendar))
+
+
+def reminder_date(
+    deadline: date,
+    requested_on: date,
+    before: Period,
+    calendar: WorkingCalendar = PACKAGE_CALENDAR,
+) -> date | None:
+    """When to remind the complainant of the deadline (32): `before` it, and only on a
+    day after the request went out — a reminder never comes with or before the request."""
+    remind_on = before.before(deadline, calendar)
+    return remind_on if remind_on > requested_on else None
 
 
 def grounds_timing(received_on: date, deadline: date) -> Timing:
@@ -31,6 +55,58 @@ def grounds_timing(received_on: date, deadline: date) -> Timing:
 def raised_late(decided_on: date, raised_on: date | None, period: Period) -> bool:
     """Para 2: concerns are expected within one month of the decision."""
     return raised_on is not None and raised_on > period.after(decided_on)
+
+
+def our_delay(decided_on: date, requested_on: date | None, period: Period) -> str | None:
+    """Para 34: the factors in a time-limit decision include any delay of ours. When the
+    grounds request went out after the decision's one-month date, say so."""
+    usual = period.after(decided_on)
+    if requested_on is None or requested_on <= usual:
+        return None
+    return (
+        f"our delay: the grounds request went out on {requested_on.isoformat()}, after the "
+        f"decision's one-month date {usual.isoformat()} (34)"
+    )
+
+
+def may_extend(
+    actor: Actor, manager: str, extra_roles: list[Role], owner_role: Role = Role.CASEWORKER
+) -> bool:
+    """Para 32: the case's manager agrees an extension; so may a role the Delegation
+    Scheme names, and anyone ranked above either (the ladder)."""
+    if actor.id == manager:
+        return True
+    above_manager = line_manager_role(line_manager_role(owner_role))
+    if at_least(actor.role, above_manager):
+        return True
+    return any(actor.role == role or at_least(actor.role, role) for role in extra_roles)
+
+
+def check_extension(
+    actor: Actor,
+    *,
+    manager: str,
+    extra_roles: list[Role],
+    grounds_received: bool,
+    in_force: date,
+    new_deadline: date,
+    owner_role: Role = Role.CASEWORKER,
+) -> None:
+    """Para 32: an extension, agreed by whoever may, to a later date, before grounds arrive."""
+    if grounds_received:
+        raise Refused("grounds have arrived: the deadline can no longer move (32)")
+    if not may_extend(actor, manager, extra_roles, owner_role):
+        raise Refused(
+            f"{actor} may not extend the deadline: only the case's manager ({manager}), a more "
+            "senior manager or a role the Delegation Scheme names may agree an extension (32)"
+        )
+    if new_deadline <= in_force:
+        raise Refused(f"new_deadline {new_deadline} must be later than the current deadline {in_force} (32)")
+
+
+def jr_window_ends(decided_on: date, period: Period) -> date:
+    """JR applications are due within three months of the decision (para 71)."""
+    return period.after(decided_on)
 
 
 def jr_delay_not_challenged(

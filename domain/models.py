@@ -108,6 +108,7 @@ class Contact(Strict):
     name: str | None = None
     email: str | None = None
     address: str | None = None
+    phone: str | None = None
 
 
 class ComplaintOpened(Strict):
@@ -151,9 +152,11 @@ class LateExplanation(Lenient):
 
 
 class PartyComment(Lenient):
-    """Para 63: a party's comment on a proposed new detailed investigation."""
+    """Para 63: a party's comment on a proposed new detailed investigation. `party` says
+    whose it is when a back-office system relays it (default: the sender's role)."""
 
     actor: Actor | None = None
+    party: Role | None = None
     text: str = ""
     received_on: date | None = None
 
@@ -285,6 +288,8 @@ class OatDecision(Message):
     ndi_reason: NdiReason | None = None
     summary: str = ""
     quash_grounds: QuashGrounds | None = None
+    # Para 64: who will handle the new investigation (default: the OAT caseworker).
+    ndi_case_owner: str | None = None
     # Para 54: feedback to the case owner on their challenge and proportionate work.
     feedback_to_case_owner: str = ""
     proportionate_work: bool | None = None
@@ -313,9 +318,22 @@ class DeclineUnacceptableBehaviour(Message):
 # -------------------------------------------------------- service complaints etc.
 
 
+class About(Strict):
+    """Who and what a service complaint is about (11, 13, 15): nobody named in `staff`
+    handles it, is escalated to, or decides it."""
+
+    staff: list[str] = []
+    text: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+
 class ServiceComplaintOpened(Strict):
     case: CaseRef
-    about: str = ""
+    about: About = About()
     summary: str = ""
     received_on: date | None = None
     reasonable_adjustments: list[str] = []
@@ -324,6 +342,16 @@ class ServiceComplaintOpened(Strict):
     resume: ServiceState | None = None  # set only by continue-as-new
 
     _adjustments = field_validator("reasonable_adjustments", mode="before")(_as_list)
+
+    @model_validator(mode="after")
+    def _manager_not_complained_about(self) -> ServiceComplaintOpened:
+        """Para 13: the manager handles it first, so they must not be someone it is about."""
+        if self.resume is None and self.case.manager in self.about.staff:
+            raise ValueError(
+                f"the case's manager {self.case.manager} is named in about.staff: a complaint is "
+                "never handled by someone it is about; name another manager (11, 13, 15)"
+            )
+        return self
 
 
 class PositiveFeedbackOpened(Strict):
@@ -418,6 +446,7 @@ class Awaiting(BaseModel):
     chase: bool = True  # remind and escalate when overdue (not for the service user)
     reminded: bool = False
     escalated: bool = False
+    escalations: int = 0  # how many times escalated so far, each one rung up the ladder
     # A paused clock: the step waits on the service user until `resume_by` at the latest.
     paused_since: datetime | None = None
     pause_reason: str = ""

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from domain.authority import DelegationScheme
 from domain.calendar import Period, WorkingCalendar, bank_holidays_from_package
@@ -20,6 +20,8 @@ DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.yaml")
 class Durations(BaseModel):
     model_config = ConfigDict(extra="forbid")
     grounds_deadline: Period = Period(amount=1, unit="months")  # para 32
+    # Paras 32, 34: however late the request goes out, the complainant has this long.
+    grounds_min_notice: Period = Period(amount=14, unit="days")
     grounds_reminder_before: Period = Period(amount=7, unit="days")
     grounds_grace: Period = Period(amount=1, unit="months")
     raised_within: Period = Period(amount=1, unit="months")  # para 2
@@ -38,21 +40,54 @@ class Durations(BaseModel):
         return self.steps.get(action, self.default_step)
 
 
+class Team(BaseModel):
+    """A team that owes steps: where its work is sent and chased, and who is escalated to."""
+
+    model_config = ConfigDict(extra="forbid")
+    mailbox: str = Field(min_length=1)
+    manager: str = Field(min_length=1)
+
+
+DEFAULT_TEAMS: dict[str, Team] = {
+    "oat": Team(mailbox="oat", manager="oat-manager"),
+    "legal": Team(mailbox="legal-team", manager="head-of-legal"),
+    "shared_services": Team(mailbox="shared-services", manager="shared-services-manager"),
+    "joint_working_team": Team(mailbox="joint-working-team", manager="joint-working-team-manager"),
+    # Para 19: learning for the wider organisation goes here as well as to the line manager.
+    "organisational_learning": Team(mailbox="organisational-learning", manager="head-of-quality"),
+}
+
+# Policies written before `teams` named only mailboxes; cases that kept such a policy
+# still read it.
+_LEGACY_MAILBOX_KEYS = {
+    "oat_mailbox": "oat",
+    "legal_mailbox": "legal",
+    "shared_services_mailbox": "shared_services",
+    "organisational_learning_mailbox": "organisational_learning",
+}
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     durations: Durations = Durations()
     delegation: DelegationScheme
-    # Para 27: when OAT has not advised by the due date on a case that is not high risk,
-    # go on with this route (None: keep waiting, with reminders and escalation).
-    oat_advice_if_no_reply: Literal["further_oversight", "as_usual", "within_oat"] | None = (
-        "further_oversight"
-    )
+    # Para 27: OAT decides. Off by default: an overdue advice is chased and escalated like
+    # any step. A policy may opt in to going on with a route when OAT has not advised by
+    # the due date on a case that is not high risk; OAT's later advice is still taken.
+    oat_advice_if_no_reply: Literal["further_oversight", "as_usual", "within_oat"] | None = None
     staff_email_domain: str = "ombudsman.example"
-    oat_mailbox: str = "oat"
-    legal_mailbox: str = "legal-team"
-    shared_services_mailbox: str = "shared-services"
-    # Para 19: learning for the wider organisation goes here as well as to the line manager.
-    organisational_learning_mailbox: str = "organisational-learning"
+    # Steps owed by a team are chased at its mailbox and escalated to its manager.
+    teams: dict[str, Team] = Field(default_factory=lambda: dict(DEFAULT_TEAMS))
+    # Who an overdue step is escalated to above the case's manager or a team's manager,
+    # rung by rung (design.md, "Time").
+    senior_managers: dict[Role, str] = Field(
+        default={
+            Role.ASSISTANT_DIRECTOR: "assistant-director",
+            Role.DIRECTOR: "director-of-operations",
+            Role.DEPUTY_OMBUDSMAN: "deputy-ombudsman",
+            Role.OMBUDSMAN: "ombudsman",
+        }
+    )
     # Paras 11, 15: the management chain a service complaint may be escalated up.
     service_complaint_chain: list[Role] = Field(
         default=[Role.OPERATIONS_MANAGER, Role.ASSISTANT_DIRECTOR, Role.DIRECTOR]
@@ -67,6 +102,25 @@ class Policy(BaseModel):
     # and kept by each case with its policy, so a package upgrade never moves the dates of
     # a running case. None: a case opened before cases kept their own list.
     bank_holidays: list[date] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_mailboxes(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not any(k in data for k in _LEGACY_MAILBOX_KEYS):
+            return data
+        data = dict(data)
+        teams = {k: dict(v) for k, v in (data.get("teams") or {}).items()}
+        for key, team in _LEGACY_MAILBOX_KEYS.items():
+            if key in data:
+                mailbox = data.pop(key)
+                teams.setdefault(team, DEFAULT_TEAMS[team].model_dump()).update(mailbox=mailbox)
+        data["teams"] = {**{k: v.model_dump() for k, v in DEFAULT_TEAMS.items()}, **teams}
+        return data
+
+    def team(self, name: str) -> Team:
+        return (
+            self.teams.get(name) or DEFAULT_TEAMS.get(name) or Team(mailbox=name, manager=f"{name}-manager")
+        )
 
     def calendar(self) -> WorkingCalendar:
         return WorkingCalendar(None if self.bank_holidays is None else frozenset(self.bank_holidays))

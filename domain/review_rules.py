@@ -1,14 +1,38 @@
-"""Rules an OAT decision must meet before it is accepted (paras 51, 58, 62-63, 67)."""
+"""Rules of the review itself: which finding fits which decision (41-46), what an OAT
+decision must hold (51, 58, 62-63, 67), and who decides on a new detailed investigation
+and when (61-65)."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from domain.authority import Refused, require_role
 from domain.calendar import end_of_day
-from domain.enums import DecisionRoute, Role
-from domain.models import NdiProceed, OatDecision, OatOutcomeMessage, QuashGrounds
+from domain.enums import CaseOwnerFinding, DecisionRoute, DecisionType, Role
+from domain.models import Actor, NdiProceed, OatDecision, OatOutcomeMessage, PartyComment, QuashGrounds
 
 OAT_ROLES = frozenset({Role.OAT_CASEWORKER})
-NDI_DECIDERS = frozenset({Role.OAT_CASEWORKER, Role.CASEWORKER})
+# Para 64: both parties must have had their say before the window may end early.
+BOTH_PARTIES = frozenset({Role.SERVICE_USER, Role.ORGANISATION})
+
+# Paras 43-44: some findings belong to one kind of decision only.
+FINDING_FITS: dict[CaseOwnerFinding, tuple[DecisionType, str]] = {
+    CaseOwnerFinding.PRIMARY_RECONSIDER_IN_TEAM: (DecisionType.PRIMARY_INVESTIGATION, "43"),
+    CaseOwnerFinding.DETAILED_POSSIBLY_WRONG: (DecisionType.DETAILED_INVESTIGATION, "44"),
+}
+
+
+def check_finding(finding: CaseOwnerFinding, decision: DecisionType) -> None:
+    """Paras 43-44: reconsidering in team is for a primary investigation; a detailed
+    investigation that may be wrong goes to OAT. A finding that does not fit is refused."""
+    fits = FINDING_FITS.get(finding)
+    if fits is None:
+        return
+    needed, paragraph = fits
+    if decision is not needed:
+        raise Refused(
+            f"{finding.value} is only for a {needed.value} ({paragraph}); this complaint is about a "
+            f"{decision.value}"
+        )
 
 
 def quash_conditions_met(grounds: QuashGrounds) -> bool:
@@ -25,6 +49,10 @@ def check_oat_decision(msg: OatDecision) -> None:
     if not msg.analysis.strip():
         raise Refused("oat_decision needs an analysis (58)")
     if not msg.upheld:
+        if msg.remedy is not None and msg.remedy.pays:
+            raise Refused(
+                "a decision that is not upheld offers no payment (58, 60): uphold it or drop the payment"
+            )
         if msg.route is not DecisionRoute.NONE:
             raise Refused(f"a decision that is not upheld takes route none, not {msg.route.value}")
         return
@@ -59,12 +87,52 @@ def check_oat_outcome(msg: OatOutcomeMessage) -> None:
     require_role(msg.actor, OAT_ROLES, "an OAT caseworker records the outcome of a referral (47-48)")
 
 
-def check_ndi_proceed(msg: NdiProceed, now: datetime, window_ends: date, comments: int) -> None:
+def comment_party(comment: PartyComment) -> Role | None:
+    """Which party a comment is from: its `party`, or the role of whoever sent it."""
+    if comment.party is not None:
+        return comment.party
+    if comment.actor is not None and comment.actor.role in BOTH_PARTIES:
+        return comment.actor.role
+    return None
+
+
+def window_closed(now: datetime, window_ends: date, comments: Iterable[PartyComment]) -> bool:
+    """Para 63-64: the parties may comment until the window's date; it ends earlier only
+    when both the service user and the organisation have commented."""
+    if now >= end_of_day(window_ends):
+        return True
+    return {comment_party(c) for c in comments} >= BOTH_PARTIES
+
+
+def check_ndi_decider(actor: Actor, *, ndi_case_owner: str | None, owner: str, manager: str) -> None:
+    """Para 64: OAT, or the new case owner OAT named, decide whether to proceed; never
+    the original case owner or the case's manager, whose decision is being reviewed."""
+    if actor.id in (owner, manager):
+        raise Refused(
+            f"{actor} may not decide whether to proceed: the original case owner and the case's "
+            "manager do not decide on a new investigation of their own decision (64)"
+        )
+    if actor.role is Role.OAT_CASEWORKER or (ndi_case_owner is not None and actor.id == ndi_case_owner):
+        return
+    named = f" or the new case owner ({ndi_case_owner})" if ndi_case_owner else ""
+    raise Refused(f"{actor} may not do this: only OAT{named} decide whether to proceed (64)")
+
+
+def check_ndi_proceed(
+    msg: NdiProceed,
+    now: datetime,
+    window_ends: date,
+    comments: Iterable[PartyComment],
+    *,
+    ndi_case_owner: str | None,
+    owner: str,
+    manager: str,
+) -> None:
     """Para 64: OAT or the new case owner decide, having considered the parties' comments:
-    so not before the comment window closes, unless both parties have already commented."""
-    require_role(msg.actor, NDI_DECIDERS, "OAT or the new case owner decide whether to proceed (64)")
-    if now < end_of_day(window_ends) and comments < 2:
+    so not before the comment window closes."""
+    check_ndi_decider(msg.actor, ndi_case_owner=ndi_case_owner, owner=owner, manager=manager)
+    if not window_closed(now, window_ends, comments):
         raise Refused(
             f"the parties may comment until {window_ends.isoformat()} (63); decide whether to "
-            "proceed once the comment window has closed (64)"
+            "proceed once the comment window has closed or both parties have commented (64)"
         )

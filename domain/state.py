@@ -77,6 +77,9 @@ class CaseState(BaseModel):
     # Continue-as-new: the stage the previous run was waiting in, entered already.
     resumed_in: Stage | None = None
     runs: int = 1
+    # The rules of issue 10 ("the edges"): set when a case begins under them
+    # (workflow.patched), so a case begun before keeps the rules it began with.
+    edges: bool = False
 
 
 class DecisionState(CaseState):
@@ -84,7 +87,9 @@ class DecisionState(CaseState):
 
     opened: ComplaintOpened
     grounds: GroundsSubmitted | None = None
-    grounds_deadline: date | None = None
+    grounds_deadline: date | None = None  # the date the grounds request gave (32, 34)
+    grounds_requested_on: date | None = None
+    grounds_extended_to: date | None = None  # agreed before the request went out (32)
     grounds_in_time: bool | None = None
     reminded_for: date | None = None
     jr_window_ends: date | None = None
@@ -92,6 +97,8 @@ class DecisionState(CaseState):
     late_explanation: LateExplanation | None = None
     legal_advice_taken: bool = False
     oat_route: OatAdviceRoute | None = None
+    oat_route_by_policy: bool = False  # went on without OAT's advice (policy opt-in, 27)
+    learning_shared: bool = False  # learning points recorded and sent once (55-56)
     oat_reasons: list[str] = []
     finding: CaseOwnerReview | None = None
     oat_directions: OatOutcomeMessage | None = None

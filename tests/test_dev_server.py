@@ -16,7 +16,8 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from domain.calendar import add_months, end_of_day, london_date
+from domain.calendar import end_of_day, london_date
+from domain.policy import DEFAULT_POLICY_FILE
 from starter.client import ReviewsClient, connect
 
 REVIEWS = str(Path(sys.executable).with_name("reviews"))
@@ -31,10 +32,12 @@ def free_port() -> int:
 class Dev:
     """One `reviews dev` process; its output is kept to explain a failure."""
 
-    def __init__(self, data_dir: Path, port: int, ui_port: int) -> None:
+    def __init__(self, data_dir: Path, port: int, ui_port: int, policy: Path | None = None) -> None:
         self.log = data_dir.parent / f"dev-{port}-{time.monotonic_ns()}.out"
         env = {**os.environ, "REVIEWS_DATA_DIR": str(data_dir), "COLUMNS": "200"}
         env.pop("REVIEWS_DATABASE_URL", None)
+        if policy is not None:
+            env["REVIEWS_POLICY"] = str(policy)
         self.proc = subprocess.Popen(
             [REVIEWS, "dev", "--data-dir", str(data_dir), "--port", str(port), "--ui-port", str(ui_port)],
             stdout=self.log.open("wb"),
@@ -99,8 +102,18 @@ async def test_dev_round_trip_and_restart_resumes_timers(tmp_path: Path) -> None
     data_dir = tmp_path / "data"
     port, ui_port = free_port(), free_port()
     today = london_date(datetime.now(UTC))
+    # No minimum notice and no grace, so a case's grounds lapse at the end of the day its
+    # request goes out: the lapsing case below is opened 30 seconds before that, in case time.
+    policy = tmp_path / "policy.yaml"
+    text = DEFAULT_POLICY_FILE.read_text()
+    policy.write_text(
+        text.replace("grounds_min_notice: 14d", "grounds_min_notice: 0d").replace(
+            "grounds_grace: 1m", "grounds_grace: 0d"
+        )
+    )
+    assert "grounds_min_notice: 0d" in policy.read_text() and "grounds_grace: 0d" in policy.read_text()
 
-    dev = Dev(data_dir, port, ui_port)
+    dev = Dev(data_dir, port, ui_port, policy)
     try:
         dev.wait_ready()
         assert f"http://localhost:{ui_port}" in dev.output()
@@ -137,10 +150,11 @@ async def test_dev_round_trip_and_restart_resumes_timers(tmp_path: Path) -> None
         assert refused.returncode == 2
         assert "may not extend" in refused.stderr
 
-        # A second case whose grace period for grounds lapses seconds from now in case
-        # time, so its timer falls due while the server is down.
+        # A second case whose grounds lapse seconds from now in case time, so its timer
+        # falls due while the server is down: decided two months ago, its request goes
+        # out late (at the end of today, case time) and gives no more notice (policy).
         decided_on = today - relativedelta(months=2)
-        lapse = end_of_day(add_months(add_months(decided_on, 1), 1))  # deadline, then grace
+        lapse = end_of_day(today)
         offset = lapse - datetime.now(UTC) - timedelta(seconds=LAPSE_IN)
         lapses_at = time.monotonic() + LAPSE_IN
         client = ReviewsClient(await connect(f"127.0.0.1:{port}"))
@@ -161,7 +175,7 @@ async def test_dev_round_trip_and_restart_resumes_timers(tmp_path: Path) -> None
 
     time.sleep(max(0.0, lapses_at - time.monotonic()) + 2)  # it falls due while nothing runs
 
-    again = Dev(data_dir, port, ui_port)
+    again = Dev(data_dir, port, ui_port, policy)
     try:
         again.wait_ready()
         client = ReviewsClient(await connect(f"127.0.0.1:{port}"))

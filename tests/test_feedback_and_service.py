@@ -72,7 +72,9 @@ async def test_positive_feedback_is_saved_tasked_reviewed_and_copied(
     (task,) = status.tasks
     assert task.task == "positive feedback received" and "Alice was kind" in task.detail
     assert [x.kind for x in status.letters] == ["positive_feedback_received"]
-    with pytest.raises(Refusal, match="only the manager"):
+    with pytest.raises(
+        Refusal, match=r"may not send manager_review: only the case's manager \(om-bob\) \(9\)"
+    ):
         await reviews.send(
             wid, "manager_review", {"id": "om-zed", "role": "operations_manager"}, {"comments": "x"}
         )
@@ -119,7 +121,9 @@ async def test_resolved_by_the_manager_at_first_contact(
     status = await reviews.status(wid)
     assert status.stage.value == "manager_resolution" and status.awaiting is not None
     assert (status.awaiting.actor_id, status.awaiting.action) == ("om-bob", "manager_resolution")
-    with pytest.raises(Refusal, match="only the case owner's manager"):
+    with pytest.raises(
+        Refusal, match=r"may not send manager_resolution: only the case's manager \(om-bob\) \(13-14\)"
+    ):
         await reviews.send(wid, "manager_resolution", CASE_OWNER, {"resolved": True})
     status = await reviews.act(wid, "manager_resolution", MANAGER, {"resolved": True, "action": "apology"})
     assert status is not None and status.outcome == "resolved_by_manager"

@@ -26,6 +26,7 @@ from tests.conftest import (
     settings_in,
     terminate_when_quiet,
     today,
+    until_stage,
 )
 from worker import build_worker
 
@@ -45,8 +46,9 @@ async def to_oat_consideration(reviews: ReviewsClient, env: WorkflowEnvironment,
     await reviews.send(
         wid, "grounds_submitted", SERVICE_USER, {"why_wrong": "missed evidence", "wanted": "x"}
     )
+    await until_stage(reviews, wid, "challenge_assessment")
     await reviews.send(wid, "challenge_assessment", owner, {"actionable": True, "analysis": "names it"})
-    await reviews.send(wid, "case_owner_review", owner, {"finding": "detailed_possibly_wrong"})
+    await reviews.send(wid, "case_owner_review", owner, {"finding": "no_genuine_doubt"})
     status = await reviews.act(wid, "oat_outcome", OAT, {"outcome": "accepted"})
     assert status is not None and status.stage.value == "oat_consideration"
     return wid
@@ -93,7 +95,7 @@ async def test_payments_are_approved_at_their_threshold_only(
         with pytest.raises(Refusal, match="may not approve"):
             await reviews.send(wid, "approve", {"id": too_junior[0], "role": too_junior[1]}, {})
     # OAT proposed it; four eyes: the proposer may not approve even with a senior role.
-    with pytest.raises(Refusal):
+    with pytest.raises(Refusal, match=r"proposed this and may not approve it: four eyes \(para 72\)"):
         await reviews.send(wid, "approve", {"id": OAT["id"], "role": "ombudsman"}, {})
     status = await reviews.act(wid, "approve", {"id": enough[0], "role": enough[1]}, {"note": "fair"})
     assert status is not None and status.outcome == "upheld_remedy"

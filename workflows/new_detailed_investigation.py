@@ -13,8 +13,9 @@ with workflow.unsafe.imports_passed_through():
     from contract.receipts import Receipt
     from domain.calendar import Period, end_of_day
     from domain.enums import Kind, NdiReason, Role, Stage
+    from domain.legacy import window_closed_before_edges
     from domain.models import SYSTEM, Contact, NdiProceed, PartyComment, Status
-    from domain.review_rules import check_ndi_proceed
+    from domain.review_rules import check_ndi_proceed, window_closed
     from domain.state import CaseState
     from workflows.case.core import CaseCore
     from workflows.oat_review import complete_child
@@ -37,6 +38,8 @@ class NdiProposal(BaseModel):
     window_ends: date | None = None
     comments: list[PartyComment] = []
     parties_told: bool = False
+    # Para 64: who will handle the new investigation, if OAT named someone.
+    ndi_case_owner: str | None = None
 
 
 class NdiResult(BaseModel):
@@ -65,6 +68,7 @@ class NewDetailedInvestigationWorkflow:
         self.case.checks["ndi_proceed"] = self.check_proceed
         self.comments: list[PartyComment] = list(proposal.comments)
         self.window_ends: date | None = proposal.window_ends
+        self.proposal = proposal
 
     @workflow.run
     async def run(self, proposal: NdiProposal) -> NdiResult:
@@ -83,12 +87,15 @@ class NewDetailedInvestigationWorkflow:
         )
         if not proposal.parties_told:
             await self.tell_the_parties(proposal, window_ends)
+        closed = window_closed if case.state.edges else window_closed_before_edges
         await case.wait_until(
-            lambda: len(self.comments) >= 2 or case.mailbox.holds("ndi_proceed"),
+            lambda: closed(case.now(), window_ends, self.comments) or case.mailbox.holds("ndi_proceed"),
             lambda: [("window_closed", end_of_day(window_ends))],
         )
         case.record(SYSTEM, "comment window closed", ["63"], f"{len(self.comments)} comment(s)")
-        case.set_awaiting("ndi_proceed", Role.OAT_CASEWORKER)
+        case.set_awaiting(
+            "ndi_proceed", Role.OAT_CASEWORKER, proposal.ndi_case_owner if case.state.edges else None
+        )
         case.publish()
         await case.sync()
         msg: NdiProceed = await case.take("ndi_proceed")
@@ -112,24 +119,23 @@ class NewDetailedInvestigationWorkflow:
             "reason": proposal.reason.value,
             "window_ends": window_ends.isoformat(),
         }
-        organisation = case.service_user().model_copy(
-            update={
-                "role": "organisation",
-                "id": f"organisation:{case.state.case_ref}",
-                "name": proposal.organisation.name,
-                "email": proposal.organisation.email,
-                "address": proposal.organisation.address,
-            }
-        )
-        for to in (case.service_user(), organisation):
+        for to in (case.service_user(), case.organisation(proposal.organisation)):
             await case.letter("ndi_proposal", to, paragraphs=["63"], context=context)
         case.reach("63", "service user and organisation told of the proposal with a summary")
 
     def check_proceed(self, msg: NdiProceed) -> None:
-        self.case.require_stage("ndi_proceed", Stage.NEW_DETAILED_INVESTIGATION)
+        self.case.require_stage("ndi_proceed")
         if self.window_ends is None:
             raise ValueError("the comment window has not opened yet")
-        check_ndi_proceed(msg, self.case.now(), self.window_ends, len(self.comments))
+        check_ndi_proceed(
+            msg,
+            self.case.now(),
+            self.window_ends,
+            self.comments,
+            ndi_case_owner=self.proposal.ndi_case_owner,
+            owner=self.proposal.owner,
+            manager=self.proposal.manager,
+        )
 
     @workflow.signal
     def party_comment(self, msg: PartyComment) -> None:

@@ -79,7 +79,7 @@ class OatReviewWorkflow:
         return msg
 
     def check_outcome(self, msg: OatOutcomeMessage) -> None:
-        self.case.require_stage("oat_outcome", Stage.OAT_REVIEW)
+        self.case.require_stage("oat_outcome")
         check_oat_outcome(msg)
 
     @workflow.signal

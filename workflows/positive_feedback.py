@@ -12,6 +12,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from contract.receipts import Receipt
+    from domain import permissions
     from domain.authority import Refused
     from domain.enums import Kind, Outcome, Role, Stage
     from domain.models import ManagerReview, PositiveFeedbackOpened, Status
@@ -135,11 +136,8 @@ class PositiveFeedbackWorkflow(ClockHandlers, UnknownSignals):
         return self.case.status()
 
     def check_manager_review(self, msg: ManagerReview) -> None:
-        self.case.require_stage("manager_review", Stage.AWAITING_MANAGER_REVIEW)
-        if msg.actor.id != self.state.manager:
-            raise Refused(
-                f"{msg.actor} may not review this feedback: only the manager ({self.state.manager}) (9)"
-            )
+        self.case.require_stage("manager_review")
+        permissions.check_manager(msg.actor, self.state.manager, "manager_review", "9")
         if not msg.comments.strip():
             raise Refused("manager_review needs comments for the caseworker (9)")
 

@@ -17,7 +17,8 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from contract.receipts import Receipt
-    from domain.authority import Refused, rank, require_role
+    from domain import permissions
+    from domain.authority import require_role
     from domain.enums import Kind, Outcome, Role, Stage
     from domain.models import (
         Actor,
@@ -69,6 +70,7 @@ class ServiceComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, 
         )
         self.case = c = CaseCore(state)
         self.state = state
+        c.about_staff = list(state.opened.about.staff)
         c.checks.update(
             {
                 "manager_resolution": self.check_manager_resolution,
@@ -115,7 +117,7 @@ class ServiceComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, 
         await c.enter(
             Stage.INTAKE,
             paragraphs=["10", "13"],
-            detail=f"about {opened.about or 'our service'}: {opened.summary[:200]}",
+            detail=f"about {opened.about.text or 'our service'}: {opened.summary[:200]}",
         )
         c.add_task(
             "resolve service complaint", c.state.manager, "operations_manager", ["13", "14"], opened.summary
@@ -124,7 +126,7 @@ class ServiceComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, 
             "service_complaint_received",
             c.staff(c.state.manager, "manager"),
             paragraphs=["13", "14", "16"],
-            context={"about": opened.about, "summary": opened.summary},
+            context={"about": opened.about.text, "summary": opened.summary},
         )
         c.reach("13", f"passed to the case owner's manager {c.state.manager} ({sent.key})")
         return Stage.MANAGER_RESOLUTION
@@ -324,47 +326,38 @@ class ServiceComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, 
     # ================================================================ checks
 
     def check_handler(self, name: str, actor: Actor) -> None:
-        self.case.require_stage(name, Stage.CONSIDERATION)
-        handler = self.state.handler
-        if handler is None or actor.id != handler.id:
-            raise Refused(f"{actor} may not send {name}: the complaint is with {handler} (paras 11, 15)")
+        self.case.require_stage(name)
+        permissions.check_handler(actor, self.state.handler, self.case.about_staff, name)
 
     def check_manager_resolution(self, msg: ManagerResolution) -> None:
-        self.case.require_stage("manager_resolution", Stage.MANAGER_RESOLUTION)
-        if msg.actor.id != self.state.manager:
-            raise Refused(
-                f"{msg.actor} may not send manager_resolution: only the case owner's manager ({self.state.manager}) (13-14)"
-            )
+        self.case.require_stage("manager_resolution")
+        permissions.check_not_about(msg.actor, self.case.about_staff, "resolve it")
+        permissions.check_manager(msg.actor, self.state.manager, "manager_resolution", "13-14")
 
     def check_reclassify(self, msg: Reclassify) -> None:
         state = self.state
-        self.case.require_stage(
-            "reclassify_as_decision_complaint", Stage.MANAGER_RESOLUTION, Stage.CONSIDERATION
+        self.case.require_stage("reclassify_as_decision_complaint")
+        permissions.check_reclassify(
+            msg.actor,
+            owner=state.owner,
+            manager=state.manager,
+            handler=state.handler,
+            decided_on=msg.decided_on,
+            today=self.case.today(),
         )
-        allowed = {state.owner, state.manager} | ({state.handler.id} if state.handler else set())
-        if msg.actor.id not in allowed:
-            raise Refused(
-                f"{msg.actor} may not reclassify: only the case owner ({state.owner}) or manager ({state.manager}) (12)"
-            )
-        if msg.decided_on > self.case.today():
-            raise Refused(f"decided_on {msg.decided_on} is in the future")
 
     def check_escalate(self, msg: Escalate) -> None:
-        self.check_handler("escalate", msg.actor)
-        handler = self.state.handler
-        chain = self.case.rules.service_complaint_chain
-        if msg.to.role not in chain:
-            raise Refused(
-                f"escalate.to must be in the management chain: {', '.join(r.value for r in chain)} (11, 15)"
-            )
-        here, there = rank(handler.role) if handler else None, rank(msg.to.role)
-        if handler is not None and here is not None and there is not None and there <= here:
-            raise Refused(
-                f"escalate goes up the management chain: {msg.to.role.value} is not above {handler.role.value} (11)"
-            )
+        self.case.require_stage("escalate")
+        permissions.check_escalate(
+            msg.actor,
+            self.state.handler,
+            msg.to,
+            self.case.rules.service_complaint_chain,
+            self.case.about_staff,
+        )
 
     def check_oat_service_advice(self, msg: OatServiceAdvice) -> None:
-        self.case.require_stage("oat_service_advice", Stage.MANAGER_RESOLUTION, Stage.CONSIDERATION)
+        self.case.require_stage("oat_service_advice")
         require_role(msg.actor, {Role.OAT_CASEWORKER}, "an OAT caseworker advises (15)")
 
     # ================================================================ updates

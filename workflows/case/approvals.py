@@ -11,6 +11,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from contract.receipts import Receipt
+    from domain import permissions
     from domain.authority import ApprovalRule, Refused, check_approver
     from domain.enums import Stage
     from domain.models import Actor, Approval, ApprovalRecord, Message, Proposal, Rejection
@@ -29,10 +30,11 @@ def check_approval(case: CaseCore[Any], actor: Actor) -> None:
     case.require_open()
     if not_yet := case.approval_not_yet():
         raise Refused(not_yet)
-    case.require_stage("approve", Stage.AWAITING_APPROVAL)
+    case.require_stage("approve")
     rule, proposal = case.state.pending_rule, case.state.proposal
     if rule is None or proposal is None:
         raise Refused("nothing is waiting for approval on this case")
+    permissions.check_not_about(actor, case.about_staff, "approve")
     check_approver(rule, actor, proposal.proposed_by)
 
 

@@ -13,8 +13,16 @@ from typing import TYPE_CHECKING, Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.authority import Refused
+    from domain import permissions
     from domain.calendar import end_of_day, london_date
+    from domain.escalation import (
+        Rung,
+        TeamContacts,
+        escalation_ladder,
+        escalation_target,
+        next_chase_on,
+        reminder_to,
+    )
     from domain.models import SYSTEM, Actor, Pause
 
 if TYPE_CHECKING:
@@ -106,44 +114,67 @@ def should_continue_as_new(case: CaseCore[Any]) -> bool:
 
 def next_chase(case: CaseCore[Any]) -> datetime | None:
     """When the awaited person is next chased: at the due date (or, while the clock is
-    paused, the date it must be resumed by), then escalation some days later."""
+    paused, the date it must be resumed by), then escalation every `escalate_after`
+    while it stays overdue (cases begun before issue 10: one escalation)."""
     step = case.state.awaiting
     if step is None or not step.chase or step.due is None:
         return None
+    if step.escalated and not case.state.edges:
+        return None
     due = step.resume_by if step.paused_since is not None and step.resume_by is not None else step.due
-    if not step.reminded:
-        return end_of_day(due)
-    if not step.escalated:
-        return end_of_day(case.after(case.rules.durations.escalate_after, due))
-    return None
+    return end_of_day(
+        next_chase_on(
+            due,
+            reminded=step.reminded,
+            escalations=step.escalations,
+            escalate_after=case.rules.durations.escalate_after,
+            calendar=case.calendar,
+        )
+    )
 
 
 async def chase_overdue(case: CaseCore[Any], now: datetime) -> bool:
-    """Delay is what complainants resent most: chase overdue steps, then escalate."""
+    """Delay is what complainants resent most: chase overdue steps, then escalate, rung
+    by rung; a team's step goes to the team's mailbox and the team's manager."""
     step = case.state.awaiting
     chase_at = next_chase(case)
     if step is None or chase_at is None or chase_at > now:
         return False
-    who = step.actor_id or step.actor_role
+    policy = case.rules
+    teams = {name: TeamContacts(t.mailbox, t.manager) for name, t in policy.teams.items()}
+    owes = reminder_to(step.actor_role, step.actor_id, teams)
     if step.paused_since is not None:
         what = f"{step.action}: clock paused ({step.pause_reason}) and not resumed by {step.resume_by}"
     else:
         what = f"{step.action} overdue (due {step.due})"
     if not step.reminded:
         step.reminded = True
-        case.record(SYSTEM, f"reminder: {what}", [], who)
+        case.record(SYSTEM, f"reminder: {what}", [], owes.id)
         await case.letter(
-            "task_overdue", case.staff(who, step.actor_role), context={"step": step.model_dump(mode="json")}
+            "task_overdue", case.staff(owes.id, owes.role), context={"step": step.model_dump(mode="json")}
         )
     else:
+        ladder = escalation_ladder(
+            step.actor_role,
+            step.actor_id,
+            manager=case.state.manager,
+            teams=teams,
+            senior=policy.senior_managers,
+            excluded=case.about_staff,
+        )
+        to = (
+            escalation_target(ladder, step.escalations)
+            if case.state.edges
+            else Rung(case.state.manager or "operations-manager", "manager")
+        )
         step.escalated = True
-        manager = case.state.manager or "operations-manager"
-        case.record(SYSTEM, f"escalated to {manager}: {what}", [], who)
+        step.escalations += 1
+        case.record(SYSTEM, f"escalated to {to.id}: {what}", [], owes.id)
         await case.letter(
             "task_escalated",
-            case.staff(manager, "manager"),
-            cc=[case.staff(who, step.actor_role)],
-            context={"step": step.model_dump(mode="json")},
+            case.staff(to.id, to.role),
+            cc=[case.staff(owes.id, owes.role)],
+            context={"step": step.model_dump(mode="json"), "escalation": step.escalations},
         )
     case.publish()
     return True
@@ -153,26 +184,17 @@ async def chase_overdue(case: CaseCore[Any], now: datetime) -> bool:
 
 
 def check_pause(case: CaseCore[Any], actor: Actor, *, pausing: bool, resume_by: date | None = None) -> None:
-    """Who may stop or restart a step's clock, and when (design.md, pause_clock)."""
+    """Who may stop or restart a step's clock, and when (domain.permissions)."""
     case.require_open()
-    step = case.state.awaiting
-    if step is None or not step.chase:
-        raise Refused(
-            f"nothing at stage {case.state.stage.value} waits on a member of staff, so there is no clock to "
-            + ("pause" if pausing else "resume")
-        )
-    if pausing and step.paused_since is not None:
-        raise Refused(f"the clock for {step.action} is already paused since {step.paused_since:%Y-%m-%d}")
-    if not pausing and step.paused_since is None:
-        raise Refused(f"the clock for {step.action} is not paused")
-    awaited = actor.id == step.actor_id or (step.actor_id is None and actor.role.value == step.actor_role)
-    if not awaited and actor.id != case.state.manager:
-        raise Refused(
-            f"{actor} may not pause or resume this clock: only whoever owes {step.action} "
-            f"({step.actor_id or step.actor_role}) or the case's manager ({case.state.manager})"
-        )
-    if pausing and resume_by is not None and resume_by <= case.today():
-        raise Refused(f"resume_by {resume_by} must be after today ({case.today()})")
+    permissions.check_pause(
+        actor,
+        case.state.awaiting,
+        stage=case.state.stage,
+        manager=case.state.manager,
+        pausing=pausing,
+        today=case.today(),
+        resume_by=resume_by,
+    )
 
 
 def pause_now(case: CaseCore[Any], actor: Actor, reason: str, resume_by: date | None) -> None:
@@ -183,6 +205,7 @@ def pause_now(case: CaseCore[Any], actor: Actor, reason: str, resume_by: date | 
     step.pause_reason = reason
     step.resume_by = resume_by or case.after(case.rules.durations.pause_limit, case.today())
     step.reminded = step.escalated = False
+    step.escalations = 0
     case.state.pauses.append(
         Pause(step=step.action, by=str(actor), reason=reason, since=case.now(), resume_by=step.resume_by)
     )
@@ -202,6 +225,7 @@ def resume_now(case: CaseCore[Any], actor: Actor | str, why: str) -> None:
     step.pause_reason = ""
     step.resume_by = None
     step.reminded = step.escalated = False
+    step.escalations = 0
     pauses = case.state.pauses
     if pauses and pauses[-1].until is None:
         pauses[-1].until = case.now()

@@ -20,8 +20,10 @@ with workflow.unsafe.imports_passed_through():
     from contract.receipts import Receipt
     from domain.authority import Refused
     from domain.calendar import Period, WorkingCalendar, london_date
-    from domain.enums import OUTCOMES_WHERE_COMPLAINT_CONTINUES, Kind, Outcome, Role, Stage
+    from domain.enums import Outcome, Role, Stage
+    from domain.letters import ends_internal_process
     from domain.models import SYSTEM, Actor, Awaiting, HistoryEntry, Status, Task
+    from domain.permissions import check_open, check_stage
     from domain.policy import Policy
     from domain.state import CaseState
     from workflows.case import chasing, effects
@@ -31,6 +33,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case.views import Views
 
 S = TypeVar("S", bound=CaseState)
+
+# Cases begun after issue 10's rules landed carry this marker in their history; a case
+# begun before keeps the rules it began with (CaseState.edges).
+EDGES_PATCH = "guidance-edges-issue-10"
 StageBody = Callable[[], Awaitable[Stage]]
 
 
@@ -53,6 +59,8 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         # Why an approval cannot be given yet at this stage (None: ask the stage check).
         self.approval_not_yet: Callable[[], str | None] = lambda: None
         self.children_running = 0
+        # Paras 11, 13, 15: people a service complaint is about are never escalated to.
+        self.about_staff: list[str] = []
         self.current_child: workflow.ChildWorkflowHandle[Any, Any] | None = None
         self.child_tasks: list[asyncio.Task[Any]] = []  # awaiting children, forwarding to them
         self.idle = False
@@ -90,6 +98,7 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
 
     async def begin(self) -> None:
         """First step of a new case: its clock, its policy (kept for life) and para 31."""
+        self.state.edges = workflow.patched(EDGES_PATCH)
         self.state.offset_seconds = float(workflow.memo_value(CLOCK_OFFSET_MEMO, 0.0))
         self.state.opened_at = self.now()
         self.state.policy = await effects.load_policy()
@@ -314,7 +323,7 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         state.outcome = outcome
         chasing.end_pause(self)
         state.awaiting = None
-        ends = outcome not in OUTCOMES_WHERE_COMPLAINT_CONTINUES and state.kind is Kind.DECISION_COMPLAINT
+        ends = ends_internal_process(outcome, state.kind)
         self.before_close()
         if letter:
             for to in [self.service_user(), *(also_to or [])]:
@@ -351,15 +360,10 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
     # ------------------------------------------------------- shared checks
 
     def require_open(self) -> None:
-        if self.state.stage is Stage.CLOSED:
-            outcome = self.state.outcome.value if self.state.outcome else ""
-            raise Refused(f"the case is closed ({outcome})")
+        outcome = self.state.outcome.value if self.state.outcome else None
+        check_open(self.state.stage, outcome)
 
-    def require_stage(self, name: str, *stages: Stage) -> None:
-        self.require_open()
-        if self.state.stage not in stages:
-            allowed = " or ".join(s.value for s in stages)
-            raise Refused(
-                f"{name} is not expected now: case {self.state.case_ref} is at stage "
-                f"{self.state.stage.value}, {name} belongs to {allowed}"
-            )
+    def require_stage(self, name: str) -> None:
+        """The stages at which `name` is expected are the core's (domain.permissions)."""
+        outcome = self.state.outcome.value if self.state.outcome else None
+        check_stage(name, self.state.stage, self.state.case_ref, outcome)

@@ -12,8 +12,7 @@ from temporalio.common import RawValue
 
 with workflow.unsafe.imports_passed_through():
     from contract.receipts import Receipt
-    from domain.authority import Refused, rank
-    from domain.enums import Role
+    from domain import permissions
     from domain.models import SYSTEM, DeclineUnacceptableBehaviour, PauseClock, ResumeClock
     from workflows.case import chasing
     from workflows.case.core import CaseCore
@@ -48,20 +47,7 @@ class ClockHandlers:
 def check_decline(case: CaseCore[Any], msg: DeclineUnacceptableBehaviour) -> None:
     """Para 22: the case's manager, or anyone ranked above an operations manager."""
     case.require_open()
-    if case.state.declined is not None:
-        raise Refused("access has already been declined")
-    position = rank(msg.actor.role)
-    if msg.actor.id == case.state.manager:
-        return
-    if position is not None and position > LADDER_OPERATIONS_MANAGER:
-        return
-    raise Refused(
-        f"{msg.actor} may not decline access: only the case's manager ({case.state.manager}) or a "
-        "more senior manager may (para 22)"
-    )
-
-
-LADDER_OPERATIONS_MANAGER = rank(Role.OPERATIONS_MANAGER) or 1
+    permissions.check_decline(msg.actor, case.state.manager, case.state.declined is not None)
 
 
 class DeclineHandler:

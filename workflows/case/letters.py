@@ -9,7 +9,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import LetterRequest, Recipient
-    from domain.models import LetterRecord
+    from domain.models import Contact, LetterRecord
     from workflows.case import effects
 
 S = TypeVar("S", bound="CaseState")
@@ -41,11 +41,29 @@ class Letters(Generic[S]):
             address=who.address,
         )
 
+    def organisation(self, contact: Contact | None = None) -> Recipient:
+        """The organisation complained about, at its own contact (open input `organisation`)."""
+        opened = getattr(self.state, "opened", None)
+        who = contact or (opened.organisation if opened is not None else Contact())
+        return Recipient(
+            role="organisation",
+            id=f"organisation:{self.state.case_ref}",
+            name=who.name,
+            email=who.email,
+            address=who.address,
+        )
+
+    def has_advocate(self) -> bool:
+        return any("advocate" in item.lower() for item in self.state.reasonable_adjustments)
+
+    def advocate(self) -> Recipient:
+        return Recipient(role="advocate", id=f"advocate:{self.state.case_ref}")
+
     def staff(self, person: str, role: str) -> Recipient:
         return Recipient(role=role, id=person, email=f"{person}@{self.rules.staff_email_domain}")
 
     def team_mailbox(self, name: str) -> Recipient:
-        return self.staff(getattr(self.rules, f"{name}_mailbox", name), name)
+        return self.staff(self.rules.team(name).mailbox, name)
 
     async def letter(
         self,

@@ -9,9 +9,11 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.models import Recipient
     from contract import CLOCK_OFFSET_MEMO
-    from domain.authority import require_role
+    from domain.authority import ApprovalRule, is_senior_decider, require_role
     from domain.enums import Outcome, Role, Stage
+    from domain.letters import named, quash_parties
     from domain.models import Actor, LegalReferralDone, NdiProceed, OatDecision
     from domain.review_rules import check_ndi_proceed
     from domain.state import DecisionState
@@ -21,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.new_detailed_investigation import NdiProposal, NdiResult, NewDetailedInvestigationWorkflow
 
 Case = CaseCore[DecisionState]
+NDI_RISK_TASK = "a new detailed investigation is recommended (65)"
 
 
 async def at_new_detailed_investigation(case: Case) -> Stage:
@@ -35,6 +38,9 @@ async def at_new_detailed_investigation(case: Case) -> Stage:
     window = case.rules.durations.ndi_comment_window
     window_ends = state.ndi_window_ends = case.after(window, case.today())
     state.party_comments = []
+    if state.edges and not any(t.detail == NDI_RISK_TASK for t in state.tasks):
+        # Para 65: the new investigation's risk is reconsidered as soon as it is recommended.
+        case.add_task("risk re-assessment", state.owner, "caseworker", ["65", "78"], NDI_RISK_TASK)
     await case.enter(
         Stage.NEW_DETAILED_INVESTIGATION,
         action="ndi_proceed",
@@ -65,6 +71,7 @@ async def at_new_detailed_investigation(case: Case) -> Stage:
                 window_ends=window_ends if attempt else None,
                 comments=list(state.party_comments) if attempt else [],
                 parties_told=attempt > 0,
+                ndi_case_owner=decision.ndi_case_owner,
             ),
             id=child_id,
             memo={CLOCK_OFFSET_MEMO: state.offset_seconds},
@@ -88,7 +95,7 @@ async def at_new_detailed_investigation(case: Case) -> Stage:
     if not result.proceed:
         state.proposal = None
         return Stage.OAT_CONSIDERATION
-    return propose(case, state.proposal, case.rules.delegation.ndi_rule())
+    return propose(case, state.proposal, route_rule(case, "new_detailed_investigation"))
 
 
 async def at_quash(case: Case) -> Stage:
@@ -111,7 +118,7 @@ async def at_quash(case: Case) -> Stage:
     msg: LegalReferralDone = await case.take("legal_referral_done")
     state.legal_referral_done = True
     case.record(msg.actor, "Legal Team referral completed", ["68"], msg.note)
-    return propose(case, state.proposal, case.rules.delegation.quash_rule())
+    return propose(case, state.proposal, route_rule(case, "quash"))
 
 
 async def open_new_detailed_investigation(case: Case, decision: OatDecision, approver: Actor | None) -> Stage:
@@ -122,12 +129,17 @@ async def open_new_detailed_investigation(case: Case, decision: OatDecision, app
     new_ref = await open_new_case(
         case, "new_detailed_investigation", decision.summary, decision.note, priority=True
     )
-    case.add_task(
-        "risk re-assessment", state.owner, "caseworker", ["65", "78"], f"new detailed investigation {new_ref}"
-    )
+    if not state.edges:  # since issue 10 the task opens when it is recommended (65)
+        case.add_task(
+            "risk re-assessment",
+            state.owner,
+            "caseworker",
+            ["65", "78"],
+            f"new detailed investigation {new_ref}",
+        )
     case.reach("64", f"new case {new_ref} sent to shared services as a priority")
     case.reach("65", "treated as a priority; risk re-assessment task opened")
-    if approver is not None:
+    if approver is not None and (not state.edges or is_senior_decider(approver.role)):
         case.reach("73", f"approved by {approver}")
         case.reach("63", f"agreed under the Delegation Scheme by {approver}")
     return await case.close(
@@ -135,25 +147,68 @@ async def open_new_detailed_investigation(case: Case, decision: OatDecision, app
         reason=decision.summary,
         paragraphs=["61", "64", "65", "73"],
         actor=approver or decision.actor,
-        context={"new_case": new_ref, "summary": decision.summary},
+        context={"new_case": new_ref, "summary": decision.summary} | approved_remedy(case, approver),
     )
 
 
 async def quash_report(case: Case, decision: OatDecision, approver: Actor | None) -> Stage:
     """Paras 66-69: the report is treated as invalid, and all parties are told."""
-    if approver is not None:
+    state = case.state
+    if approver is not None and (not state.edges or is_senior_decider(approver.role)):
         case.reach("69", f"final decision by {approver}")
-    organisation = case.service_user().model_copy(
-        update={"role": "organisation", "id": f"organisation:{case.state.case_ref}"}
-    )
+    if not state.edges:
+        organisation = case.service_user().model_copy(
+            update={"role": "organisation", "id": f"organisation:{state.case_ref}"}
+        )
+        return await case.close(
+            Outcome.UPHELD_REPORT_QUASHED,
+            reason=decision.analysis,
+            paragraphs=["66", "67", "69"],
+            actor=approver or decision.actor,
+            also_to=[organisation],
+            context={"quashed": True, "decided_on": state.opened.case.decided_on.isoformat()},
+        )
+    # Para 66: made clear to every affected party, each at their own address.
+    parties = {"organisation": case.organisation(), "advocate": case.advocate()}
+    also_to: list[Recipient] = [
+        parties[p] for p in quash_parties(has_advocate=case.has_advocate()) if p in parties
+    ]
     return await case.close(
         Outcome.UPHELD_REPORT_QUASHED,
         reason=decision.analysis,
         paragraphs=["66", "67", "69"],
         actor=approver or decision.actor,
-        also_to=[organisation],
-        context={"quashed": True, "decided_on": case.state.opened.case.decided_on.isoformat()},
+        also_to=also_to,
+        context={
+            "quashed": True,
+            "decided_on": state.opened.case.decided_on.isoformat(),
+            "approved_by": named(approver) if approver else None,
+            "approver_role": approver.role.value if approver else None,
+        },
     )
+
+
+def route_rule(case: Case, route: str) -> ApprovalRule:
+    """Paras 69, 73 (and 60, 72 with a payment): what the proposal waits for."""
+    scheme = case.rules.delegation
+    proposal = case.state.proposal
+    amount = proposal.amount_gbp if proposal is not None and case.state.edges else 0
+    return scheme.rule_for(route, amount) or (
+        scheme.ndi_rule() if route == "new_detailed_investigation" else scheme.quash_rule()
+    )
+
+
+def approved_by(case: Case, approver: Actor | None) -> dict[str, object]:
+    """The closing letter names who approved (72); cases begun before did not."""
+    return {"approved_by": named(approver) if approver else None} if case.state.edges else {}
+
+
+def approved_remedy(case: Case, approver: Actor | None) -> dict[str, object]:
+    """Para 58: the closing letter states every approved remedy, whatever the route."""
+    decision = case.state.decision
+    if not case.state.edges or decision is None or decision.remedy is None:
+        return {}
+    return {"remedy": decision.remedy.model_dump(mode="json")} | approved_by(case, approver)
 
 
 # ----------------------------------------------------------------- checks
@@ -175,11 +230,20 @@ def approval_not_yet(case: Case) -> str | None:
 
 
 def check_proceed(case: Case, msg: NdiProceed) -> None:
-    case.require_stage("ndi_proceed", Stage.NEW_DETAILED_INVESTIGATION)
-    window_ends = case.state.ndi_window_ends or case.today()
-    check_ndi_proceed(msg, case.now(), window_ends, len(case.state.party_comments))
+    state = case.state
+    case.require_stage("ndi_proceed")
+    decision = state.decision
+    check_ndi_proceed(
+        msg,
+        case.now(),
+        state.ndi_window_ends or case.today(),
+        state.party_comments,
+        ndi_case_owner=decision.ndi_case_owner if decision else None,
+        owner=state.owner,
+        manager=state.manager,
+    )
 
 
 def check_legal_referral(case: Case, msg: LegalReferralDone) -> None:
-    case.require_stage("legal_referral_done", Stage.QUASH)
+    case.require_stage("legal_referral_done")
     require_role(msg.actor, {Role.LEGAL_TEAM}, "the Legal Team confirms the referral (68)")

@@ -4,15 +4,25 @@ when Judicial Review is threatened."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.authority import Refused, require_role
+    from domain.authority import require_role
     from domain.calendar import end_of_day, london_time
     from domain.enums import Outcome, Role, Stage
-    from domain.grounds import Timing, grounds_timing
+    from domain.grounds import (
+        Timing,
+        deadline_given,
+        grounds_deadline,
+        grounds_timing,
+        our_delay,
+        reminder_date,
+    )
+    from domain.grounds import (
+        check_extension as extension_rule,
+    )
     from domain.models import (
         SYSTEM,
         ExtendGroundsDeadline,
@@ -29,13 +39,35 @@ with workflow.unsafe.imports_passed_through():
 Case = CaseCore[DecisionState]
 
 
+def usual_deadline(case: Case) -> date:
+    """One calendar month after the decision (32), or an extension agreed before the
+    grounds request went out."""
+    state = case.state
+    return state.grounds_extended_to or grounds_deadline(
+        state.opened.case.decided_on, case.rules.durations.grounds_deadline, case.calendar
+    )
+
+
+def deadline_in_force(case: Case) -> date:
+    return case.state.grounds_deadline or usual_deadline(case)
+
+
 async def at_awaiting_grounds(case: Case) -> Stage:
     """Paras 30-32: ask for grounds by a deadline; remind; the manager may extend."""
     state = case.state
+    arriving = case.arriving(Stage.AWAITING_GROUNDS)
+    if state.edges and arriving:
+        # Our delay never costs the complainant time (34): the request gives at least
+        # the minimum notice, and that date is the deadline from now on.
+        if state.grounds is None:
+            state.grounds_requested_on = case.today()
+        state.grounds_deadline = deadline_given(
+            usual_deadline(case), case.today(), case.rules.durations.grounds_min_notice, case.calendar
+        )
     deadline = state.grounds_deadline
     if deadline is None:  # set at opening; a case without one cannot wait for grounds
         return after_grounds(case)
-    if case.arriving(Stage.AWAITING_GROUNDS):
+    if arriving:
         await case.enter(
             Stage.AWAITING_GROUNDS,
             action="grounds_submitted",
@@ -84,8 +116,14 @@ def grounds_alarms(case: Case) -> list[tuple[str, datetime]]:
         return []
     alarms = [("lapsed", end_of_day(case.after(durations.grounds_grace, deadline)))]
     if state.reminded_for != deadline and case.now() < end_of_day(deadline):
-        remind_on = case.before(durations.grounds_reminder_before, deadline)
-        alarms.append(("reminder", london_time(remind_on, 9)))
+        if state.edges:
+            requested = state.grounds_requested_on or case.today()
+            remind = reminder_date(deadline, requested, durations.grounds_reminder_before, case.calendar)
+            if remind is not None:  # never with or before the request (32)
+                alarms.append(("reminder", london_time(remind, 9)))
+        else:
+            remind_on = case.before(durations.grounds_reminder_before, deadline)
+            alarms.append(("reminder", london_time(remind_on, 9)))
     return alarms
 
 
@@ -107,6 +145,25 @@ async def extend_deadline(case: Case) -> None:
         context={"old_deadline": str(old), "deadline": msg.new_deadline.isoformat()},
     )
     await case.sync()
+
+
+def extend_before_request(case: Case, msg: ExtendGroundsDeadline) -> None:
+    """Para 32: an extension agreed before the grounds request goes out sets the date the
+    request will give (still never less than the minimum notice). The complainant learns
+    it from the request itself, so no separate letter goes out."""
+    state = case.state
+    old = deadline_in_force(case)
+    if state.grounds_deadline is not None:  # a case begun before the request set the date
+        state.grounds_deadline = msg.new_deadline
+    else:
+        state.grounds_extended_to = msg.new_deadline
+    case.record(
+        msg.actor,
+        f"grounds deadline extended from {old} to {msg.new_deadline} before the request is sent",
+        ["32"],
+        msg.reason,
+    )
+    case.publish()
 
 
 def after_grounds(case: Case) -> Stage:
@@ -185,11 +242,13 @@ async def at_time_limit(case: Case) -> Stage:
             paragraphs=["33"],
         )
         if state.late_explanation is None:
+            reply_by = state.awaiting.due if state.awaiting else None
             await case.letter(
                 "late_explanation_request",
                 case.service_user(),
                 paragraphs=["33"],
-                context={"deadline": str(state.grounds_deadline)},
+                context={"deadline": str(state.grounds_deadline)}
+                | ({"reply_by": reply_by.isoformat()} if state.edges and reply_by else {}),
             )
     if state.awaiting is not None and state.awaiting.action == "late_explanation":
         explanation_due = state.awaiting.due or case.today()
@@ -197,7 +256,15 @@ async def at_time_limit(case: Case) -> Stage:
             lambda: state.late_explanation is not None or case.mailbox.holds("time_limit_decision"),
             lambda: [("no_explanation", end_of_day(explanation_due))],
         )
-        if rang == "no_explanation":
+        if rang == "no_explanation" and state.edges:
+            # Para 35: the case owner decides, even with no explanation; never the system.
+            case.record(
+                SYSTEM,
+                f"no explanation for the late request received by {explanation_due}",
+                ["33", "35"],
+                f"the case owner {state.owner} makes the time-limit decision",
+            )
+        elif rang == "no_explanation":
             # Para 33 gave the opportunity to explain; with none, there is no reasonable
             # explanation and the request is declined (para 35), reasons recorded.
             reasons = f"no explanation for the late request was received by {explanation_due}"
@@ -208,6 +275,12 @@ async def at_time_limit(case: Case) -> Stage:
         case.publish()
         await case.sync()
     msg: TimeLimitDecision = await case.take("time_limit_decision")
+    if state.edges and (
+        delay := our_delay(
+            state.opened.case.decided_on, state.grounds_requested_on, case.rules.durations.grounds_deadline
+        )
+    ):
+        case.record(SYSTEM, "a factor in the time-limit decision", ["34"], delay)
     if msg.accept and msg.reason is not None:
         evidence = f"time limit put aside: {msg.reason.value}. {msg.note}".strip()
         case.record(msg.actor, "time limit put to one side", ["34", "36"], evidence)
@@ -233,29 +306,26 @@ def receive_late_explanation(case: Case, msg: LateExplanation) -> None:
 
 
 def check_extension(case: Case, msg: ExtendGroundsDeadline) -> None:
-    """Para 32: the case's manager (or a role the scheme names) agrees a later deadline."""
+    """Para 32: the case's manager (or higher, or a role the scheme names) agrees a later
+    deadline, at any stage before grounds arrive."""
     state = case.state
-    case.require_stage("extend_grounds_deadline", Stage.AWAITING_GROUNDS)
-    if state.grounds is not None:
-        raise Refused("grounds have arrived: the deadline can no longer move (32)")
-    if (
-        msg.actor.id != state.manager
-        and msg.actor.role not in case.rules.delegation.extend_grounds_deadline_roles
-    ):
-        raise Refused(
-            f"{msg.actor} may not extend the deadline: only the case's manager ({state.manager}) may agree an extension (32)"
-        )
-    if state.grounds_deadline is not None and msg.new_deadline <= state.grounds_deadline:
-        raise Refused(
-            f"new_deadline {msg.new_deadline} must be later than the current deadline {state.grounds_deadline} (32)"
-        )
+    case.require_stage("extend_grounds_deadline")
+    extension_rule(
+        msg.actor,
+        manager=state.manager,
+        extra_roles=case.rules.delegation.extend_grounds_deadline_roles,
+        grounds_received=state.grounds is not None,
+        in_force=deadline_in_force(case),
+        new_deadline=msg.new_deadline,
+        owner_role=state.owner_role,
+    )
 
 
 def check_legal_advice(case: Case, msg: LegalAdvice) -> None:
-    case.require_stage("legal_advice", Stage.LEGAL_ADVICE)
+    case.require_stage("legal_advice")
     require_role(msg.actor, {Role.LEGAL_TEAM}, "the Legal Team advises (70)")
 
 
 def check_time_limit(case: Case, msg: TimeLimitDecision) -> None:
-    case.require_stage("time_limit_decision", Stage.TIME_LIMIT)
+    case.require_stage("time_limit_decision")
     require_case_owner(case, msg.actor, "time_limit_decision (paras 34-36)")

@@ -8,13 +8,15 @@ from datetime import datetime
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.authority import Refused, require_role
     from domain.calendar import end_of_day
     from domain.eligibility import eligibility
     from domain.enums import OatAdviceRoute, Outcome, Risk, Role, Stage
     from domain.grounds import raised_late
+    from domain.legacy import eligibility_before_edges
     from domain.models import SYSTEM, Actor, CaseOwnerResolution, OatAdvice
     from domain.oat_criteria import needs_oat_advice
+    from domain.permissions import check_case_owner
+    from domain.permissions import check_oat_advice as oat_advice_rule
     from domain.state import DecisionState
     from workflows.case.core import CaseCore
 
@@ -36,7 +38,8 @@ async def at_intake(case: Case) -> Stage:
             ["2"],
             "we may decide not to consider the feedback",
         )
-    if ineligible := eligibility(opened):
+    rules = eligibility if case.state.edges else eligibility_before_edges
+    if ineligible := rules(opened):
         outcome, reason, paragraphs = ineligible
         if outcome is Outcome.REFERRED_TO_JOINT_WORKING_TEAM:
             case.reach("76", "directed to the Joint Working Team at intake")
@@ -112,6 +115,7 @@ async def at_oat_advice(case: Case) -> Stage:
         # stall; it goes on with OAT copied on every step (configurable).
         route = OatAdviceRoute(case.rules.oat_advice_if_no_reply or OatAdviceRoute.FURTHER_OVERSIGHT)
         state.oat_route = route
+        state.oat_route_by_policy = state.edges  # OAT's later advice is still taken (27)
         state.copy_oat = route is OatAdviceRoute.FURTHER_OVERSIGHT
         due = state.awaiting.due if state.awaiting else None
         case.record(
@@ -154,24 +158,28 @@ def oat_advice_alarms(case: Case) -> list[tuple[str, datetime]]:
 
 def require_case_owner(case: Case, actor: Actor, name: str) -> None:
     """The case owner acts; with `within_oat` advice an OAT caseworker may too (27)."""
-    if actor.id == case.state.owner:
-        return
-    within_oat = case.state.oat_route is OatAdviceRoute.WITHIN_OAT
-    if within_oat and actor.role is Role.OAT_CASEWORKER:
-        return
-    extra = " or, as OAT advised within_oat, an OAT caseworker" if within_oat else ""
-    raise Refused(f"{actor} may not send {name}: only the case owner ({case.state.owner}){extra}")
+    check_case_owner(actor, case.state.owner, case.state.oat_route, name)
 
 
 def check_case_owner_resolution(case: Case, msg: CaseOwnerResolution) -> None:
-    case.require_stage("case_owner_resolution", Stage.CASE_OWNER_RESOLUTION)
+    case.require_stage("case_owner_resolution")
     require_case_owner(case, msg.actor, "case_owner_resolution (paras 23-25)")
 
 
 def check_oat_advice(case: Case, msg: OatAdvice) -> None:
-    case.require_stage("oat_advice", Stage.OAT_ADVICE)
-    require_role(msg.actor, {Role.OAT_CASEWORKER}, "an OAT caseworker gives advice (27)")
-    if msg.route is OatAdviceRoute.NO_REVIEW_HIGH_RISK and case.state.risk != Risk.HIGH.value:
-        raise Refused(
-            f"no_review_high_risk is only for high-risk cases (29); this case is {case.state.risk} risk"
-        )
+    """Paras 27-29. Where the policy went on without OAT's advice, OAT's later advice is
+    still taken until grounds arrive (27: OAT decides)."""
+    state = case.state
+    late = state.oat_route_by_policy and state.stage is Stage.AWAITING_GROUNDS and state.grounds is None
+    if not late:
+        case.require_stage("oat_advice")
+    oat_advice_rule(msg.actor, msg.route, state.risk)
+
+
+def take_late_oat_advice(case: Case, msg: OatAdvice) -> None:
+    """OAT's advice after the policy went on without it: OAT's route applies from now."""
+    state = case.state
+    state.oat_route, state.oat_route_by_policy = msg.route, False
+    state.copy_oat = msg.route is OatAdviceRoute.FURTHER_OVERSIGHT
+    case.record(msg.actor, f"oat_advice (after the due date): {msg.route.value}", ["27"], msg.note)
+    case.publish()

@@ -9,7 +9,8 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.models import NewCaseRequest
     from domain.authority import Refused, require_role
-    from domain.enums import DecisionRoute, Outcome, Risk, Role, Stage
+    from domain.enums import DecisionRoute, Outcome, Role, Stage
+    from domain.letters import named, supervised
     from domain.models import Actor, OatDecision, Proposal
     from domain.review_rules import check_oat_decision
     from domain.state import DecisionState
@@ -39,6 +40,9 @@ async def at_oat_consideration(case: Case) -> Stage:
     await inform_case_owner(case, msg)
     await record_learning(case, msg)
     if not msg.upheld:
+        rule = case.rules.delegation.rule_for("not_upheld") if state.edges else None
+        if rule is not None:  # the scheme asks for approval of a not-upheld decision (72)
+            return propose(case, not_upheld_proposal(msg), rule)
         return await case.close(
             Outcome.NOT_UPHELD, reason=msg.analysis, paragraphs=["5", "58"], actor=msg.actor
         )
@@ -68,11 +72,15 @@ async def at_oat_consideration(case: Case) -> Stage:
     return await carry_out(case, None)
 
 
+def not_upheld_proposal(msg: OatDecision) -> Proposal:
+    return Proposal(route="not_upheld", proposed_by=msg.actor.id, summary=msg.analysis)
+
+
 async def inform_case_owner(case: Case, msg: OatDecision) -> None:
     """Para 53 (and 54): the case owner, and their manager if supervised, are told."""
     state = case.state
-    supervised = state.copy_oat or state.risk != Risk.LOW.value
-    cc = [case.staff(state.manager, "manager")] if supervised else []
+    is_supervised = supervised(state.copy_oat, state.risk)
+    cc = [case.staff(state.manager, "manager")] if is_supervised else []
     await case.letter(
         "oat_decision_to_case_owner",
         case.staff(state.owner, "case_owner"),
@@ -86,7 +94,7 @@ async def inform_case_owner(case: Case, msg: OatDecision) -> None:
             "proportionate_work": msg.proportionate_work,
         },
     )
-    case.reach("53", "case owner informed" + (" with their manager copied" if supervised else ""))
+    case.reach("53", "case owner informed" + (" with their manager copied" if is_supervised else ""))
     if msg.feedback_to_case_owner:
         case.record(
             msg.actor, "feedback to the case owner on their challenge", ["54"], msg.feedback_to_case_owner
@@ -94,7 +102,10 @@ async def inform_case_owner(case: Case, msg: OatDecision) -> None:
 
 
 async def record_learning(case: Case, msg: OatDecision) -> None:
-    """Paras 55-56, Annex A: learning recorded on the case and sent to the line manager."""
+    """Paras 55-56, Annex A: learning recorded on the case and sent to the line manager,
+    once: not again when OAT decides again after a rejection."""
+    if case.state.edges and case.state.learning_shared:
+        return
     if not msg.learning_points:
         if msg.upheld:
             case.reach("55", "upheld with no learning point recorded", met=False)
@@ -102,6 +113,7 @@ async def record_learning(case: Case, msg: OatDecision) -> None:
     kinds = ", ".join(sorted({p.kind.value for p in msg.learning_points}))
     case.reach("55", f"{len(msg.learning_points)} learning point(s): {kinds}")
     await share_learning(case, msg.actor, msg.learning_points, ["55", "56"])
+    case.state.learning_shared = True
     case.reach("56", f"recorded on the case and fed back to the line manager {case.state.manager}")
 
 
@@ -133,13 +145,21 @@ async def carry_out(case: Case, approver: Actor | None) -> Stage:
     route = decision.route
     by = approver or decision.actor
     remedy = decision.remedy.model_dump(mode="json") if decision.remedy else None
+    if state.edges and not decision.upheld:
+        return await case.close(
+            Outcome.NOT_UPHELD,
+            reason=decision.analysis,
+            paragraphs=["5", "58", "72"],
+            actor=by,
+            context={"approved_by": named(approver) if approver else None},
+        )
     if route is DecisionRoute.REMEDY or route is DecisionRoute.NONE:
         return await case.close(
             Outcome.UPHELD_REMEDY,
             reason=decision.analysis,
             paragraphs=["58", "59", "60"],
             actor=by,
-            context={"remedy": remedy},
+            context={"remedy": remedy} | further_work.approved_by(case, approver),
         )
     if route is DecisionRoute.FRESH_PRIMARY_INVESTIGATION:
         new_ref = await open_new_case(
@@ -157,7 +177,7 @@ async def carry_out(case: Case, approver: Actor | None) -> Stage:
             reason=decision.analysis,
             paragraphs=["57"],
             actor=by,
-            context={"new_case": new_ref},
+            context={"new_case": new_ref} | further_work.approved_remedy(case, approver),
         )
     if route is DecisionRoute.NEW_DETAILED_INVESTIGATION:
         return await further_work.open_new_detailed_investigation(case, decision, approver)
@@ -168,7 +188,7 @@ async def carry_out(case: Case, approver: Actor | None) -> Stage:
 
 
 def check_decision(case: Case, msg: OatDecision) -> None:
-    case.require_stage("oat_decision", Stage.OAT_CONSIDERATION)
+    case.require_stage("oat_decision")
     require_role(msg.actor, {Role.OAT_CASEWORKER}, "the OAT caseworker decides (50-51)")
     check_oat_decision(msg)
 

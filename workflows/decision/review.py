@@ -17,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
         OatOutcomeMessage,
         ServiceComplaintOpened,
     )
-    from domain.review_rules import check_oat_outcome
+    from domain.review_rules import check_finding, check_oat_outcome
     from domain.state import DecisionState
     from workflows.case.children import run_child
     from workflows.case.core import CaseCore
@@ -204,15 +204,16 @@ async def reclassify_as_service_complaint(case: Case, result: OatOutcomeMessage)
 
 
 def check_challenge(case: Case, msg: ChallengeAssessment) -> None:
-    case.require_stage("challenge_assessment", Stage.CHALLENGE_ASSESSMENT)
+    case.require_stage("challenge_assessment")
     require_case_owner(case, msg.actor, "challenge_assessment (paras 38-40)")
 
 
 def check_case_owner_review(case: Case, msg: CaseOwnerReview) -> None:
-    case.require_stage("case_owner_review", Stage.CASE_OWNER_REVIEW)
+    case.require_stage("case_owner_review")
     require_case_owner(case, msg.actor, "case_owner_review (paras 41-46)")
+    check_finding(msg.finding, case.state.opened.case.decision)
 
 
 def check_outcome(case: Case, msg: OatOutcomeMessage) -> None:
-    case.require_stage("oat_outcome", Stage.OAT_REVIEW)
+    case.require_stage("oat_outcome")
     check_oat_outcome(msg)

@@ -89,7 +89,8 @@ class DecisionComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler,
         if opened.resume is None:
             await c.begin()
             durations = c.rules.durations
-            state.grounds_deadline = grounds_deadline(opened.case.decided_on, durations.grounds_deadline)
+            if not state.edges:  # since issue 10 the grounds request sets it (32, 34)
+                state.grounds_deadline = grounds_deadline(opened.case.decided_on, durations.grounds_deadline)
             state.jr_window_ends = jr_window_ends(opened.case.decided_on, durations.jr_window)
             state.links.reclassified_from = opened.reclassified_from
         return await c.run_stages(
@@ -187,6 +188,10 @@ class DecisionComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler,
 
     @workflow.update
     async def oat_advice(self, msg: OatAdvice) -> Receipt:
+        if self.state.stage is Stage.AWAITING_GROUNDS:  # after the policy went on (27)
+            at = len(self.state.history)
+            intake.take_late_oat_advice(self.case, msg)
+            return await self.case.settle("oat_advice", at)
         return await self.case.deliver("oat_advice", msg)
 
     @oat_advice.validator
@@ -195,6 +200,11 @@ class DecisionComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler,
 
     @workflow.update
     async def extend_grounds_deadline(self, msg: ExtendGroundsDeadline) -> Receipt:
+        if self.state.stage is not Stage.AWAITING_GROUNDS:
+            # Before the request goes out no stage is waiting on the deadline: apply now.
+            at = len(self.state.history)
+            grounds.extend_before_request(self.case, msg)
+            return await self.case.settle("extend_grounds_deadline", at)
         return await self.case.deliver("extend_grounds_deadline", msg)
 
     @extend_grounds_deadline.validator

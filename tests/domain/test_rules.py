@@ -159,7 +159,7 @@ def test_the_ledger_registry_is_every_marked_paragraph_of_the_guidance() -> None
 
     from domain.ledger import REGISTRY
 
-    text = (Path(__file__).parent.parent / "docs" / "review-and-feedback-guidance-v12.txt").read_text()
+    text = (Path(__file__).parents[2] / "docs" / "review-and-feedback-guidance-v12.txt").read_text()
     marked: set[str] = set()
     current = None
     for line in text.splitlines():

@@ -1,0 +1,178 @@
+"""Who may send which message, and at which stage (design.md, "Messages"). Each check
+raises Refused with who may act and the paragraph; workflows call these from their
+update validators and again when the message is used."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+
+from domain.authority import LADDER, Refused, rank, require_role
+from domain.enums import OatAdviceRoute, Risk, Role, Stage
+from domain.models import Actor, Awaiting
+
+# The stages at which each update is expected. Extensions are taken at any stage before
+# grounds arrive (32); approvals wherever a proposal waits.
+BEFORE_GROUNDS = (Stage.INTAKE, Stage.CASE_OWNER_RESOLUTION, Stage.OAT_ADVICE, Stage.AWAITING_GROUNDS)
+EXPECTED_AT: dict[str, tuple[Stage, ...]] = {
+    "case_owner_resolution": (Stage.CASE_OWNER_RESOLUTION,),
+    "oat_advice": (Stage.OAT_ADVICE,),
+    "extend_grounds_deadline": BEFORE_GROUNDS,
+    "legal_advice": (Stage.LEGAL_ADVICE,),
+    "time_limit_decision": (Stage.TIME_LIMIT,),
+    "challenge_assessment": (Stage.CHALLENGE_ASSESSMENT,),
+    "case_owner_review": (Stage.CASE_OWNER_REVIEW,),
+    "oat_outcome": (Stage.OAT_REVIEW,),
+    "oat_decision": (Stage.OAT_CONSIDERATION,),
+    "ndi_proceed": (Stage.NEW_DETAILED_INVESTIGATION,),
+    "legal_referral_done": (Stage.QUASH,),
+    "approve": (Stage.AWAITING_APPROVAL,),
+    "reject": (Stage.AWAITING_APPROVAL,),
+    "manager_resolution": (Stage.MANAGER_RESOLUTION,),
+    "reclassify_as_decision_complaint": (Stage.MANAGER_RESOLUTION, Stage.CONSIDERATION),
+    "oat_service_advice": (Stage.MANAGER_RESOLUTION, Stage.CONSIDERATION),
+    "escalate": (Stage.CONSIDERATION,),
+    "service_complaint_decision": (Stage.CONSIDERATION,),
+    "close_unresolved": (Stage.CONSIDERATION,),
+    "manager_review": (Stage.AWAITING_MANAGER_REVIEW,),
+}
+
+
+def check_open(stage: Stage, outcome: str | None) -> None:
+    if stage is Stage.CLOSED:
+        raise Refused(f"the case is closed ({outcome or ''})")
+
+
+def check_stage(name: str, stage: Stage, case_ref: str, outcome: str | None = None) -> None:
+    """A message is taken only at the stages that expect it."""
+    check_open(stage, outcome)
+    expected = EXPECTED_AT[name]
+    if stage not in expected:
+        allowed = " or ".join(s.value for s in expected)
+        raise Refused(
+            f"{name} is not expected now: case {case_ref} is at stage {stage.value}, {name} belongs to {allowed}"
+        )
+
+
+# ------------------------------------------------------------ decision complaints
+
+
+def check_case_owner(actor: Actor, owner: str, oat_route: OatAdviceRoute | None, name: str) -> None:
+    """The case owner acts; with `within_oat` advice an OAT caseworker may too (27)."""
+    if actor.id == owner:
+        return
+    within_oat = oat_route is OatAdviceRoute.WITHIN_OAT
+    if within_oat and actor.role is Role.OAT_CASEWORKER:
+        return
+    extra = " or, as OAT advised within_oat, an OAT caseworker" if within_oat else ""
+    raise Refused(f"{actor} may not send {name}: only the case owner ({owner}){extra}")
+
+
+def check_oat_advice(actor: Actor, route: OatAdviceRoute, risk: str | None) -> None:
+    """Paras 27-29: OAT advises; no review at all only on a high-risk case."""
+    require_role(actor, {Role.OAT_CASEWORKER}, "an OAT caseworker gives advice (27)")
+    if route is OatAdviceRoute.NO_REVIEW_HIGH_RISK and risk != Risk.HIGH.value:
+        raise Refused(f"no_review_high_risk is only for high-risk cases (29); this case is {risk} risk")
+
+
+def check_decline(actor: Actor, manager: str, already_declined: bool) -> None:
+    """Para 22: the case's manager, or anyone ranked above an operations manager."""
+    if already_declined:
+        raise Refused("access has already been declined")
+    if actor.id == manager:
+        return
+    position = rank(actor.role)
+    if position is not None and position > LADDER.index(Role.OPERATIONS_MANAGER):
+        return
+    raise Refused(
+        f"{actor} may not decline access: only the case's manager ({manager}) or a "
+        "more senior manager may (para 22)"
+    )
+
+
+def check_pause(
+    actor: Actor,
+    step: Awaiting | None,
+    *,
+    stage: Stage,
+    manager: str,
+    pausing: bool,
+    today: date,
+    resume_by: date | None = None,
+) -> None:
+    """Who may stop or restart a step's clock, and when (design.md, pause_clock). Only a
+    step owed by staff has a clock; the grounds deadline moves only by extension (32)."""
+    if step is None or not step.chase:
+        raise Refused(
+            f"nothing at stage {stage.value} waits on a member of staff, so there is no clock to "
+            + ("pause" if pausing else "resume")
+        )
+    if pausing and step.paused_since is not None:
+        raise Refused(f"the clock for {step.action} is already paused since {step.paused_since:%Y-%m-%d}")
+    if not pausing and step.paused_since is None:
+        raise Refused(f"the clock for {step.action} is not paused")
+    awaited = actor.id == step.actor_id or (step.actor_id is None and actor.role.value == step.actor_role)
+    if not awaited and actor.id != manager:
+        raise Refused(
+            f"{actor} may not pause or resume this clock: only whoever owes {step.action} "
+            f"({step.actor_id or step.actor_role}) or the case's manager ({manager})"
+        )
+    if pausing and resume_by is not None and resume_by <= today:
+        raise Refused(f"resume_by {resume_by} must be after today ({today})")
+
+
+# -------------------------------------------------------------- service complaints
+
+
+def check_not_about(actor: Actor, about_staff: Collection[str], what: str) -> None:
+    """Paras 11, 13, 15: nobody a complaint is about handles or decides it."""
+    if actor.id in about_staff:
+        raise Refused(f"{actor} may not {what}: the complaint is about them (11, 13, 15)")
+
+
+def check_manager(actor: Actor, manager: str, name: str, paragraphs: str) -> None:
+    if actor.id != manager:
+        raise Refused(f"{actor} may not send {name}: only the case's manager ({manager}) ({paragraphs})")
+
+
+def check_handler(actor: Actor, handler: Actor | None, about_staff: Collection[str], name: str) -> None:
+    """Paras 11, 15: whoever holds the complaint now acts on it — never someone it is about."""
+    check_not_about(actor, about_staff, f"send {name}")
+    if handler is None or actor.id != handler.id:
+        raise Refused(f"{actor} may not send {name}: the complaint is with {handler} (paras 11, 15)")
+
+
+def check_escalate(
+    actor: Actor,
+    handler: Actor | None,
+    to: Actor,
+    chain: list[Role],
+    about_staff: Collection[str],
+) -> None:
+    """Paras 11, 15: up the management chain, one of its roles, never to someone the
+    complaint is about."""
+    check_handler(actor, handler, about_staff, "escalate")
+    if to.id in about_staff:
+        raise Refused(f"escalate.to {to.id} is someone the complaint is about (11, 13, 15)")
+    if to.role not in chain:
+        raise Refused(
+            f"escalate.to must be in the management chain: {', '.join(r.value for r in chain)} (11, 15)"
+        )
+    here, there = rank(handler.role) if handler else None, rank(to.role)
+    if handler is not None and here is not None and there is not None and there <= here:
+        raise Refused(
+            f"escalate goes up the management chain: {to.role.value} is not above {handler.role.value} (11)"
+        )
+
+
+def check_reclassify(
+    actor: Actor, *, owner: str, manager: str, handler: Actor | None, decided_on: date, today: date
+) -> None:
+    """Para 12: the case owner or manager (or whoever holds it) treats it as a decision complaint."""
+    allowed = {owner, manager} | ({handler.id} if handler else set())
+    if actor.id not in allowed:
+        raise Refused(
+            f"{actor} may not reclassify: only the case owner ({owner}) or manager ({manager}) (12)"
+        )
+    if decided_on > today:
+        raise Refused(f"decided_on {decided_on} is in the future")
