@@ -336,17 +336,23 @@ def simulate(
     from starter.simulate import ScenarioError, load_scenario
     from starter.simulate import simulate as run_scenario
 
+    def cannot_run(err: Exception) -> typer.Exit:
+        # design.md, "Simulation": a refused scenario or policy prints {"error": "..."}.
+        if as_json:
+            print(json.dumps({"error": str(err)}))
+        else:
+            err_console.print(f"[red]Scenario could not run:[/red] {err}")
+        return typer.Exit(2)
+
     try:
         loaded = load_scenario(scenario)
     except ScenarioError as err:
-        err_console.print(f"[red]{err}[/red]")
-        raise typer.Exit(2) from None
+        raise cannot_run(err) from None
     quiet_runtime()
     try:
         result = asyncio.run(run_scenario(loaded, data_dir=data_dir))
     except (Refusal, PolicyError, ValueError) as err:
-        err_console.print(f"[red]Scenario could not run:[/red] {err}")
-        raise typer.Exit(2) from None
+        raise cannot_run(err) from None
     if as_json:
         print(json.dumps(result, indent=2))
     else:
