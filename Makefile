@@ -9,7 +9,7 @@ $(BIN)/reviews: pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $(BIN)/reviews
 
-.PHONY: setup run test lint histories
+.PHONY: setup run test test-core lint histories mutate
 setup: $(BIN)/reviews
 
 run: setup
@@ -20,8 +20,20 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 
-test: setup lint
-	$(BIN)/pytest -q
+# The pure core's tests: seconds, no server (docs/testing.md).
+test-core: setup
+	$(BIN)/pytest -q --confcutdir=tests/domain tests/domain
+
+# The core first: a broken rule fails in seconds, before lint and the servers.
+test: setup test-core lint
+	$(BIN)/pytest -q --ignore=tests/domain
+
+# Mutation testing of the pure core: break a rule in domain/, a fast test must fail.
+mutate: setup
+	rm -rf mutants
+	$(BIN)/mutmut run > mutants.log 2>&1 || (tail -c 2000 mutants.log; exit 1)
+	$(BIN)/mutmut export-cicd-stats > /dev/null
+	$(BIN)/python scripts/mutation_score.py mutants/mutmut-cicd-stats.json 90
 
 # Record every scenario's history as a new set (SET=name); old sets are never overwritten.
 histories: setup

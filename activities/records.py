@@ -10,6 +10,7 @@ import smtplib
 from datetime import UTC, date, datetime
 from urllib.parse import urlparse
 
+from jinja2 import TemplateError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -113,27 +114,29 @@ class CaseActivities:
     @activity.defn
     def send_letter(self, request: LetterRequest) -> LetterRecord:
         """Render, put in the outbox and an .eml file, and deliver over SMTP if configured."""
-        try:
-            subject, body = render(request)
-        except ValueError as err:
-            raise ApplicationError(str(err), non_retryable=True) from err
         with self.sessions() as session:
             row = self._letter_row(session, request)
             if row is None:
+                try:
+                    subject, body = render(request)
+                except (ValueError, TemplateError) as err:  # a template fault: retrying won't help
+                    raise ApplicationError(str(err), non_retryable=True) from err
                 row = self._store_letter(session, request, subject, body)
             if self.settings.smtp_url and row.delivered_at is None:
-                self._deliver(request, subject, body)
+                self._deliver(request, row.subject, row.body)
                 row.delivered_at = datetime.now(UTC)
                 session.commit()
-        return LetterRecord(
-            kind=request.kind,
-            to=request.to.id,
-            to_role=request.to.role,
-            cc=[copy.id for copy in request.cc],
-            sent_at=request.at,
-            key=request.key,
-            ends_internal_process=request.ends_internal_process,
-        )
+            # A retry answers with the letter first stored under this key, not a new one.
+            sent_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+            return LetterRecord(
+                kind=row.kind,
+                to=row.to_id,
+                to_role=row.to_role,
+                cc=[copy.id for copy in request.cc],
+                sent_at=sent_at,
+                key=row.key,
+                ends_internal_process=row.ends_internal_process,
+            )
 
     def _letter_row(self, session: Session, request: LetterRequest) -> LetterRow | None:
         return session.scalars(

@@ -117,20 +117,20 @@ class DelegationScheme(BaseModel):
         return self
 
     def payment_rule(self, amount_gbp: float) -> ApprovalRule:
-        for threshold in self.payment:
-            if threshold.up_to_gbp is None or amount_gbp <= threshold.up_to_gbp:
-                limit = (
-                    f"up to £{threshold.up_to_gbp:,.0f}"
-                    if threshold.up_to_gbp is not None
-                    else "above the lower thresholds"
-                )
-                return ApprovalRule(
-                    proposal="payment",
-                    role=threshold.role,
-                    paragraphs=["60", "72"],
-                    describe=f"payment of £{amount_gbp:,.2f} ({limit}): {threshold.role.value} or above",
-                )
-        raise AssertionError("unreachable: the last threshold is unbounded")
+        """Paras 60, 72: the first threshold the amount is within; the last covers the rest."""
+        bounded = [t for t in self.payment if t.up_to_gbp is not None and amount_gbp <= t.up_to_gbp]
+        threshold = bounded[0] if bounded else self.payment[-1]
+        limit = (
+            f"up to £{threshold.up_to_gbp:,.0f}"
+            if threshold.up_to_gbp is not None
+            else "above the lower thresholds"
+        )
+        return ApprovalRule(
+            proposal="payment",
+            role=threshold.role,
+            paragraphs=["60", "72"],
+            describe=f"payment of £{amount_gbp:,.2f} ({limit}): {threshold.role.value} or above",
+        )
 
     def ndi_rule(self) -> ApprovalRule:
         """Para 73: a new detailed investigation is approved by the Ombudsman or a Deputy."""

@@ -82,7 +82,7 @@ def escalation_ladder(
             rungs.append(Rung(manager, Role.OPERATIONS_MANAGER.value))
             floor = managers
         else:
-            floor = max(owes or 0, managers)
+            floor = managers if owes is None else max(owes, managers)
     for position, senior_role in enumerate(LADDER):
         if position > floor and senior_role in senior:
             rungs.append(Rung(senior[senior_role], senior_role.value))

@@ -29,9 +29,7 @@ def date_in_words(when: date | datetime | str) -> str:
     its London date, so a letter sent at 00:30 BST on 1 July says 1 July."""
     if isinstance(when, str):
         text = when.strip()
-        when = (
-            datetime.fromisoformat(text.replace("Z", "+00:00")) if "T" in text else date.fromisoformat(text)
-        )
+        when = datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
     if isinstance(when, datetime):
         when = london_date(when)
     return f"{when.day} {when:%B %Y}"

@@ -27,3 +27,9 @@ def needs_oat_advice(case: DecidedCase, flags: Flags) -> list[str]:
     if flags.specialist:
         reasons.append("26: complicated challenge needing specialist knowledge")
     return reasons
+
+
+def may_go_on_without_advice(risk: Risk | str | None, route_if_no_reply: str | None) -> bool:
+    """Para 27: OAT decides. Only where a policy opts in may a case that is not high risk
+    go on without OAT's advice once it is overdue; a high-risk case always waits (29)."""
+    return route_if_no_reply is not None and risk != Risk.HIGH.value

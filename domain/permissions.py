@@ -135,11 +135,12 @@ def check_manager(actor: Actor, manager: str, name: str, paragraphs: str) -> Non
         raise Refused(f"{actor} may not send {name}: only the case's manager ({manager}) ({paragraphs})")
 
 
-def check_handler(actor: Actor, handler: Actor | None, about_staff: Collection[str], name: str) -> None:
+def check_handler(actor: Actor, handler: Actor | None, about_staff: Collection[str], name: str) -> Actor:
     """Paras 11, 15: whoever holds the complaint now acts on it — never someone it is about."""
     check_not_about(actor, about_staff, f"send {name}")
     if handler is None or actor.id != handler.id:
         raise Refused(f"{actor} may not send {name}: the complaint is with {handler} (paras 11, 15)")
+    return handler
 
 
 def check_escalate(
@@ -151,17 +152,17 @@ def check_escalate(
 ) -> None:
     """Paras 11, 15: up the management chain, one of its roles, never to someone the
     complaint is about."""
-    check_handler(actor, handler, about_staff, "escalate")
+    holder = check_handler(actor, handler, about_staff, "escalate")
     if to.id in about_staff:
         raise Refused(f"escalate.to {to.id} is someone the complaint is about (11, 13, 15)")
     if to.role not in chain:
         raise Refused(
             f"escalate.to must be in the management chain: {', '.join(r.value for r in chain)} (11, 15)"
         )
-    here, there = rank(handler.role) if handler else None, rank(to.role)
-    if handler is not None and here is not None and there is not None and there <= here:
+    here, there = rank(holder.role), rank(to.role)
+    if here is not None and there is not None and there <= here:
         raise Refused(
-            f"escalate goes up the management chain: {to.role.value} is not above {handler.role.value} (11)"
+            f"escalate goes up the management chain: {to.role.value} is not above {holder.role.value} (11)"
         )
 
 
@@ -176,3 +177,15 @@ def check_reclassify(
         )
     if decided_on > today:
         raise Refused(f"decided_on {decided_on} is in the future")
+
+
+def check_rejection_note(note: str) -> None:
+    """Para 72: whoever proposed it is told why."""
+    if not note.strip():
+        raise Refused("a rejection needs a note with the reason, for whoever proposed it (72)")
+
+
+def check_comments(comments: str) -> None:
+    """Para 9: the manager's review is comments for the caseworker."""
+    if not comments.strip():
+        raise Refused("manager_review needs comments for the caseworker (9)")

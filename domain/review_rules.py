@@ -8,7 +8,15 @@ from datetime import date, datetime
 from domain.authority import Refused, require_role
 from domain.calendar import end_of_day
 from domain.enums import CaseOwnerFinding, DecisionRoute, DecisionType, Role
-from domain.models import Actor, NdiProceed, OatDecision, OatOutcomeMessage, PartyComment, QuashGrounds
+from domain.models import (
+    Actor,
+    NdiProceed,
+    OatDecision,
+    OatOutcomeMessage,
+    PartyComment,
+    QuashGrounds,
+    Remedy,
+)
 
 OAT_ROLES = frozenset({Role.OAT_CASEWORKER})
 # Para 64: both parties must have had their say before the window may end early.
@@ -85,6 +93,11 @@ def check_oat_decision(msg: OatDecision) -> None:
 def check_oat_outcome(msg: OatOutcomeMessage) -> None:
     """Paras 47-48: OAT records the outcome of a referral."""
     require_role(msg.actor, OAT_ROLES, "an OAT caseworker records the outcome of a referral (47-48)")
+
+
+def remedy_considered(remedy: Remedy) -> bool:
+    """Para 59: a payment weighs the impact, proportionality and restoring the position."""
+    return all(c.strip() for c in (remedy.impact, remedy.proportionate, remedy.restores_position))
 
 
 def comment_party(comment: PartyComment) -> Role | None:

@@ -119,3 +119,13 @@ def test_a_scheme_below_a_deputy_for_a_quash_is_refused_by_simulate(tmp_path: Pa
     assert done.returncode == 2, done.stderr
     assert json.loads(done.stdout)["error"].count("quash: director may not be named") == 1
     assert "quash: director may not be named: only the Ombudsman or a Deputy Ombudsman" in done.stdout
+
+
+async def test_oats_decision_copies_the_manager_only_when_supervised(tmp_path: Path) -> None:
+    """Guards fault 4 of issue 16 on the real workflow (para 53): medium risk is supervised."""
+    medium = await simulate(scenario("31"), data_dir=tmp_path / "medium")
+    (told,) = [x for x in medium["status"]["letters"] if x["kind"] == "oat_decision_to_case_owner"]
+    assert (told["to"], told["cc"]) == ("cw-alice", ["om-bob"])
+    low = await simulate(scenario("30"), data_dir=tmp_path / "low")
+    (told,) = [x for x in low["status"]["letters"] if x["kind"] == "oat_decision_to_case_owner"]
+    assert (told["to"], told["cc"]) == ("cw-alice", [])

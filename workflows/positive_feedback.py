@@ -13,7 +13,6 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from contract.receipts import Receipt
     from domain import permissions
-    from domain.authority import Refused
     from domain.enums import Kind, Outcome, Role, Stage
     from domain.models import ManagerReview, PositiveFeedbackOpened, Status
     from domain.state import FeedbackState
@@ -138,8 +137,7 @@ class PositiveFeedbackWorkflow(ClockHandlers, UnknownSignals):
     def check_manager_review(self, msg: ManagerReview) -> None:
         self.case.require_stage("manager_review")
         permissions.check_manager(msg.actor, self.state.manager, "manager_review", "9")
-        if not msg.comments.strip():
-            raise Refused("manager_review needs comments for the caseworker (9)")
+        permissions.check_comments(msg.comments)
 
     @workflow.update
     async def manager_review(self, msg: ManagerReview) -> Receipt:

@@ -40,8 +40,7 @@ def check_approval(case: CaseCore[Any], actor: Actor) -> None:
 
 def check_rejection(case: CaseCore[Any], msg: Rejection) -> None:
     check_approval(case, msg.actor)
-    if not msg.note.strip():
-        raise Refused("a rejection needs a note with the reason, for whoever proposed it (72)")
+    permissions.check_rejection_note(msg.note)
 
 
 def record_approval(

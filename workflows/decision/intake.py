@@ -10,11 +10,11 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.calendar import end_of_day
     from domain.eligibility import eligibility
-    from domain.enums import OatAdviceRoute, Outcome, Risk, Role, Stage
+    from domain.enums import OatAdviceRoute, Outcome, Role, Stage
     from domain.grounds import raised_late
     from domain.legacy import eligibility_before_edges
     from domain.models import SYSTEM, Actor, CaseOwnerResolution, OatAdvice
-    from domain.oat_criteria import needs_oat_advice
+    from domain.oat_criteria import may_go_on_without_advice, needs_oat_advice
     from domain.permissions import check_case_owner
     from domain.permissions import check_oat_advice as oat_advice_rule
     from domain.state import DecisionState
@@ -143,12 +143,9 @@ async def at_oat_advice(case: Case) -> Stage:
 def oat_advice_alarms(case: Case) -> list[tuple[str, datetime]]:
     """Para 29: a high-risk case always waits for OAT; others need not stall."""
     step = case.state.awaiting
-    if (
-        case.state.risk == Risk.HIGH.value
-        or case.rules.oat_advice_if_no_reply is None
-        or step is None
-        or step.due is None
-    ):
+    if not may_go_on_without_advice(case.state.risk, case.rules.oat_advice_if_no_reply):
+        return []
+    if step is None or step.due is None:
         return []
     return [("no_advice", end_of_day(step.due))]
 

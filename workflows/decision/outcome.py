@@ -12,7 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.enums import DecisionRoute, Outcome, Role, Stage
     from domain.letters import named, supervised
     from domain.models import Actor, OatDecision, Proposal
-    from domain.review_rules import check_oat_decision
+    from domain.review_rules import check_oat_decision, remedy_considered
     from domain.state import DecisionState
     from workflows.case import effects
     from workflows.case.approvals import propose
@@ -48,8 +48,7 @@ async def at_oat_consideration(case: Case) -> Stage:
         )
     case.reach("58", "analysis explains the remedy proposed: " + msg.analysis[:200])
     if msg.remedy and msg.remedy.pays:
-        considerations = [msg.remedy.impact, msg.remedy.proportionate, msg.remedy.restores_position]
-        if all(c.strip() for c in considerations):
+        if remedy_considered(msg.remedy):
             case.reach("59", "impact, proportionality and restoration considered")
         else:
             case.reach("59", "payment proposed without all three considerations", met=False)
