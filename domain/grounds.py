@@ -52,6 +52,30 @@ def grounds_timing(received_on: date, deadline: date) -> Timing:
     return Timing.IN_TIME if received_on <= deadline else Timing.LATE
 
 
+class Next(StrEnum):
+    """Where grounds go once received (33, 37, 70)."""
+
+    LEGAL_ADVICE = "legal_advice"
+    OAT_REVIEW = "oat_review"
+    TIME_LIMIT = "time_limit"
+    CHALLENGE_ASSESSMENT = "challenge_assessment"
+
+
+def where_grounds_go(
+    *, jr_threatened: bool, legal_advice_taken: bool, oat_direct: bool, in_time: bool
+) -> Next:
+    """Legal first when Judicial Review is threatened (70); straight to OAT when the
+    complainant asked for it, in time or late (37); otherwise late grounds go to the
+    time-limit decision (33) and grounds in time to the challenge assessment (38)."""
+    if jr_threatened and not legal_advice_taken:
+        return Next.LEGAL_ADVICE
+    if oat_direct:
+        return Next.OAT_REVIEW
+    if not in_time:
+        return Next.TIME_LIMIT
+    return Next.CHALLENGE_ASSESSMENT
+
+
 def raised_late(decided_on: date, raised_on: date | None, period: Period) -> bool:
     """Para 2: concerns are expected within one month of the decision."""
     return raised_on is not None and raised_on > period.after(decided_on)

@@ -72,7 +72,11 @@ def test_a_retried_letter_is_stored_once(store: CaseActivities) -> None:
     # details, answers with the first letter and writes nothing new.
     retry = letter().model_copy(update={"at": datetime(2026, 3, 9, tzinfo=UTC), "kind": "grounds_request"})
     again = store.send_letter(retry)
-    assert (again.key, again.kind, again.sent_at) == ("001-closing", "closing", datetime(2026, 3, 2, 9, tzinfo=UTC))
+    assert (again.key, again.kind, again.sent_at) == (
+        "001-closing",
+        "closing",
+        datetime(2026, 3, 2, 9, tzinfo=UTC),
+    )
     assert again == first
     assert [p.name for p in store.settings.outbox_dir.rglob("*.eml")] == ["001-closing.eml"]
     with store.sessions() as session:

@@ -129,3 +129,20 @@ def test_extension_roles_are_a_ladder() -> None:
 def test_a_caseworker_may_not_extend_and_is_told_who_may() -> None:
     with pytest.raises(Refused, match=r"only the case's manager \(om-bob\), a more senior manager"):
         extend(Actor(id="cw-1", role=Role.CASEWORKER), date(2026, 4, 15))
+
+
+def test_where_grounds_go() -> None:
+    from domain.grounds import Next, where_grounds_go
+
+    def go(jr: bool = False, taken: bool = False, direct: bool = False, in_time: bool = True) -> Next:
+        return where_grounds_go(
+            jr_threatened=jr, legal_advice_taken=taken, oat_direct=direct, in_time=in_time
+        )
+
+    assert go() is Next.CHALLENGE_ASSESSMENT
+    assert go(in_time=False) is Next.TIME_LIMIT
+    assert go(direct=True, in_time=False) is Next.OAT_REVIEW
+    assert go(jr=True, direct=True) is Next.LEGAL_ADVICE
+    assert go(jr=True, taken=True, direct=True) is Next.OAT_REVIEW
+    assert go(jr=True, taken=True, in_time=False) is Next.TIME_LIMIT
+    assert {n.value for n in Next} == {"legal_advice", "oat_review", "time_limit", "challenge_assessment"}

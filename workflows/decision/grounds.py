@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
         grounds_timing,
         our_delay,
         reminder_date,
+        where_grounds_go,
     )
     from domain.grounds import (
         check_extension as extension_rule,
@@ -180,13 +181,14 @@ def after_grounds(case: Case) -> Stage:
             ["33", "38"],
         )
     flags = state.opened.flags
-    if flags.jr_threatened and not state.legal_advice_taken:
-        return Stage.LEGAL_ADVICE
-    if flags.oat_direct:
-        return Stage.OAT_REVIEW
-    if not state.grounds_in_time:
-        return Stage.TIME_LIMIT
-    return Stage.CHALLENGE_ASSESSMENT
+    return Stage(
+        where_grounds_go(
+            jr_threatened=flags.jr_threatened,
+            legal_advice_taken=state.legal_advice_taken,
+            oat_direct=flags.oat_direct,
+            in_time=bool(state.grounds_in_time),
+        ).value
+    )
 
 
 def receive_grounds(case: Case, msg: GroundsSubmitted) -> None:
