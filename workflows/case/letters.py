@@ -31,26 +31,25 @@ class Letters(Generic[S]):
     def now(self) -> Any:
         raise NotImplementedError  # CaseCore's
 
-    def service_user(self) -> Recipient:
-        who = self.state.complainant
+    def party(self, role: str, who: Contact) -> Recipient:
+        """A party to the case, at the contact the back office gave: `<role>:<case ref>`."""
+        prefix = role.replace("_", "-")
         return Recipient(
-            role="service_user",
-            id=f"service-user:{self.state.case_ref}",
+            role=role,
+            id=f"{prefix}:{self.state.case_ref}",
             name=who.name,
             email=who.email,
             address=who.address,
         )
 
+    def service_user(self) -> Recipient:
+        return self.party("service_user", self.state.complainant)
+
     def organisation(self, contact: Contact | None = None) -> Recipient:
         """The organisation complained about, at its own contact (open input `organisation`)."""
         opened = getattr(self.state, "opened", None)
-        who = contact or (opened.organisation if opened is not None else Contact())
-        return Recipient(
-            role="organisation",
-            id=f"organisation:{self.state.case_ref}",
-            name=who.name,
-            email=who.email,
-            address=who.address,
+        return self.party(
+            "organisation", contact or (opened.organisation if opened is not None else Contact())
         )
 
     def has_advocate(self) -> bool:
