@@ -168,7 +168,9 @@ async def test_children_take_only_their_own_messages(
         await child.execute_update(
             "decline_unacceptable_behaviour", {"actor": MANAGER, "reason": "abusive"}, result_type=Receipt
         )
-    assert "decline_unacceptable_behaviour" in str(refused.value.cause) and "not found" in str(refused.value.cause)
+    assert "decline_unacceptable_behaviour" in str(refused.value.cause) and "not found" in str(
+        refused.value.cause
+    )
     receipt = await reviews.send(wid, "oat_outcome", OAT, {"outcome": "accepted"})
     assert isinstance(receipt, Receipt) and receipt.stage.value == "oat_consideration"
     assert await failed_workflow_tasks(reviews, child.id) == 0
