@@ -23,7 +23,17 @@ LADDER: tuple[Role, ...] = (
 
 
 class Refused(ValueError):
-    """An action refused by the rules; the text says who may act and why."""
+    """An action refused by the rules; the text says who may act and why. The class says
+    which kind of refusal it is, so the HTTP API can answer 422, 403 or 409 (design.md,
+    "Back-office HTTP API"): a Refused itself is data the rules do not accept."""
+
+
+class NotAllowed(Refused):
+    """This actor may not do this (role or relation): 403."""
+
+
+class NotNow(Refused):
+    """Not at this stage, or not yet, or not any more: 409."""
 
 
 def rank(role: Role) -> int | None:
@@ -38,12 +48,12 @@ def at_least(role: Role, minimum: Role) -> bool:
 
 def require_role(actor: Actor, roles: set[Role] | frozenset[Role], who: str) -> None:
     if actor.role not in roles:
-        raise Refused(f"{actor} may not do this: only {who}")
+        raise NotAllowed(f"{actor} may not do this: only {who}")
 
 
 def require_person(actor: Actor, person_id: str, who: str) -> None:
     if actor.id != person_id:
-        raise Refused(f"{actor} may not do this: only {who} ({person_id})")
+        raise NotAllowed(f"{actor} may not do this: only {who} ({person_id})")
 
 
 def line_manager_role(role: Role) -> Role:
@@ -202,6 +212,6 @@ def is_senior_decider(role: Role) -> bool:
 def check_approver(rule: ApprovalRule, actor: Actor, proposer_id: str | None) -> None:
     """Raise Refused unless `actor` may approve under `rule` (paras 72-73, four eyes)."""
     if proposer_id is not None and actor.id == proposer_id:
-        raise Refused(f"{actor} proposed this and may not approve it: four eyes (para 72)")
+        raise NotAllowed(f"{actor} proposed this and may not approve it: four eyes (para 72)")
     if not at_least(actor.role, rule.role):
-        raise Refused(f"{actor} may not approve: {rule.text()}")
+        raise NotAllowed(f"{actor} may not approve: {rule.text()}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from domain.authority import Refused, at_least, line_manager_role
+from domain.authority import NotAllowed, Refused, at_least, line_manager_role
 from domain.calendar import PACKAGE_CALENDAR, Period, WorkingCalendar
 from domain.enums import Role
 from domain.models import Actor
@@ -118,9 +118,9 @@ def check_extension(
 ) -> None:
     """Para 32: an extension, agreed by whoever may, to a later date, before grounds arrive."""
     if grounds_received:
-        raise Refused("grounds have arrived: the deadline can no longer move (32)")
+        raise NotAllowed("grounds have arrived: the deadline can no longer move (32)")
     if not may_extend(actor, manager, extra_roles, owner_role):
-        raise Refused(
+        raise NotAllowed(
             f"{actor} may not extend the deadline: only the case's manager ({manager}), a more "
             "senior manager or a role the Delegation Scheme names may agree an extension (32)"
         )

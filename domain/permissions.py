@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from domain.authority import LADDER, Refused, rank, require_role
+from domain.authority import LADDER, NotAllowed, NotNow, Refused, rank, require_role
 from domain.enums import OatAdviceRoute, Risk, Role, Stage
 from domain.models import Actor, Awaiting
 
@@ -40,7 +40,7 @@ EXPECTED_AT: dict[str, tuple[Stage, ...]] = {
 
 def check_open(stage: Stage, outcome: str | None) -> None:
     if stage is Stage.CLOSED:
-        raise Refused(f"the case is closed ({outcome or ''})")
+        raise NotNow(f"the case is closed ({outcome or ''})")
 
 
 def check_stage(name: str, stage: Stage, case_ref: str, outcome: str | None = None) -> None:
@@ -49,7 +49,7 @@ def check_stage(name: str, stage: Stage, case_ref: str, outcome: str | None = No
     expected = EXPECTED_AT[name]
     if stage not in expected:
         allowed = " or ".join(s.value for s in expected)
-        raise Refused(
+        raise NotNow(
             f"{name} is not expected now: case {case_ref} is at stage {stage.value}, {name} belongs to {allowed}"
         )
 
@@ -65,26 +65,26 @@ def check_case_owner(actor: Actor, owner: str, oat_route: OatAdviceRoute | None,
     if within_oat and actor.role is Role.OAT_CASEWORKER:
         return
     extra = " or, as OAT advised within_oat, an OAT caseworker" if within_oat else ""
-    raise Refused(f"{actor} may not send {name}: only the case owner ({owner}){extra}")
+    raise NotAllowed(f"{actor} may not send {name}: only the case owner ({owner}){extra}")
 
 
 def check_oat_advice(actor: Actor, route: OatAdviceRoute, risk: str | None) -> None:
     """Paras 27-29: OAT advises; no review at all only on a high-risk case."""
     require_role(actor, {Role.OAT_CASEWORKER}, "an OAT caseworker gives advice (27)")
     if route is OatAdviceRoute.NO_REVIEW_HIGH_RISK and risk != Risk.HIGH.value:
-        raise Refused(f"no_review_high_risk is only for high-risk cases (29); this case is {risk} risk")
+        raise NotNow(f"no_review_high_risk is only for high-risk cases (29); this case is {risk} risk")
 
 
 def check_decline(actor: Actor, manager: str, already_declined: bool) -> None:
     """Para 22: the case's manager, or anyone ranked above an operations manager."""
     if already_declined:
-        raise Refused("access has already been declined")
+        raise NotNow("access has already been declined")
     if actor.id == manager:
         return
     position = rank(actor.role)
     if position is not None and position > LADDER.index(Role.OPERATIONS_MANAGER):
         return
-    raise Refused(
+    raise NotAllowed(
         f"{actor} may not decline access: only the case's manager ({manager}) or a "
         "more senior manager may (para 22)"
     )
@@ -103,17 +103,17 @@ def check_pause(
     """Who may stop or restart a step's clock, and when (design.md, pause_clock). Only a
     step owed by staff has a clock; the grounds deadline moves only by extension (32)."""
     if step is None or not step.chase:
-        raise Refused(
+        raise NotNow(
             f"nothing at stage {stage.value} waits on a member of staff, so there is no clock to "
             + ("pause" if pausing else "resume")
         )
     if pausing and step.paused_since is not None:
-        raise Refused(f"the clock for {step.action} is already paused since {step.paused_since:%Y-%m-%d}")
+        raise NotNow(f"the clock for {step.action} is already paused since {step.paused_since:%Y-%m-%d}")
     if not pausing and step.paused_since is None:
-        raise Refused(f"the clock for {step.action} is not paused")
+        raise NotNow(f"the clock for {step.action} is not paused")
     awaited = actor.id == step.actor_id or (step.actor_id is None and actor.role.value == step.actor_role)
     if not awaited and actor.id != manager:
-        raise Refused(
+        raise NotAllowed(
             f"{actor} may not pause or resume this clock: only whoever owes {step.action} "
             f"({step.actor_id or step.actor_role}) or the case's manager ({manager})"
         )
@@ -127,19 +127,19 @@ def check_pause(
 def check_not_about(actor: Actor, about_staff: Collection[str], what: str) -> None:
     """Paras 11, 13, 15: nobody a complaint is about handles or decides it."""
     if actor.id in about_staff:
-        raise Refused(f"{actor} may not {what}: the complaint is about them (11, 13, 15)")
+        raise NotAllowed(f"{actor} may not {what}: the complaint is about them (11, 13, 15)")
 
 
 def check_manager(actor: Actor, manager: str, name: str, paragraphs: str) -> None:
     if actor.id != manager:
-        raise Refused(f"{actor} may not send {name}: only the case's manager ({manager}) ({paragraphs})")
+        raise NotAllowed(f"{actor} may not send {name}: only the case's manager ({manager}) ({paragraphs})")
 
 
 def check_handler(actor: Actor, handler: Actor | None, about_staff: Collection[str], name: str) -> Actor:
     """Paras 11, 15: whoever holds the complaint now acts on it — never someone it is about."""
     check_not_about(actor, about_staff, f"send {name}")
     if handler is None or actor.id != handler.id:
-        raise Refused(f"{actor} may not send {name}: the complaint is with {handler} (paras 11, 15)")
+        raise NotAllowed(f"{actor} may not send {name}: the complaint is with {handler} (paras 11, 15)")
     return handler
 
 
@@ -172,7 +172,7 @@ def check_reclassify(
     """Para 12: the case owner or manager (or whoever holds it) treats it as a decision complaint."""
     allowed = {owner, manager} | ({handler.id} if handler else set())
     if actor.id not in allowed:
-        raise Refused(
+        raise NotAllowed(
             f"{actor} may not reclassify: only the case owner ({owner}) or manager ({manager}) (12)"
         )
     if decided_on > today:

@@ -5,7 +5,7 @@ and when (61-65)."""
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from domain.authority import Refused, require_role
+from domain.authority import NotAllowed, NotNow, Refused, require_role
 from domain.calendar import end_of_day
 from domain.enums import CaseOwnerFinding, DecisionRoute, DecisionType, Role
 from domain.models import (
@@ -121,14 +121,14 @@ def check_ndi_decider(actor: Actor, *, ndi_case_owner: str | None, owner: str, m
     """Para 64: OAT, or the new case owner OAT named, decide whether to proceed; never
     the original case owner or the case's manager, whose decision is being reviewed."""
     if actor.id in (owner, manager):
-        raise Refused(
+        raise NotAllowed(
             f"{actor} may not decide whether to proceed: the original case owner and the case's "
             "manager do not decide on a new investigation of their own decision (64)"
         )
     if actor.role is Role.OAT_CASEWORKER or (ndi_case_owner is not None and actor.id == ndi_case_owner):
         return
     named = f" or the new case owner ({ndi_case_owner})" if ndi_case_owner else ""
-    raise Refused(f"{actor} may not do this: only OAT{named} decide whether to proceed (64)")
+    raise NotAllowed(f"{actor} may not do this: only OAT{named} decide whether to proceed (64)")
 
 
 def check_ndi_proceed(
@@ -145,7 +145,7 @@ def check_ndi_proceed(
     so not before the comment window closes."""
     check_ndi_decider(msg.actor, ndi_case_owner=ndi_case_owner, owner=owner, manager=manager)
     if not window_closed(now, window_ends, comments):
-        raise Refused(
+        raise NotNow(
             f"the parties may comment until {window_ends.isoformat()} (63); decide whether to "
             "proceed once the comment window has closed or both parties have commented (64)"
         )

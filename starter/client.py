@@ -20,20 +20,36 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.common import SearchAttributeKey
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import PayloadCodec
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from contract import CLOCK_OFFSET_MEMO
 from contract import search_attributes as sa
-from contract.messages import KIND_OF_WORKFLOW_TYPE, MESSAGES, OPEN_INPUTS, refuse_for_kind
+from contract.messages import KIND_OF_WORKFLOW_TYPE, MESSAGES, OPEN_INPUTS, messages_for, refuse_for_kind
 from contract.receipts import Receipt, SignalAck
 from domain.enums import Kind
 from domain.models import Actor, Status
+from starter.codec import codec_from_env, data_converter
 
 
 class Refusal(Exception):
-    """A message or request the system refused, with the reason."""
+    """A message or request the system refused, with the reason and its kind, which the
+    HTTP API turns into a status (design.md, "Back-office HTTP API"):
+
+    `invalid` 422 (data the rules do not accept), `not_allowed` 403 (role or relation),
+    `not_now` 409 (wrong stage, not yet, not any more), `closed` 409, `not_taken` 409 (a
+    message this kind does not take; `allowed` lists those it does), `not_found` 404,
+    `exists` 409 (a case with that id is already open)."""
+
+    def __init__(self, message: str, kind: str = "invalid", allowed: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.allowed = allowed or []
+
+
+# The refusal class a workflow's validator raised (domain.authority), by its type name.
+KIND_OF_FAILURE = {"NotAllowed": "not_allowed", "NotNow": "not_now", "MessageNotApplied": "not_now"}
 
 
 def explain_validation(err: ValidationError, what: str) -> str:
@@ -91,8 +107,13 @@ def quiet_runtime() -> None:
     Runtime.set_default(runtime, error_if_already_set=False)
 
 
-async def connect(address: str = "localhost:7233", namespace: str = "default") -> Client:
-    return await Client.connect(address, namespace=namespace, data_converter=pydantic_data_converter)
+async def connect(
+    address: str = "localhost:7233", namespace: str = "default", codec: PayloadCodec | None | bool = True
+) -> Client:
+    """A client with the pydantic converter and, when keys are configured, the payload
+    codec (`codec=True`: from the environment; False: none; or the codec to use)."""
+    chosen = codec_from_env() if codec is True else (codec or None)
+    return await Client.connect(address, namespace=namespace, data_converter=data_converter(chosen))
 
 
 class ReviewsClient:
@@ -136,7 +157,7 @@ class ReviewsClient:
             )
         except RPCError as err:
             if err.status is RPCStatusCode.ALREADY_EXISTS:
-                raise Refusal(f"a case with workflow id {wid} is already open") from None
+                raise Refusal(f"a case with workflow id {wid} is already open", "exists") from None
             raise
         self.opened.append(wid)
         await self._until_past_intake(wid)
@@ -189,9 +210,11 @@ class ReviewsClient:
             receipt: Receipt = await handle.execute_update(message, msg, result_type=Receipt)
             return receipt
         except WorkflowUpdateFailedError as err:
-            raise Refusal(f"{message} refused: {_cause(err)}") from None
+            text, kind = _cause(err)
+            raise Refusal(f"{message} refused: {text}", kind) from None
         except RPCError as err:
-            raise Refusal(f"{message} refused: {await self._rpc_reason(case_id, err)}") from None
+            reason, kind = await self._rpc_reason(case_id, err)
+            raise Refusal(f"{message} refused: {reason}", kind) from None
 
     async def act(
         self,
@@ -210,15 +233,16 @@ class ReviewsClient:
         try:
             described = await handle.describe()
         except RPCError as err:
-            raise Refusal(f"{message} refused: {await self._rpc_reason(handle.id, err)}") from None
+            reason, why = await self._rpc_reason(handle.id, err)
+            raise Refusal(f"{message} refused: {reason}", why) from None
         kind = KIND_OF_WORKFLOW_TYPE.get(described.workflow_type)
         if kind is not None and (refusal := refuse_for_kind(kind, message)):
-            raise Refusal(f"{message} refused: {refusal}")
+            raise Refusal(f"{message} refused: {refusal}", "not_taken", [m.name for m in messages_for(kind)])
         if described.status != WorkflowExecutionStatus.RUNNING:
             outcome = described.typed_search_attributes.get(sa.OUTCOME) or (
                 described.status.name.lower() if described.status else "closed"
             )
-            raise Refusal(f"{message} refused: the case is closed ({outcome})")
+            raise Refusal(f"{message} refused: the case is closed ({outcome})", "closed")
 
     # --------------------------------------------------------------- status
 
@@ -227,18 +251,22 @@ class ReviewsClient:
         try:
             status: Status = await handle.query("status", result_type=Status)
         except RPCError as err:
-            raise Refusal(await self._rpc_reason(case_id, err)) from None
+            reason, kind = await self._rpc_reason(case_id, err)
+            raise Refusal(reason, kind) from None
         return status
 
-    async def _rpc_reason(self, case_id: str, err: RPCError) -> str:
+    async def _rpc_reason(self, case_id: str, err: RPCError) -> tuple[str, str]:
+        """Why the server refused, and the kind of refusal."""
         if err.status is RPCStatusCode.NOT_FOUND:
             try:
                 described = await self.client.get_workflow_handle(case_id).describe()
             except RPCError:
-                return f"no case with workflow id {case_id}"
+                return f"no case with workflow id {case_id}", "not_found"
             outcome = described.typed_search_attributes.get(sa.OUTCOME) or "closed"
-            return f"the case is closed ({outcome})"
-        return str(err)
+            return f"the case is closed ({outcome})", "closed"
+        if err.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
+            return f"Temporal is not reachable: {err}", "unavailable"
+        return str(err), "invalid"
 
     async def list(
         self,
@@ -301,16 +329,17 @@ def _initial_attributes(kind: Kind, opened: BaseModel) -> Any:
     return TypedSearchAttributes(pairs)
 
 
-def _cause(err: WorkflowUpdateFailedError) -> str:
+def _cause(err: WorkflowUpdateFailedError) -> tuple[str, str]:
+    """The refusal's text and kind, from the error the workflow's validator raised."""
     cause = err.cause
     while cause is not None:
         if isinstance(cause, ApplicationError) and cause.message:
-            return cause.message
+            return cause.message, KIND_OF_FAILURE.get(cause.type or "", "invalid")
         inner = getattr(cause, "cause", None)
         if inner is None:
-            return str(cause)
+            return str(cause), "invalid"
         cause = inner
-    return str(err)
+    return str(err), "invalid"
 
 
 def _quote(value: str) -> str:

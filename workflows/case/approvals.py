@@ -12,7 +12,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from contract.receipts import Receipt
     from domain import permissions
-    from domain.authority import ApprovalRule, Refused, check_approver
+    from domain.authority import ApprovalRule, NotNow, check_approver
     from domain.enums import Stage
     from domain.models import Actor, Approval, ApprovalRecord, Message, Proposal, Rejection
     from workflows.case.core import CaseCore
@@ -29,11 +29,11 @@ def check_approval(case: CaseCore[Any], actor: Actor) -> None:
     """Paras 72-73: one approval from the scheme's role or higher; never the proposer's."""
     case.require_open()
     if not_yet := case.approval_not_yet():
-        raise Refused(not_yet)
+        raise NotNow(not_yet)
     case.require_stage("approve")
     rule, proposal = case.state.pending_rule, case.state.proposal
     if rule is None or proposal is None:
-        raise Refused("nothing is waiting for approval on this case")
+        raise NotNow("nothing is waiting for approval on this case")
     permissions.check_not_about(actor, case.about_staff, "approve")
     check_approver(rule, actor, proposal.proposed_by)
 
@@ -128,7 +128,7 @@ class ApprovalHandlers:
 
 def refuse_second_decision(case: CaseCore[Any]) -> None:
     if case.mailbox.holds("approve") or case.mailbox.holds("reject"):
-        raise Refused("an approval decision has already been received")
+        raise NotNow("an approval decision has already been received")
 
 
 def approval_checks(case: CaseCore[Any]) -> dict[str, Callable[[Any], None]]:

@@ -18,7 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.models import AuditEvent, CaseSnapshot, Recipient
     from contract import CLOCK_OFFSET_MEMO
     from contract.receipts import Receipt
-    from domain.authority import Refused
+    from domain.authority import NotNow, Refused
     from domain.calendar import Period, WorkingCalendar, london_date
     from domain.enums import Outcome, Role, Stage
     from domain.letters import ends_internal_process
@@ -80,7 +80,7 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
     @property
     def rules(self) -> Policy:
         if self.state.policy is None:
-            raise Refused(f"case {self.state.case_ref} is still opening: try again in a moment")
+            raise NotNow(f"case {self.state.case_ref} is still opening: try again in a moment")
         return self.state.policy
 
     @property
@@ -248,7 +248,7 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         """An update's validator: refused if one is already waiting to be applied, or if
         the rule for it refuses (the same rule is re-checked when it is used)."""
         if self.mailbox.holds(name):
-            raise Refused(f"{name} has already been received and is being acted on")
+            raise NotNow(f"{name} has already been received and is being acted on")
         self.checks[name](msg)
 
     async def deliver(self, name: str, msg: Any) -> Receipt:
