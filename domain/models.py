@@ -131,13 +131,35 @@ class ComplaintOpened(Strict):
 # ------------------------------------------------------------- messages: signals
 
 
+class Evidence(Strict):
+    """A document by reference (design.md): its SHA-256 in the evidence store, a name for
+    people, its size and type. A document named but not received has no sha256."""
+
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    name: str = ""
+    size: int | None = Field(default=None, ge=0)
+    media_type: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named_only(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
+
+    @property
+    def received(self) -> bool:
+        return self.sha256 is not None
+
+    def __str__(self) -> str:
+        return self.name if self.received else f"{self.name} (named, not received)"
+
+
 class GroundsSubmitted(Lenient):
     """Para 30: why the decision is wrong, what they want, and evidence."""
 
     actor: Actor | None = None
     why_wrong: str = ""
     wanted: str = ""
-    evidence: list[str] = []
+    evidence: list[Evidence] = []
     received_on: date | None = None
 
     _evidence = field_validator("evidence", mode="before")(_as_list)
@@ -158,6 +180,9 @@ class PartyComment(Lenient):
     actor: Actor | None = None
     party: Role | None = None
     text: str = ""
+    evidence: list[Evidence] = []
+
+    _evidence = field_validator("evidence", mode="before")(_as_list)
     received_on: date | None = None
 
 

@@ -6,22 +6,25 @@ with a sentence a person can act on; nothing the caller sends is half-applied.
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
-from temporalio.common import SearchAttributeKey
+from temporalio.common import SearchAttributeKey, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.converter import PayloadCodec
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from contract import CLOCK_OFFSET_MEMO
@@ -131,8 +134,11 @@ class ReviewsClient:
         *,
         workflow_id: str | None = None,
         clock_offset: timedelta | None = None,
+        id_reuse_policy: WorkflowIDReusePolicy = WorkflowIDReusePolicy.ALLOW_DUPLICATE,
     ) -> str:
-        """Start a case of `kind` with its open input; returns the workflow id."""
+        """Start a case of `kind` with its open input; returns the workflow id. A case
+        already running under `workflow_id` (or, with REJECT_DUPLICATE, one that ever ran
+        under it) is refused as `exists`, never started twice (Temporal decides)."""
         try:
             case_kind = Kind(kind)
             workflow_type, model = OPEN_INPUTS[case_kind]
@@ -154,7 +160,11 @@ class ReviewsClient:
                 task_queue=self.task_queue,
                 memo=memo,
                 search_attributes=_initial_attributes(case_kind, opened),
+                id_reuse_policy=id_reuse_policy,
+                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             )
+        except WorkflowAlreadyStartedError:
+            raise Refusal(f"a case with workflow id {wid} is already open", "exists") from None
         except RPCError as err:
             if err.status is RPCStatusCode.ALREADY_EXISTS:
                 raise Refusal(f"a case with workflow id {wid} is already open", "exists") from None
@@ -231,18 +241,32 @@ class ReviewsClient:
         """A message the case's kind does not take is refused with the list of those it
         does (design.md, "Messages"); a closed case says so, with its outcome."""
         try:
-            described = await handle.describe()
+            info = await self._describe(handle.id)
         except RPCError as err:
             reason, why = await self._rpc_reason(handle.id, err)
             raise Refusal(f"{message} refused: {reason}", why) from None
-        kind = KIND_OF_WORKFLOW_TYPE.get(described.workflow_type)
+        workflow_type, running, outcome = info
+        kind = KIND_OF_WORKFLOW_TYPE.get(workflow_type)
         if kind is not None and (refusal := refuse_for_kind(kind, message)):
             raise Refusal(f"{message} refused: {refusal}", "not_taken", [m.name for m in messages_for(kind)])
-        if described.status != WorkflowExecutionStatus.RUNNING:
-            outcome = described.typed_search_attributes.get(sa.OUTCOME) or (
-                described.status.name.lower() if described.status else "closed"
-            )
+        if not running:
             raise Refusal(f"{message} refused: the case is closed ({outcome})", "closed")
+
+    async def _describe(self, case_id: str) -> tuple[str, bool, str]:
+        """The case's workflow type, whether it runs, and its outcome, read from the raw
+        description: only the attributes needed, so one the server keeps unset (a Datetime
+        emptied at closing) cannot make the check fail."""
+        answer = await self.client.workflow_service.describe_workflow_execution(
+            DescribeWorkflowExecutionRequest(
+                namespace=self.client.namespace, execution=WorkflowExecution(workflow_id=case_id)
+            )
+        )
+        info = answer.workflow_execution_info
+        running = info.status == WorkflowExecutionStatus.RUNNING.value
+        field = info.search_attributes.indexed_fields.get(sa.OUTCOME.name)
+        outcome = json.loads(field.data) if field is not None and field.data else None
+        status_name = WorkflowExecutionStatus(info.status).name.lower() if info.status else "closed"
+        return info.type.name, running, str(outcome or status_name)
 
     # --------------------------------------------------------------- status
 

@@ -69,7 +69,8 @@ async def test_no_personal_data_in_the_history_when_a_key_is_set(
     queue = f"codec-{uuid.uuid4().hex[:6]}"
     reviews = ReviewsClient(sealed_client, queue)
     async with build_worker(sealed_client, activities, queue):
-        case = decision_case() | {"complainant": {"name": NAME, "email": EMAIL, "address": "1 Quiet Lane"}}
+        ref = f"C-{uuid.uuid4().hex[:6]}"
+        case = decision_case(ref) | {"complainant": {"name": NAME, "email": EMAIL, "address": "1 Quiet Lane"}}
         wid = await reviews.open("decision_complaint", case)
         status = await reviews.status(wid)
         assert status.stage.value == "case_owner_resolution"
@@ -84,7 +85,7 @@ async def test_no_personal_data_in_the_history_when_a_key_is_set(
         # Search attributes and current details (never encrypted) hold no personal data.
         described = await env.client.get_workflow_handle(wid).describe()
         shown = [str(pair.value) for pair in described.typed_search_attributes]
-        assert case["case"]["ref"] in shown
+        assert ref in shown
         summary = " ".join(shown)
         for secret in (NAME, EMAIL, "Quiet Lane"):
             assert secret not in summary

@@ -1,0 +1,71 @@
+"""The ASGI app: `create_app()` for `reviews api` and `reviews dev`, and for tests with a
+client of their own."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from temporalio.client import Client
+from temporalio.converter import PayloadCodec
+
+from api import problems
+from api.auth import Verifier
+from api.evidence import EvidenceStore
+from api.routes import cases, codec, documents, health, records
+from api.settings import ApiSettings
+from starter.client import ReviewsClient, connect
+from starter.codec import codec_from_env
+from store.db import make_engine, migrate
+
+
+def create_app(
+    settings: ApiSettings | None = None,
+    client: Client | None = None,
+    codec_server: PayloadCodec | None | bool = True,
+    codec_open: bool = False,
+) -> FastAPI:
+    """`client`: a connected Temporal client (else one is made from the settings at start);
+    `codec_server`: the codec the /codec routes use (True: from the environment);
+    `codec_open`: serve /codec without a token (only `reviews dev`, on loopback)."""
+    config = settings or ApiSettings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        migrate(config.store.database_url)
+        if app.state.reviews is None:
+            try:
+                temporal = await connect(config.temporal_address, config.namespace)
+                app.state.reviews = ReviewsClient(temporal, config.task_queue)
+            except RuntimeError:
+                app.state.reviews = None  # /ready says so; routes answer 503
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="reviews: back-office API",
+        version="1",
+        description="Open and feed review and feedback cases; every request carries a bearer token.",
+        lifespan=lifespan,
+    )
+    app.state.settings = config
+    app.state.verifier = Verifier(config.secret, config.audience, config.jwks_url)
+    app.state.reviews = ReviewsClient(client, config.task_queue) if client is not None else None
+    app.state.engine = make_engine(config.store.database_url)
+    app.state.evidence = EvidenceStore(config.evidence_dir, config.evidence_max_bytes)
+    app.state.codec = codec_from_env() if codec_server is True else (codec_server or None)
+    app.state.codec_open = codec_open
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(config.ui_origins),
+        allow_credentials=True,
+        allow_methods=["POST", "GET", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "X-Namespace"],
+    )
+    problems.install(app)
+    # Routes under /cases/{id}/... before /cases/{id} itself (ids may hold a slash).
+    for router in (health.router, records.router, documents.router, cases.router, codec.router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,61 @@
+"""What each route needs: who is asking, the Temporal client, the store, the evidence."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+
+from api.auth import Identity
+from api.evidence import EvidenceStore
+from api.problems import Problem
+from api.settings import ApiSettings
+from starter.client import ReviewsClient
+
+
+def identity(request: Request) -> Identity:
+    verifier = request.app.state.verifier
+    found: Identity = verifier.verify(request.headers.get("authorization"))
+    return found
+
+
+def reviews(request: Request) -> ReviewsClient:
+    client: ReviewsClient | None = request.app.state.reviews
+    if client is None:
+        raise Problem(503, "Temporal is not reachable yet")
+    return client
+
+
+def engine(request: Request) -> Engine:
+    found: Engine = request.app.state.engine
+    return found
+
+
+def evidence(request: Request) -> EvidenceStore:
+    found: EvidenceStore = request.app.state.evidence
+    return found
+
+
+def settings(request: Request) -> ApiSettings:
+    found: ApiSettings = request.app.state.settings
+    return found
+
+
+Caller = Annotated[Identity, Depends(identity)]
+Reviews = Annotated[ReviewsClient, Depends(reviews)]
+Store = Annotated[Engine, Depends(engine)]
+Documents = Annotated[EvidenceStore, Depends(evidence)]
+Config = Annotated[ApiSettings, Depends(settings)]
+
+
+def require_staff(caller: Identity, what: str) -> None:
+    """Back-office systems and staff; a complainant's or organisation's token may not."""
+    if caller.bound:
+        raise Problem(403, f"a {caller.actor.role.value} token may not {what}")
+
+
+def require_case(caller: Identity, case_id: str) -> None:
+    """A bound token sees only its own case; any other is, to it, not there (404)."""
+    if not caller.may_see(case_id):
+        raise Problem(404, f"no case {case_id} for this token")

@@ -1,0 +1,151 @@
+"""Cases: open (idempotently), list, status, messages (design.md, "Back-office HTTP API")."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Body, Header, Query, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from temporalio.common import WorkflowIDReusePolicy
+
+from api.deps import Caller, Reviews, require_case, require_staff
+from api.problems import Problem
+from contract.messages import MESSAGES
+from contract.receipts import Receipt, SignalAck
+from domain.enums import Kind
+from starter.client import Refusal
+
+router = APIRouter(tags=["cases"])
+
+
+class OpenCase(BaseModel):
+    """`kind` and that kind's open input (design.md, "Messages")."""
+
+    model_config = ConfigDict(extra="allow")
+    kind: Kind
+
+
+class Opened(BaseModel):
+    workflow_id: str
+    kind: Kind
+    case_ref: str
+    created: bool
+
+
+class CaseList(BaseModel):
+    items: list[dict[str, Any]]
+    next_page_token: str | None = None
+
+
+class SignalAccepted(BaseModel):
+    workflow_id: str
+    message: str
+    received_at: datetime
+
+
+def workflow_id_for(kind: Kind, ref: str, key: str | None) -> str:
+    """Derived from kind, ref and the idempotency key, never random: a retry finds the
+    same case. Without a key, the same ref and kind name the same case while it is open."""
+    base = f"{kind.value.replace('_', '-')}-{ref}"
+    return base if key is None else f"{base}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
+@router.post("/cases", status_code=201, response_model=Opened, responses={200: {"model": Opened}})
+async def open_case(
+    caller: Caller,
+    reviews: Reviews,
+    response: Response,
+    body: OpenCase = Body(...),  # noqa: B008
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=200),
+) -> Opened:
+    require_staff(caller, "open a case")
+    data = body.model_dump(exclude={"kind"})
+    case = data.get("case")
+    ref = case.get("ref") if isinstance(case, dict) else None
+    if not isinstance(ref, str) or not ref.strip():
+        raise Problem(
+            422, "case.ref: Field required", errors=[{"field": "case.ref", "message": "Field required"}]
+        )
+    wid = workflow_id_for(body.kind, ref, idempotency_key)
+    reuse = (
+        WorkflowIDReusePolicy.REJECT_DUPLICATE if idempotency_key else WorkflowIDReusePolicy.ALLOW_DUPLICATE
+    )
+    try:
+        await reviews.open(body.kind.value, data, workflow_id=wid, id_reuse_policy=reuse)
+        created = True
+    except Refusal as refusal:
+        if refusal.kind != "exists":
+            raise
+        created = False  # a retry: the case this key (or ref) already names
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = f"/cases/{wid}"
+    return Opened(workflow_id=wid, kind=body.kind, case_ref=ref, created=created)
+
+
+@router.get("/cases", response_model=CaseList)
+async def list_cases(
+    caller: Caller,
+    reviews: Reviews,
+    stage: str | None = None,
+    awaiting_role: str | None = None,
+    overdue: bool = False,
+    kind: Kind | None = None,
+    owner: str | None = None,
+    page_size: int = Query(default=50, ge=1, le=500),
+    page_token: str | None = None,
+) -> CaseList:
+    require_staff(caller, "list cases")
+    try:
+        start = int(base64.urlsafe_b64decode(page_token.encode()).decode()) if page_token else 0
+    except ValueError:
+        raise Problem(400, "page_token is not one this API gave") from None
+    rows = await reviews.list(
+        stage=stage, awaiting_role=awaiting_role, kind=kind.value if kind else None, overdue=overdue,
+        limit=start + page_size + 1,
+    )  # fmt: skip
+    if owner:
+        rows = [r for r in rows if r.get("owner") == owner]
+    page = rows[start : start + page_size]
+    more = len(rows) > start + page_size
+    token = base64.urlsafe_b64encode(str(start + page_size).encode()).decode() if more else None
+    return CaseList(items=page, next_page_token=token)
+
+
+@router.get("/cases/{workflow_id:path}")
+async def case_status(workflow_id: str, caller: Caller, reviews: Reviews) -> JSONResponse:
+    require_case(caller, workflow_id)
+    status = await reviews.status(workflow_id)
+    return JSONResponse(status.model_dump(mode="json"))
+
+
+@router.post(
+    "/cases/{workflow_id:path}/messages/{name}",
+    response_model=Receipt,
+    responses={202: {"model": SignalAccepted}},
+)
+async def send_message(
+    workflow_id: str,
+    name: str,
+    caller: Caller,
+    reviews: Reviews,
+    body: dict[str, Any] = Body(default_factory=dict),  # noqa: B008
+) -> Any:
+    """Send a message as the token's actor; the body never names the actor."""
+    require_case(caller, workflow_id)
+    if name not in MESSAGES:
+        raise Problem(404, f"unknown message {name!r}", allowed=sorted(MESSAGES))
+    if "actor" in body:
+        raise Problem(
+            422,
+            "actor comes from the token, never the body",
+            errors=[{"field": "actor", "message": "not allowed"}],
+        )
+    sent = await reviews.send(workflow_id, name, caller.actor, body)
+    if isinstance(sent, SignalAck):
+        accepted = SignalAccepted(workflow_id=workflow_id, message=name, received_at=datetime.now(UTC))
+        return JSONResponse(accepted.model_dump(mode="json"), status_code=202)
+    return sent

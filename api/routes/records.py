@@ -1,0 +1,111 @@
+"""What the store holds for people: letters as sent, open tasks (read from the store's
+task table, kept current by the workflows, not from Temporal visibility)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.deps import Caller, Store, require_case
+from api.problems import Problem
+from domain.calendar import london_date
+from store.models import LetterRow, TaskRow
+
+router = APIRouter()
+
+# What a bound token may read of the letters: those sent to it.
+LETTERS_FOR = {"service_user": {"service_user", "advocate"}, "organisation": {"organisation"}}
+
+
+class LetterSent(BaseModel):
+    n: int
+    kind: str
+    to: str
+    to_role: str
+    subject: str
+    sent_at: datetime
+    ends_internal_process: bool
+
+
+class OpenTask(BaseModel):
+    workflow_id: str
+    case_ref: str
+    action: str
+    actor_role: str
+    actor_id: str | None
+    due: date | None
+    overdue: bool
+    opened_at: datetime
+
+
+def letters_of(store: Store, caller: Caller, workflow_id: str) -> list[LetterRow]:
+    require_case(caller, workflow_id)
+    with Session(store) as session:
+        rows = list(
+            session.scalars(
+                select(LetterRow).where(LetterRow.workflow_id == workflow_id).order_by(LetterRow.id)
+            )
+        )
+    allowed = LETTERS_FOR.get(caller.actor.role.value)
+    return [r for r in rows if allowed is None or r.to_role in allowed]
+
+
+@router.get("/cases/{workflow_id:path}/letters/{n}", tags=["letters"], response_class=Response)
+async def letter(workflow_id: str, n: int, caller: Caller, store: Store) -> Response:
+    """One letter as sent (`message/rfc822`); n counts from 0."""
+    rows = letters_of(store, caller, workflow_id)
+    if not 0 <= n < len(rows) or not rows[n].eml_path:
+        raise Problem(404, f"no letter {n} on case {workflow_id}")
+    return Response(Path(rows[n].eml_path or "").read_bytes(), media_type="message/rfc822")
+
+
+@router.get("/cases/{workflow_id:path}/letters", tags=["letters"], response_model=list[LetterSent])
+async def letters(workflow_id: str, caller: Caller, store: Store) -> list[LetterSent]:
+    return [
+        LetterSent(
+            n=n,
+            kind=r.kind,
+            to=r.to_id,
+            to_role=r.to_role,
+            subject=r.subject,
+            sent_at=r.created_at,
+            ends_internal_process=r.ends_internal_process,
+        )  # fmt: skip
+        for n, r in enumerate(letters_of(store, caller, workflow_id))
+    ]
+
+
+@router.get("/tasks", tags=["tasks"], response_model=list[OpenTask])
+async def tasks(caller: Caller, store: Store) -> list[OpenTask]:
+    """Open steps owed by the token's actor, or by their role where no one is named;
+    overdue first, then by due date."""
+    today = london_date(datetime.now().astimezone())
+    actor = caller.actor
+    with Session(store) as session:
+        rows = session.scalars(select(TaskRow).where(TaskRow.closed_at.is_(None))).all()
+    mine = [
+        r for r in rows
+        if r.actor_id == actor.id or (r.actor_id is None and r.actor_role == actor.role.value)
+    ]  # fmt: skip
+    if caller.bound:
+        mine = [r for r in mine if r.workflow_id == caller.case]
+    found = [
+        OpenTask(
+            workflow_id=r.workflow_id,
+            case_ref=r.case_ref,
+            action=r.action,
+            actor_role=r.actor_role,
+            actor_id=r.actor_id,
+            due=r.due,
+            overdue=r.due is not None and r.due < today,
+            opened_at=r.opened_at,
+        )  # fmt: skip
+        for r in mine
+    ]
+    return sorted(found, key=lambda t: (not t.overdue, t.due or date.max, t.opened_at))

@@ -1,0 +1,260 @@
+"""The back-office HTTP API (issue 11) on a real Temporal test server with a worker: a
+case from POST /cases to closing through the API alone, problems for every kind of
+refusal, idempotent opening, evidence limits, tokens and who may see what."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from activities.records import CaseActivities
+from api.app import create_app
+from api.auth import mint
+from api.settings import ApiSettings
+from domain.enums import Role
+from domain.models import Actor
+from store.db import migrate
+from tests.conftest import decision_case, settings_in, today
+from worker import build_worker
+
+SECRET = "test-secret-" + "x" * 32
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+class Api:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    @staticmethod
+    def token(who: str, role: str, case: str | None = None, **kw: Any) -> dict[str, str]:
+        return {"Authorization": "Bearer " + mint(SECRET, Actor(id=who, role=Role(role)), case=case, **kw)}
+
+
+BACK_OFFICE = Api.token("crm", "back_office")
+OWNER = Api.token("cw-alice", "caseworker")
+MANAGER = Api.token("om-bob", "operations_manager")
+
+
+@pytest.fixture
+async def api(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Api]:
+    queue = f"api-{uuid.uuid4().hex[:6]}"
+    store = settings_in(tmp_path)
+    settings = ApiSettings(store=store, secret=SECRET, task_queue=queue, evidence_max_bytes=64 * 1024)
+    migrate(store.database_url)
+    app = create_app(settings, client=env.client, codec_server=False)
+    transport = httpx.ASGITransport(app=app)
+    worker = build_worker(env.client, CaseActivities(store), queue)
+    async with worker, httpx.AsyncClient(transport=transport, base_url="http://api") as http:
+        yield Api(http)
+
+
+async def open_case(api: Api, env: WorkflowEnvironment, **extra: Any) -> str:
+    body = {"kind": "decision_complaint", **decision_case(decided_on=await today(env))} | extra
+    answer = await api.http.post("/cases", json=body, headers=BACK_OFFICE)
+    assert answer.status_code == 201, answer.text
+    wid: str = answer.json()["workflow_id"]
+    return wid
+
+
+async def test_a_case_from_opening_to_closing_through_the_api_alone(
+    api: Api, env: WorkflowEnvironment
+) -> None:
+    wid = await open_case(api, env, complainant={"name": "Ann", "email": "ann@example.org"})
+    status = (await api.http.get(f"/cases/{wid}", headers=OWNER)).json()
+    assert status["stage"] == "case_owner_resolution"
+    receipt = await api.http.post(
+        f"/cases/{wid}/messages/case_owner_resolution", json={"resolved": False}, headers=OWNER
+    )
+    assert receipt.status_code == 200 and receipt.json()["stage"] == "awaiting_grounds"
+
+    su = Api.token("su-ann", "service_user", case=wid)
+    uploaded = await api.http.post(f"/cases/{wid}/evidence", files={"file": ("letter.pdf", PDF)}, headers=su)
+    assert uploaded.status_code == 201, uploaded.text
+    document = uploaded.json()
+    assert document["media_type"] == "application/pdf" and document["size"] == len(PDF)
+    sent = await api.http.post(
+        f"/cases/{wid}/messages/grounds_submitted",
+        json={"why_wrong": "you missed my letter", "wanted": "a review", "evidence": [document]},
+        headers=su,
+    )
+    assert sent.status_code == 202 and sent.json()["message"] == "grounds_submitted"
+    for _ in range(100):
+        status = (await api.http.get(f"/cases/{wid}", headers=OWNER)).json()
+        if status["stage"] == "challenge_assessment":
+            break
+    assert status["stage"] == "challenge_assessment"
+    assert any(
+        h["action"] == "document received" and document["sha256"] in h["detail"] for h in status["history"]
+    )
+    done = await api.http.post(
+        f"/cases/{wid}/messages/challenge_assessment",
+        json={"actionable": False, "analysis": "no reason given"},
+        headers=OWNER,
+    )
+    assert done.status_code == 200 and done.json()["outcome"] == "not_actionable"
+
+    letters = (await api.http.get(f"/cases/{wid}/letters", headers=su)).json()
+    assert [x["kind"] for x in letters] == ["acknowledgement", "grounds_request", "closing"] or [
+        x["kind"] for x in letters
+    ][-1] == "closing"
+    assert all(x["to_role"] == "service_user" for x in letters)
+    last = await api.http.get(f"/cases/{wid}/letters/{len(letters) - 1}", headers=su)
+    assert (
+        last.headers["content-type"].startswith("message/rfc822")
+        and b"X-Reviews-Letter: closing" in last.content
+    )
+    mine = await api.http.get(f"/evidence/{document['sha256']}", headers=su)
+    assert mine.status_code == 200 and mine.content == PDF
+    closed = await api.http.post(
+        f"/cases/{wid}/messages/case_owner_review", json={"finding": "no_genuine_doubt"}, headers=OWNER
+    )
+    assert closed.status_code == 409 and "the case is closed (not_actionable)" in closed.json()["detail"]
+
+
+async def test_refusals_are_problems_with_the_right_status(api: Api, env: WorkflowEnvironment) -> None:
+    wid = await open_case(api, env)
+    url = f"/cases/{wid}/messages"
+
+    async def send(name: str, body: Any, headers: dict[str, str]) -> httpx.Response:
+        answer = await api.http.post(f"{url}/{name}", json=body, headers=headers)
+        assert (
+            answer.headers["content-type"].startswith("application/problem+json") or answer.status_code < 300
+        )
+        return answer
+
+    wrong_person = await send("case_owner_resolution", {"resolved": False}, MANAGER)
+    assert (
+        wrong_person.status_code == 403 and "only the case owner (cw-alice)" in wrong_person.json()["detail"]
+    )
+    wrong_stage = await send("challenge_assessment", {"actionable": True}, OWNER)
+    assert (
+        wrong_stage.status_code == 409 and "belongs to challenge_assessment" in wrong_stage.json()["detail"]
+    )
+    bad_field = await send("case_owner_resolution", {"resolved": "perhaps"}, OWNER)
+    assert bad_field.status_code == 422, bad_field.text
+    not_taken = await send("manager_resolution", {"resolved": True, "action": "apology"}, MANAGER)
+    assert not_taken.status_code == 409 and "case_owner_resolution" in not_taken.json()["allowed"]
+    actor_in_body = await send(
+        "case_owner_resolution",
+        {"resolved": False, "actor": {"id": "cw-alice", "role": "caseworker"}},
+        MANAGER,
+    )
+    assert actor_in_body.status_code == 422
+    malformed = await api.http.post(
+        f"{url}/case_owner_resolution",
+        content=b"{not json",
+        headers=OWNER | {"content-type": "application/json"},
+    )
+    assert malformed.status_code == 400 and malformed.json()["status"] == 400
+    unknown = await api.http.get("/cases/decision-complaint-nope", headers=OWNER)
+    assert unknown.status_code == 404
+    field_errors = await api.http.post(
+        "/cases", json={"kind": "decision_complaint", "case": {"ref": "C-x"}}, headers=BACK_OFFICE
+    )
+    assert field_errors.status_code == 422 and "decided_on" in field_errors.json()["detail"]
+
+
+async def test_tokens(api: Api, env: WorkflowEnvironment) -> None:
+    wid = await open_case(api, env)
+    path = f"/cases/{wid}"
+    assert (await api.http.get(path)).status_code == 401
+    assert (await api.http.get(path, headers={"Authorization": "Bearer nonsense"})).status_code == 401
+    expired = Api.token(
+        "cw-alice", "caseworker", now=datetime.now(UTC) - timedelta(days=1), lifetime=timedelta(hours=1)
+    )
+    answer = await api.http.get(path, headers=expired)
+    assert answer.status_code == 401 and "expired" in answer.json()["detail"]
+    elsewhere = Api.token("cw-alice", "caseworker", audience="another-api")
+    assert (await api.http.get(path, headers=elsewhere)).status_code == 401
+    forged = jwt.encode(
+        {"sub": "om", "role": "director", "aud": "reviews", "exp": datetime.now(UTC) + timedelta(hours=1)},
+        "wrong-secret-" + "y" * 32,
+    )
+    assert (await api.http.get(path, headers={"Authorization": f"Bearer {forged}"})).status_code == 401
+    other_case = Api.token("su-x", "service_user", case="decision-complaint-other")
+    assert (await api.http.get(path, headers=other_case)).status_code == 404
+    this_case = Api.token("su-1", "service_user", case=wid)
+    assert (await api.http.get(path, headers=this_case)).status_code == 200
+    assert (
+        await api.http.post(
+            "/cases", json={"kind": "decision_complaint", **decision_case()}, headers=this_case
+        )
+    ).status_code == 403
+    assert (await api.http.get("/cases", headers=this_case)).status_code == 403
+    with pytest.raises(ValueError, match="bound to one case"):
+        mint(SECRET, Actor(id="su", role=Role.SERVICE_USER))
+
+
+async def test_opening_is_idempotent(api: Api, env: WorkflowEnvironment) -> None:
+    body = {"kind": "decision_complaint", **decision_case(decided_on=await today(env))}
+    key = {"Idempotency-Key": "crm-msg-4711"}
+    first = await api.http.post("/cases", json=body, headers=BACK_OFFICE | key)
+    again = await api.http.post("/cases", json=body, headers=BACK_OFFICE | key)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert (
+        first.json()["workflow_id"]
+        == again.json()["workflow_id"]
+        == first.headers["location"].removeprefix("/cases/")
+    )
+    plain = {"kind": "decision_complaint", **decision_case(decided_on=await today(env))}
+    one = await api.http.post("/cases", json=plain, headers=BACK_OFFICE)
+    two = await api.http.post("/cases", json=plain, headers=BACK_OFFICE)
+    assert (one.status_code, two.status_code) == (201, 200) and one.json()["workflow_id"] == two.json()[
+        "workflow_id"
+    ]
+    # The time-skipping server has no visibility: listing answers a problem, never a 500.
+    listed = await api.http.get("/cases", headers=OWNER)
+    assert listed.status_code in (200, 502) and listed.headers["content-type"].endswith("json")
+
+
+async def test_evidence_limits(api: Api, env: WorkflowEnvironment) -> None:
+    wid = await open_case(api, env)
+    url = f"/cases/{wid}/evidence"
+    big = await api.http.post(url, files={"file": ("big.pdf", b"%PDF-" + b"0" * 70_000)}, headers=BACK_OFFICE)
+    assert big.status_code == 413
+    exe = await api.http.post(
+        url, files={"file": ("letter.pdf", b"MZ\x90\x00\x03" + b"\x00" * 100)}, headers=BACK_OFFICE
+    )
+    assert exe.status_code == 415
+    sneaky = await api.http.post(
+        url, files={"file": ("../../etc/passwd", b"root:x:0:0\n")}, headers=BACK_OFFICE
+    )
+    assert (
+        sneaky.status_code == 201
+        and sneaky.json()["name"] == "passwd"
+        and sneaky.json()["media_type"] == "text/plain"
+    )
+    again = await api.http.post(url, files={"file": ("copy.txt", b"root:x:0:0\n")}, headers=BACK_OFFICE)
+    assert again.json()["sha256"] == sneaky.json()["sha256"]
+    store = api.http._transport.app.state.evidence  # type: ignore[attr-defined]
+    assert [p.name for p in store.root.rglob("*") if p.is_file() and "." not in p.name] == [
+        sneaky.json()["sha256"]
+    ]
+    outsider = Api.token("su-x", "service_user", case="decision-complaint-other")
+    assert (await api.http.get(f"/evidence/{sneaky.json()['sha256']}", headers=outsider)).status_code == 404
+    assert (await api.http.get("/evidence/not-a-hash", headers=OWNER)).status_code == 404
+
+
+async def test_health_and_ready(api: Api) -> None:
+    assert (await api.http.get("/health")).json() == {"status": "ok"}
+    assert (await api.http.get("/ready")).json() == {"status": "ok"}
+    schema = (await api.http.get("/openapi.json")).json()
+    assert {"/cases", "/tasks", "/health", "/ready"} <= set(schema["paths"])
+
+
+def test_settings_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVIEWS_API_AUDIENCE", "ombudsman-api")
+    monkeypatch.setenv("REVIEWS_EVIDENCE_MAX_BYTES", "1000")
+    monkeypatch.delenv("REVIEWS_API_SECRET", raising=False)
+    settings = ApiSettings.from_env(tmp_path)
+    assert (settings.audience, settings.evidence_max_bytes, settings.secret) == ("ombudsman-api", 1000, None)
+    assert replace(settings, secret="s").secret == "s"
