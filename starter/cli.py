@@ -19,7 +19,7 @@ from rich.table import Table
 from activities.settings import Settings
 from contract.receipts import Receipt
 from domain.policy import PolicyError, load_policy
-from starter.client import Refusal, ReviewsClient, connect, quiet_runtime
+from starter.client import Refusal, ReviewsClient, connect, parse_actor, quiet_runtime
 
 app = typer.Typer(help="Review & Feedback: an ombudsman's review process on Temporal.", no_args_is_help=True)
 delegation_app = typer.Typer(help="The Delegation Scheme (paras 72-73).")
@@ -98,14 +98,17 @@ def dev(
     data_dir: Path = typer.Option(Path(".reviews"), "--data-dir", envvar="REVIEWS_DATA_DIR"),
     port: int = typer.Option(7233, "--port"),
     ui_port: int = typer.Option(8233, "--ui-port"),
+    api_port: int = typer.Option(8080, "--api-port", help="the HTTP API; 0: do not run it"),
 ) -> None:
-    """Run everything locally: Temporal dev server, Web UI, SQLite store and the worker."""
+    """Run everything locally: Temporal dev server, Web UI, HTTP API, SQLite store and the worker."""
     from starter.dev import run_dev
 
     settings = Settings.from_env(data_dir)
     quiet_runtime()
     try:
-        asyncio.run(run_dev(settings, port=port, ui_port=ui_port, say=console.print))
+        asyncio.run(
+            run_dev(settings, port=port, ui_port=ui_port, api_port=api_port or None, say=console.print)
+        )
     except RuntimeError as err:
         err_console.print(f"[red]{err}[/red]")
         raise typer.Exit(1) from None
@@ -129,6 +132,56 @@ def worker(address: str = ADDRESS, namespace: str = NAMESPACE, task_queue: str =
         await run_worker(client, CaseActivities(Settings.from_env()), task_queue, stop)
 
     run(main())
+
+
+@app.command()
+def api(
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8080, "--port"),
+    data_dir: Path = typer.Option(None, "--data-dir", envvar="REVIEWS_DATA_DIR"),
+) -> None:
+    """Run the back-office HTTP API (REVIEWS_TEMPORAL_ADDRESS, REVIEWS_API_SECRET...)."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import ApiSettings
+
+    settings = ApiSettings.from_env(data_dir)
+    if not settings.secret and not settings.jwks_url:
+        raise typer.BadParameter("set REVIEWS_API_SECRET (or REVIEWS_API_JWKS_URL) so tokens can be checked")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def token(
+    who: str = typer.Option(..., "--as", help="ID:ROLE, e.g. cw-alice:caseworker"),
+    case: str = typer.Option(
+        None, "--case", help="the case a service user's or organisation's token is bound to"
+    ),
+    hours: float = typer.Option(8, "--hours"),
+    data_dir: Path = typer.Option(None, "--data-dir", envvar="REVIEWS_DATA_DIR"),
+) -> None:
+    """Mint a local API token (HS256, REVIEWS_API_SECRET or the secret `reviews dev` made)."""
+    from datetime import timedelta
+
+    from api.auth import mint
+    from api.settings import ApiSettings, ensure_secret
+
+    settings = ApiSettings.from_env(data_dir)
+    secret = settings.secret or ensure_secret(settings.store.data_dir)
+    try:
+        print(
+            mint(
+                secret,
+                parse_actor(who),
+                case=case,
+                audience=settings.audience,
+                lifetime=timedelta(hours=hours),
+            )
+        )
+    except (ValueError, Refusal) as err:
+        err_console.print(f"[red]Refused:[/red] {err}")
+        raise typer.Exit(2) from None
 
 
 @app.command("open")

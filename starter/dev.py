@@ -13,9 +13,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import uvicorn
+from temporalio.client import Client
+from temporalio.converter import PayloadCodec
+
 from activities.records import CaseActivities
 from activities.settings import Settings
 from starter.client import connect, register_search_attributes
+from starter.codec import codec_from_env
 from starter.testserver import temporal_cli_path
 from worker import run_worker
 
@@ -58,7 +63,9 @@ def stop_stale_server(data_dir: Path) -> bool:
     return True
 
 
-def start_dev_server(data_dir: Path, port: int, ui_port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_dev_server(
+    data_dir: Path, port: int, ui_port: int, log: Path, codec_endpoint: str | None = None
+) -> subprocess.Popen[bytes]:
     data_dir.mkdir(parents=True, exist_ok=True)
     stop_stale_server(data_dir)
     if _port_open(port):
@@ -78,6 +85,7 @@ def start_dev_server(data_dir: Path, port: int, ui_port: int, log: Path) -> subp
         "127.0.0.1",
         "--log-level",
         "warn",
+        *(["--ui-codec-endpoint", codec_endpoint] if codec_endpoint else []),
     ]
     server = subprocess.Popen(
         command,
@@ -95,12 +103,17 @@ async def run_dev(
     *,
     port: int = 7233,
     ui_port: int = 8233,
+    api_port: int | None = 8080,
     task_queue: str = "reviews",
     ready: asyncio.Event | None = None,
     stop: asyncio.Event | None = None,
     say: Callable[[str], object] = print,
 ) -> None:
-    server = start_dev_server(settings.data_dir, port, ui_port, settings.data_dir / "temporal.log")
+    if api_port is not None and _port_open(api_port):
+        raise RuntimeError(f"port {api_port} is already in use: give another with --api-port")
+    codec = codec_from_env()
+    endpoint = f"http://127.0.0.1:{api_port}/codec" if api_port is not None and codec else None
+    server = start_dev_server(settings.data_dir, port, ui_port, settings.data_dir / "temporal.log", endpoint)
     stop = stop or asyncio.Event()
     try:
         client = None
@@ -122,14 +135,28 @@ async def run_dev(
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
+        api = await start_api(settings, client, api_port, task_queue, codec) if api_port is not None else None
         say(f"Temporal server: 127.0.0.1:{port}  (state in {settings.data_dir / 'temporal.db'})")
         say(f"Web UI:          http://localhost:{ui_port}")
+        if api_port is not None:
+            say(f"HTTP API:        http://127.0.0.1:{api_port}  (docs: http://127.0.0.1:{api_port}/docs)")
+            say("                 tokens: reviews token --as ID:ROLE [--case WORKFLOW_ID]")
         say(f"Case store:      {settings.database_url}")
         say(f"Letters:         {settings.outbox_dir}")
+        say(
+            "Payloads:        encrypted (REVIEWS_PAYLOAD_KEYS); the Web UI decodes through the API's codec"
+            if codec
+            else "Payloads:        not encrypted (set REVIEWS_PAYLOAD_KEYS to encrypt personal data)"
+        )
         say("Worker running on task queue 'reviews'. Ctrl-C stops everything.")
         if ready is not None:
             ready.set()
-        await run_worker(client, activities, task_queue, stop)
+        try:
+            await run_worker(client, activities, task_queue, stop)
+        finally:
+            if api is not None:
+                api.should_exit = True
+                await asyncio.sleep(0.2)
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -138,3 +165,30 @@ async def run_dev(
             server.kill()
             server.wait()
         say("Stopped cleanly.")
+
+
+async def start_api(
+    settings: Settings, client: Client, port: int, task_queue: str, codec: PayloadCodec | None
+) -> uvicorn.Server:
+    """The HTTP API beside the worker, on loopback: its codec routes answer the Web UI
+    without a token here only (REVIEWS_API_SECRET or a secret made in the data folder
+    signs the tokens)."""
+    from dataclasses import replace
+
+    from api.app import create_app
+    from api.settings import ApiSettings, ensure_secret
+
+    ensure_secret(settings.data_dir)
+    config = replace(ApiSettings.from_env(settings.data_dir), task_queue=task_queue)
+    app = create_app(config, client=client, codec_server=codec, codec_open=True)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    task = asyncio.get_running_loop().create_task(server.serve())
+    for _ in range(100):
+        if server.started or task.done():
+            break
+        await asyncio.sleep(0.05)
+    if task.done() and task.exception() is not None:
+        raise RuntimeError(f"the HTTP API did not start: {task.exception()}")
+    return server

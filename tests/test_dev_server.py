@@ -4,6 +4,7 @@ data folder, where every open case resumes with its timers (issue 3)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -32,14 +33,34 @@ def free_port() -> int:
 class Dev:
     """One `reviews dev` process; its output is kept to explain a failure."""
 
-    def __init__(self, data_dir: Path, port: int, ui_port: int, policy: Path | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int,
+        ui_port: int,
+        policy: Path | None = None,
+        api_port: int | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.log = data_dir.parent / f"dev-{port}-{time.monotonic_ns()}.out"
-        env = {**os.environ, "REVIEWS_DATA_DIR": str(data_dir), "COLUMNS": "200"}
+        env = {**os.environ, "REVIEWS_DATA_DIR": str(data_dir), "COLUMNS": "200", **(extra_env or {})}
         env.pop("REVIEWS_DATABASE_URL", None)
         if policy is not None:
             env["REVIEWS_POLICY"] = str(policy)
+        self.api_port = api_port or free_port()
         self.proc = subprocess.Popen(
-            [REVIEWS, "dev", "--data-dir", str(data_dir), "--port", str(port), "--ui-port", str(ui_port)],
+            [
+                REVIEWS,
+                "dev",
+                "--data-dir",
+                str(data_dir),
+                "--port",
+                str(port),
+                "--ui-port",
+                str(ui_port),
+                "--api-port",
+                str(self.api_port),
+            ],  # fmt: skip
             stdout=self.log.open("wb"),
             stderr=subprocess.STDOUT,
             env=env,
@@ -193,3 +214,72 @@ async def test_dev_round_trip_and_restart_resumes_timers(tmp_path: Path) -> None
     finally:
         code = again.stop()
     assert code == 0, again.output()
+
+
+async def test_dev_serves_the_api_and_the_codec_for_the_web_ui(tmp_path: Path) -> None:
+    """Issue 11: `reviews dev` runs the HTTP API beside the worker; with a payload key set,
+    the history holds ciphertext and the codec server (which the Web UI is pointed at)
+    decodes it."""
+    import base64
+
+    import httpx
+    from google.protobuf import json_format
+    from temporalio.api.common.v1 import Payloads
+
+    from starter.codec import new_key
+
+    data_dir = tmp_path / "data"
+    port, ui_port = free_port(), free_port()
+    keys = {"REVIEWS_PAYLOAD_KEYS": new_key("dev-1")}
+    dev = Dev(data_dir, port, ui_port, extra_env=keys)
+    try:
+        dev.wait_ready()
+        base = f"http://127.0.0.1:{dev.api_port}"
+        assert f"HTTP API:        {base}" in dev.output() and "Payloads:        encrypted" in dev.output()
+        minted = subprocess.run(
+            [REVIEWS, "token", "--as", "crm:back_office", "--data-dir", str(data_dir)],
+            capture_output=True, text=True, timeout=60, env={**os.environ, **keys},
+        )  # fmt: skip
+        assert minted.returncode == 0, minted.stderr
+        headers = {"Authorization": f"Bearer {minted.stdout.strip()}"}
+        case = {
+            "kind": "decision_complaint",
+            "case": {
+                "ref": "C-API-1", "owner": "cw-alice", "manager": "om-bob", "risk": "low",
+                "decision": "primary_investigation", "decided_on": london_date(datetime.now(UTC)).isoformat(),
+            },
+            "complainant": {"name": "Zebedee Quartermaine", "email": "zq@example.org"},
+        }  # fmt: skip
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            assert (await http.get("/ready")).json() == {"status": "ok"}
+            opened = await http.post("/cases", json=case, headers=headers)
+            assert opened.status_code == 201, opened.text
+            wid = opened.json()["workflow_id"]
+            listed: list[str] = []
+            for _ in range(50):  # visibility catches up
+                page = (
+                    await http.get("/cases", headers=headers, params={"stage": "case_owner_resolution"})
+                ).json()
+                listed = [row["workflow_id"] for row in page["items"]]
+                if wid in listed:
+                    break
+                await asyncio.sleep(0.2)
+            assert wid in listed
+            # What Temporal keeps is ciphertext...
+            plain_client = await connect(f"127.0.0.1:{port}", codec=False)
+            history = await plain_client.get_workflow_handle(wid).fetch_history()
+            started = history.events[0].workflow_execution_started_event_attributes.input
+            assert b"Zebedee" not in started.SerializeToString()
+            # ...and the codec server the Web UI uses reads it back.
+            body = json_format.MessageToDict(started)
+            decoded = await http.post(
+                "/codec/decode", json=body, headers={"Origin": f"http://localhost:{ui_port}"}
+            )
+            assert decoded.status_code == 200, decoded.text
+            payload = json_format.ParseDict(decoded.json(), Payloads()).payloads[0]
+            assert b"Zebedee Quartermaine" in payload.data
+            assert base64.b64decode(decoded.json()["payloads"][0]["data"]) == payload.data
+        cmdline = Path(f"/proc/{int((data_dir / 'temporal.pid').read_text())}/cmdline").read_bytes()
+        assert f"http://127.0.0.1:{dev.api_port}/codec".encode() in cmdline
+    finally:
+        assert dev.stop() == 0, dev.output()
