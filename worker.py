@@ -42,20 +42,36 @@ def build_worker(
     activities: CaseActivities,
     task_queue: str = DEFAULT_TASK_QUEUE,
     executor: ThreadPoolExecutor | None = None,
+    *,
+    max_activities: int = 8,
+    max_workflow_tasks: int = 100,
 ) -> Worker:
+    """Activities are blocking (SQLAlchemy, SMTP) and run in a thread pool: the worker
+    takes at most as many activity tasks as there are threads, so slots and threads agree."""
+    pool = executor or ThreadPoolExecutor(max_workers=max_activities, thread_name_prefix="activity")
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
         activities=activity_functions(activities),
-        activity_executor=executor or ThreadPoolExecutor(max_workers=8),
+        activity_executor=pool,
+        max_concurrent_activities=pool._max_workers,
+        max_concurrent_workflow_tasks=max_workflow_tasks,
     )
 
 
 async def run_worker(
-    client: Client, activities: CaseActivities, task_queue: str, stop: asyncio.Event
+    client: Client,
+    activities: CaseActivities,
+    task_queue: str,
+    stop: asyncio.Event,
+    *,
+    max_activities: int = 8,
+    max_workflow_tasks: int = 100,
 ) -> None:
     """Run until `stop` is set, then shut down cleanly (in-flight tasks finish)."""
-    worker = build_worker(client, activities, task_queue)
+    worker = build_worker(
+        client, activities, task_queue, max_activities=max_activities, max_workflow_tasks=max_workflow_tasks
+    )
     async with worker:
         await stop.wait()

@@ -38,7 +38,7 @@ class ApiSettings:
             audience=os.environ.get("REVIEWS_API_AUDIENCE", "reviews"),
             jwks_url=os.environ.get("REVIEWS_API_JWKS_URL") or None,
             temporal_address=os.environ.get("REVIEWS_TEMPORAL_ADDRESS", "localhost:7233"),
-            namespace=os.environ.get("REVIEWS_TEMPORAL_NAMESPACE", "default"),
+            namespace=os.environ.get("REVIEWS_NAMESPACE", "default"),
             task_queue=os.environ.get("REVIEWS_TASK_QUEUE", "reviews"),
             evidence_max_bytes=int(os.environ.get("REVIEWS_EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)),
             ui_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),

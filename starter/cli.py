@@ -115,13 +115,33 @@ def dev(
 
 
 @app.command()
-def worker(address: str = ADDRESS, namespace: str = NAMESPACE, task_queue: str = TASK_QUEUE) -> None:
-    """Run only the worker against any Temporal server."""
+def worker(
+    address: str = ADDRESS,
+    namespace: str = NAMESPACE,
+    task_queue: str = TASK_QUEUE,
+    tls_cert: str = typer.Option(
+        None, "--tls-cert", envvar="REVIEWS_TEMPORAL_TLS_CERT", help="client certificate (PEM)"
+    ),
+    tls_key: str = typer.Option(
+        None, "--tls-key", envvar="REVIEWS_TEMPORAL_TLS_KEY", help="its private key (PEM)"
+    ),
+    tls_ca: str = typer.Option(None, "--tls-ca", envvar="REVIEWS_TEMPORAL_TLS_CA", help="server CA (PEM)"),
+    api_key: str = typer.Option(
+        None, "--api-key", envvar="REVIEWS_TEMPORAL_API_KEY", help="Temporal Cloud API key"
+    ),
+    max_activities: int = typer.Option(8, "--max-activities", envvar="REVIEWS_MAX_ACTIVITIES", min=1),
+    max_workflow_tasks: int = typer.Option(
+        100, "--max-workflow-tasks", envvar="REVIEWS_MAX_WORKFLOW_TASKS", min=1
+    ),
+) -> None:
+    """Run only the worker against any Temporal server (a real cluster: TLS, API key)."""
     from activities.records import CaseActivities
+    from starter.client import tls_from_files
     from worker import run_worker
 
     async def main() -> None:
-        client = await connect(address, namespace)
+        tls = tls_from_files(tls_cert, tls_key, tls_ca)
+        client = await connect(address, namespace, tls=tls, api_key=api_key)
         stop = asyncio.Event()
         import signal
 
@@ -129,7 +149,14 @@ def worker(address: str = ADDRESS, namespace: str = NAMESPACE, task_queue: str =
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         console.print(f"Worker on {address} namespace {namespace}, task queue {task_queue}. Ctrl-C stops.")
-        await run_worker(client, CaseActivities(Settings.from_env()), task_queue, stop)
+        await run_worker(
+            client,
+            CaseActivities(Settings.from_env()),
+            task_queue,
+            stop,
+            max_activities=max_activities,
+            max_workflow_tasks=max_workflow_tasks,
+        )
 
     run(main())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -25,7 +26,7 @@ from temporalio.client import (
 from temporalio.common import SearchAttributeKey, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.converter import PayloadCodec
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from contract import CLOCK_OFFSET_MEMO
 from contract import search_attributes as sa
@@ -111,12 +112,33 @@ def quiet_runtime() -> None:
 
 
 async def connect(
-    address: str = "localhost:7233", namespace: str = "default", codec: PayloadCodec | None | bool = True
+    address: str = "localhost:7233",
+    namespace: str = "default",
+    codec: PayloadCodec | None | bool = True,
+    *,
+    tls: TLSConfig | bool = False,
+    api_key: str | None = None,
 ) -> Client:
     """A client with the pydantic converter and, when keys are configured, the payload
-    codec (`codec=True`: from the environment; False: none; or the codec to use)."""
+    codec (`codec=True`: from the environment; False: none; or the codec to use). A real
+    cluster may want mTLS (`tls`) or an API key (Temporal Cloud)."""
     chosen = codec_from_env() if codec is True else (codec or None)
-    return await Client.connect(address, namespace=namespace, data_converter=data_converter(chosen))
+    return await Client.connect(
+        address, namespace=namespace, data_converter=data_converter(chosen), tls=tls, api_key=api_key
+    )
+
+
+def tls_from_files(cert: str | None, key: str | None, ca: str | None) -> TLSConfig | bool:
+    """mTLS from PEM files: a client certificate and key, and the server's CA if private."""
+    if not (cert or key or ca):
+        return False
+    if bool(cert) != bool(key):
+        raise Refusal("give both --tls-cert and --tls-key (a client certificate needs its key)")
+    return TLSConfig(client_cert=_pem(cert), client_private_key=_pem(key), server_root_ca_cert=_pem(ca))
+
+
+def _pem(path: str | None) -> bytes | None:
+    return Path(path).read_bytes() if path else None
 
 
 class ReviewsClient:
