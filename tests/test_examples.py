@@ -22,3 +22,12 @@ def test_example_is_a_valid_input(path: Path) -> None:
     name = {"grounds": "grounds_submitted", "oat_decision_payment": "oat_decision"}[path.stem]
     data["actor"] = {"id": "someone", "role": "oat_caseworker"}
     MESSAGES[name].model.model_validate(data)
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.api.json")), ids=lambda p: p.stem)
+def test_api_example_is_a_valid_open_body(path: Path) -> None:
+    import json
+
+    data = json.loads(path.read_text())
+    kind = Kind(data.pop("kind"))
+    OPEN_INPUTS[kind][1].model_validate(data)
