@@ -5,11 +5,13 @@ kind does not take (with `allowed`), 413/415 evidence, 503 Temporal or the store
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -34,12 +36,39 @@ TITLES = {
     403: "Not allowed",
     404: "Not found",
     409: "Conflict with the case's state",
+    405: "Method not allowed",
     413: "Too large",
     415: "Unsupported media type",
     502: "Temporal refused the request",
     422: "Not accepted",
     503: "Unavailable",
 }
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details, as every error is answered."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    refusal: str | None = None
+    allowed: list[str] | None = None
+    errors: list[dict[str, str]] | None = None
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the problems a route may answer."""
+    return {
+        status: {"model": ProblemDetails, "description": TITLES[status], "content": {PROBLEM: {}}}
+        for status in statuses
+    }
+
+
+# Every route may answer these: a bad token, a malformed body, Temporal or the store down.
+COMMON = (400, 401, 422, 502, 503)
 
 
 class Problem(Exception):
@@ -50,7 +79,13 @@ class Problem(Exception):
         self.extra = extra
 
 
-def problem(status: int, detail: str, request: Request | None = None, **extra: Any) -> JSONResponse:
+def problem(
+    status: int,
+    detail: str,
+    request: Request | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     body = {
         "type": f"https://reviews.example/problems/{status}",
         "title": TITLES.get(status, "Error"),
@@ -59,7 +94,9 @@ def problem(status: int, detail: str, request: Request | None = None, **extra: A
         **({"instance": str(request.url.path)} if request is not None else {}),
         **extra,
     }
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     if status == 503:
         headers["Retry-After"] = "5"
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
@@ -71,6 +108,23 @@ def refusal_problem(refusal: Refusal, request: Request | None = None) -> JSONRes
     if refusal.allowed:
         extra["allowed"] = refusal.allowed
     return problem(status, str(refusal), request, **extra)
+
+
+def allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """The methods the OpenAPI lists for this path (what a 405's `Allow` must say)."""
+    from api.routes import CaseIdConvertor
+
+    methods: set[str] = set()
+    for template, operations in app.openapi()["paths"].items():
+        pattern = re.sub(
+            r"\{workflow_id\}",
+            f"(?:{CaseIdConvertor.regex})",
+            re.escape(template).replace(r"\{", "{").replace(r"\}", "}"),
+        )
+        pattern = re.sub(r"\{[a-z_0-9]+\}", "[^/]+", pattern)
+        if re.fullmatch(pattern, request.url.path):
+            methods |= {method.upper() for method in operations}
+    return sorted(methods) or ["GET"]
 
 
 def install(app: FastAPI) -> None:
@@ -106,4 +160,24 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, str(exc.detail), request)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method the path takes, not only the first route's
+            headers["Allow"] = ", ".join(allowed_methods(app, request))
+        return problem(exc.status_code, str(exc.detail), request, headers=headers)
+
+
+def require_unicode(value: Any, where: str = "body") -> None:
+    """Text must be real Unicode: a lone surrogate (which JSON escapes can carry) could
+    never be written to a letter or the store, so it is refused at the edge (400)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Problem(400, f"{where}: text must be valid Unicode (no lone surrogates)") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            require_unicode(key, where)
+            require_unicode(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            require_unicode(item, f"{where}[{n}]")

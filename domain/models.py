@@ -8,9 +8,17 @@ fields, because a submission is never thrown away.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    field_validator,
+    model_validator,
+)
 
 if TYPE_CHECKING:  # resolved in domain.state, which the package imports first
     from domain.state import DecisionState, FeedbackState, ServiceState
@@ -41,8 +49,14 @@ class Lenient(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+# Ids of people, mailboxes and cases: they appear in workflow ids, search attributes and
+# addresses, so letters, digits and . _ @ : / + - only.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@:/+-]*$"
+Id = Annotated[str, Field(min_length=1, max_length=100, pattern=ID_PATTERN)]
+
+
 class Actor(Strict):
-    id: str = Field(min_length=1)
+    id: Id
     role: Role
 
     def __str__(self) -> str:
@@ -52,13 +66,50 @@ class Actor(Strict):
 SYSTEM = Actor(id="reviews", role=Role.SYSTEM)
 
 
+def _iso_date(value: Any) -> Any:
+    """A date comes as YYYY-MM-DD; a number is not read as a Unix time."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("write a date as YYYY-MM-DD")
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date: write YYYY-MM-DD") from None
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_date)]
+
+
+class OneOrMany:
+    """In the JSON schema: a list that also takes one item, or nothing (what `_as_list`
+    accepts), so clients and schema-driven tests see what is really accepted."""
+
+    def __get_pydantic_json_schema__(self, core: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        schema = dict(handler(core))
+        return {"anyOf": [schema, schema.get("items", {}), {"type": "null"}]}
+
+
+class OrText:
+    """In the JSON schema of a model that also takes plain text (see its validator)."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        return {"anyOf": [dict(handler(core)), {"type": "string"}]}
+
+
 def _as_list(value: Any) -> Any:
-    """Accept one reasonable adjustment as a string as well as a list of them."""
+    """Accept one item (a reasonable adjustment, a document) as well as a list of them."""
     if value is None:
         return []
     if isinstance(value, str):
         return [value] if value.strip() else []
+    if isinstance(value, dict):
+        return [value]
     return value
+
+
+Adjustments = Annotated[list[str], BeforeValidator(_as_list), OneOrMany()]
 
 
 # --------------------------------------------------------------------------- intake
@@ -67,9 +118,9 @@ def _as_list(value: Any) -> Any:
 class CaseRef(Strict):
     """The case a piece of feedback is about, as the back office knows it."""
 
-    ref: str = Field(min_length=1)
-    owner: str = Field(min_length=1)
-    manager: str = Field(min_length=1)
+    ref: Id
+    owner: Id
+    manager: Id
     # The case owner's grade decides who their line manager is (para 56, Annex A).
     owner_role: Role = Role.CASEWORKER
 
@@ -85,7 +136,7 @@ class CaseRef(Strict):
 class DecidedCase(CaseRef):
     risk: Risk
     decision: DecisionType
-    decided_on: date
+    decided_on: Day
 
 
 class Flags(Strict):
@@ -115,9 +166,9 @@ class ComplaintOpened(Strict):
     """Start input of DecisionComplaintWorkflow."""
 
     case: DecidedCase
-    raised_on: date | None = None
+    raised_on: Day | None = None
     flags: Flags = Flags()
-    reasonable_adjustments: list[str] = []
+    reasonable_adjustments: Adjustments = []
     complainant: Contact = Contact()
     organisation: Contact = Contact()
     # Set when a service complaint is reclassified as a decision complaint (para 12).
@@ -125,13 +176,11 @@ class ComplaintOpened(Strict):
     # Set only by continue-as-new: the case's whole state, carried to the next run.
     resume: DecisionState | None = None
 
-    _adjustments = field_validator("reasonable_adjustments", mode="before")(_as_list)
-
 
 # ------------------------------------------------------------- messages: signals
 
 
-class Evidence(Strict):
+class Evidence(OrText, Strict):
     """A document by reference (design.md): its SHA-256 in the evidence store, a name for
     people, its size and type. A document named but not received has no sha256."""
 
@@ -153,16 +202,17 @@ class Evidence(Strict):
         return self.name if self.received else f"{self.name} (named, not received)"
 
 
+Documents = Annotated[list[Evidence], BeforeValidator(_as_list), OneOrMany()]
+
+
 class GroundsSubmitted(Lenient):
     """Para 30: why the decision is wrong, what they want, and evidence."""
 
     actor: Actor | None = None
     why_wrong: str = ""
     wanted: str = ""
-    evidence: list[Evidence] = []
-    received_on: date | None = None
-
-    _evidence = field_validator("evidence", mode="before")(_as_list)
+    evidence: Documents = []
+    received_on: Day | None = None
 
 
 class LateExplanation(Lenient):
@@ -170,7 +220,7 @@ class LateExplanation(Lenient):
 
     actor: Actor | None = None
     text: str = ""
-    received_on: date | None = None
+    received_on: Day | None = None
 
 
 class PartyComment(Lenient):
@@ -180,10 +230,9 @@ class PartyComment(Lenient):
     actor: Actor | None = None
     party: Role | None = None
     text: str = ""
-    evidence: list[Evidence] = []
+    evidence: Documents = []
 
-    _evidence = field_validator("evidence", mode="before")(_as_list)
-    received_on: date | None = None
+    received_on: Day | None = None
 
 
 # ------------------------------------------------------------- messages: updates
@@ -206,7 +255,7 @@ class OatAdvice(Message):
 
 
 class ExtendGroundsDeadline(Message):
-    new_deadline: date
+    new_deadline: Day
     reason: str = Field(min_length=1)
 
 
@@ -343,7 +392,7 @@ class DeclineUnacceptableBehaviour(Message):
 # -------------------------------------------------------- service complaints etc.
 
 
-class About(Strict):
+class About(OrText, Strict):
     """Who and what a service complaint is about (11, 13, 15): nobody named in `staff`
     handles it, is escalated to, or decides it."""
 
@@ -360,13 +409,11 @@ class ServiceComplaintOpened(Strict):
     case: CaseRef
     about: About = About()
     summary: str = ""
-    received_on: date | None = None
-    reasonable_adjustments: list[str] = []
+    received_on: Day | None = None
+    reasonable_adjustments: Adjustments = []
     complainant: Contact = Contact()
     reclassified_from: str | None = None
     resume: ServiceState | None = None  # set only by continue-as-new
-
-    _adjustments = field_validator("reasonable_adjustments", mode="before")(_as_list)
 
     @model_validator(mode="after")
     def _manager_not_complained_about(self) -> ServiceComplaintOpened:
@@ -384,7 +431,7 @@ class PositiveFeedbackOpened(Strict):
     received_by: str = Field(min_length=1)
     channel: Channel
     content: str = Field(min_length=1)
-    received_on: date | None = None
+    received_on: Day | None = None
     resume: FeedbackState | None = None  # set only by continue-as-new
 
 
@@ -403,7 +450,7 @@ class Reclassify(Message):
     reason: str = Field(min_length=1)
     risk: Risk = Risk.LOW
     decision: DecisionType = DecisionType.PRIMARY_INVESTIGATION
-    decided_on: date
+    decided_on: Day
 
 
 class Escalate(Message):
@@ -448,7 +495,7 @@ class PauseClock(Message):
     which it must be resumed, so a paused case is never forgotten."""
 
     reason: str = Field(min_length=1)
-    resume_by: date | None = None
+    resume_by: Day | None = None
 
 
 class ResumeClock(Message):
@@ -547,7 +594,7 @@ class Task(BaseModel):
     paragraphs: list[str] = []
     detail: str = ""
     opened_at: datetime
-    reasonable_adjustments: list[str] = []
+    reasonable_adjustments: Adjustments = []
 
 
 class Proposal(BaseModel):
@@ -581,7 +628,7 @@ class Status(BaseModel):
     grounds_deadline: date | None = None
     jr_window_ends: date | None = None
     jr_delay_not_challenged: bool = False
-    reasonable_adjustments: list[str] = []
+    reasonable_adjustments: Adjustments = []
     awaiting: Awaiting | None = None
     history: list[HistoryEntry] = []
     letters: list[LetterRecord] = []

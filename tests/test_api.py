@@ -23,7 +23,7 @@ from api.settings import ApiSettings
 from domain.enums import Role
 from domain.models import Actor
 from store.db import migrate
-from tests.conftest import decision_case, settings_in, today
+from tests.conftest import decision_case, settings_in, terminate_when_quiet, today
 from worker import build_worker
 
 SECRET = "test-secret-" + "x" * 32
@@ -55,6 +55,9 @@ async def api(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Api]:
     worker = build_worker(env.client, CaseActivities(store), queue)
     async with worker, httpx.AsyncClient(transport=transport, base_url="http://api") as http:
         yield Api(http)
+        # A case left open with no worker would stop the shared server skipping time.
+        for wid in app.state.reviews.opened:
+            await terminate_when_quiet(env, wid)
 
 
 async def open_case(api: Api, env: WorkflowEnvironment, **extra: Any) -> str:

@@ -4,29 +4,57 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Header, Query, Response
+from fastapi import APIRouter, Body, Header, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic.json_schema import SkipJsonSchema
 from temporalio.common import WorkflowIDReusePolicy
 
 from api.deps import Caller, Reviews, require_case, require_staff
-from api.problems import Problem
+from api.problems import COMMON, Problem, documented, require_unicode
 from contract.messages import MESSAGES
 from contract.receipts import Receipt, SignalAck
 from domain.enums import Kind
+from domain.models import ComplaintOpened, PositiveFeedbackOpened, ServiceComplaintOpened
 from starter.client import Refusal
 
-router = APIRouter(tags=["cases"])
+router = APIRouter(tags=["cases"], responses=documented(*COMMON, 403, 404, 409))
 
 
-class OpenCase(BaseModel):
-    """`kind` and that kind's open input (design.md, "Messages")."""
+class OpenDecisionComplaint(ComplaintOpened):
+    """A complaint about a decision (design.md, "Messages", intake)."""
 
-    model_config = ConfigDict(extra="allow")
-    kind: Kind
+    kind: Literal["decision_complaint"]
+    resume: SkipJsonSchema[None] = None
+    reclassified_from: SkipJsonSchema[None] = None
+
+
+class OpenServiceComplaint(ServiceComplaintOpened):
+    """A complaint about our service (10-19)."""
+
+    kind: Literal["service_complaint"]
+    resume: SkipJsonSchema[None] = None
+    reclassified_from: SkipJsonSchema[None] = None
+
+
+class OpenPositiveFeedback(PositiveFeedbackOpened):
+    """Positive feedback (7-9)."""
+
+    kind: Literal["positive_feedback"]
+    resume: SkipJsonSchema[None] = None
+
+
+OpenCase = Annotated[
+    OpenDecisionComplaint | OpenServiceComplaint | OpenPositiveFeedback, Field(discriminator="kind")
+]
+# Read again strictly from the JSON: what the schema says, no lax coercions (0 is not
+# false, a number is not a string).
+STRICT_OPEN = TypeAdapter(OpenCase)
 
 
 class Opened(BaseModel):
@@ -58,24 +86,30 @@ def workflow_id_for(kind: Kind, ref: str, key: str | None) -> str:
 async def open_case(
     caller: Caller,
     reviews: Reviews,
+    request: Request,
     response: Response,
-    body: OpenCase = Body(...),  # noqa: B008
+    body: OpenCase = Body(...),  # noqa: B008 - `kind` and that kind's open input
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=200),
 ) -> Opened:
     require_staff(caller, "open a case")
-    data = body.model_dump(exclude={"kind"})
-    case = data.get("case")
-    ref = case.get("ref") if isinstance(case, dict) else None
-    if not isinstance(ref, str) or not ref.strip():
-        raise Problem(
-            422, "case.ref: Field required", errors=[{"field": "case.ref", "message": "Field required"}]
-        )
-    wid = workflow_id_for(body.kind, ref, idempotency_key)
+    raw = await request.body()
+    try:
+        require_unicode(json.loads(raw))
+    except ValueError:
+        raise Problem(400, "the body is not valid JSON") from None
+    try:
+        body = STRICT_OPEN.validate_json(raw, strict=True)
+    except ValidationError as err:
+        raise RequestValidationError(err.errors(include_url=False)) from None
+    kind = Kind(body.kind)
+    data = body.model_dump(mode="json", exclude={"kind", "resume", "reclassified_from"}, exclude_unset=True)
+    ref = body.case.ref
+    wid = workflow_id_for(kind, ref, idempotency_key)
     reuse = (
         WorkflowIDReusePolicy.REJECT_DUPLICATE if idempotency_key else WorkflowIDReusePolicy.ALLOW_DUPLICATE
     )
     try:
-        await reviews.open(body.kind.value, data, workflow_id=wid, id_reuse_policy=reuse)
+        await reviews.open(kind.value, data, workflow_id=wid, id_reuse_policy=reuse)
         created = True
     except Refusal as refusal:
         if refusal.kind != "exists":
@@ -83,7 +117,7 @@ async def open_case(
         created = False  # a retry: the case this key (or ref) already names
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/cases/{wid}"
-    return Opened(workflow_id=wid, kind=body.kind, case_ref=ref, created=created)
+    return Opened(workflow_id=wid, kind=kind, case_ref=ref, created=created)
 
 
 @router.get("/cases", response_model=CaseList)
@@ -115,7 +149,7 @@ async def list_cases(
     return CaseList(items=page, next_page_token=token)
 
 
-@router.get("/cases/{workflow_id:path}")
+@router.get("/cases/{workflow_id:case}")
 async def case_status(workflow_id: str, caller: Caller, reviews: Reviews) -> JSONResponse:
     require_case(caller, workflow_id)
     status = await reviews.status(workflow_id)
@@ -123,7 +157,7 @@ async def case_status(workflow_id: str, caller: Caller, reviews: Reviews) -> JSO
 
 
 @router.post(
-    "/cases/{workflow_id:path}/messages/{name}",
+    "/cases/{workflow_id:case}/messages/{name}",
     response_model=Receipt,
     responses={202: {"model": SignalAccepted}},
 )
@@ -136,6 +170,7 @@ async def send_message(
 ) -> Any:
     """Send a message as the token's actor; the body never names the actor."""
     require_case(caller, workflow_id)
+    require_unicode(body)
     if name not in MESSAGES:
         raise Problem(404, f"unknown message {name!r}", allowed=sorted(MESSAGES))
     if "actor" in body:

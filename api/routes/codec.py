@@ -11,9 +11,9 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
 from api.deps import require_staff
-from api.problems import Problem
+from api.problems import COMMON, Problem, documented
 
-router = APIRouter(prefix="/codec", tags=["codec"])
+router = APIRouter(prefix="/codec", tags=["codec"], responses=documented(*COMMON, 403))
 
 
 async def _payloads(request: Request) -> Payloads:

@@ -10,10 +10,10 @@ from fastapi.responses import FileResponse
 
 from api.deps import Caller, Config, Documents, Reviews, require_case
 from api.evidence import RefusedType, TooLarge
-from api.problems import Problem
+from api.problems import COMMON, Problem, documented
 from domain.models import Evidence
 
-router = APIRouter(tags=["evidence"])
+router = APIRouter(tags=["evidence"], responses=documented(*COMMON, 403, 404, 413, 415))
 CHUNK = 1024 * 1024
 
 
@@ -22,7 +22,7 @@ async def chunks_of(upload: UploadFile) -> AsyncIterator[bytes]:
         yield chunk
 
 
-@router.post("/cases/{workflow_id:path}/evidence", status_code=201, response_model=Evidence)
+@router.post("/cases/{workflow_id:case}/evidence", status_code=201, response_model=Evidence)
 async def upload(
     workflow_id: str, request: Request, file: UploadFile, caller: Caller, reviews: Reviews, store: Documents,
     config: Config,

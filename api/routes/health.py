@@ -6,9 +6,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from api.problems import problem
+from api.problems import documented, problem
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], responses=documented(503))
 
 
 @router.get("/health")

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.deps import Caller, Store, require_case
-from api.problems import Problem
+from api.problems import COMMON, Problem, documented
 from domain.calendar import london_date
 from store.models import LetterRow, TaskRow
 
-router = APIRouter()
+router = APIRouter(responses=documented(*COMMON, 403, 404))
 
 # What a bound token may read of the letters: those sent to it.
 LETTERS_FOR = {"service_user": {"service_user", "advocate"}, "organisation": {"organisation"}}
@@ -56,7 +56,7 @@ def letters_of(store: Store, caller: Caller, workflow_id: str) -> list[LetterRow
     return [r for r in rows if allowed is None or r.to_role in allowed]
 
 
-@router.get("/cases/{workflow_id:path}/letters/{n}", tags=["letters"], response_class=Response)
+@router.get("/cases/{workflow_id:case}/letters/{n}", tags=["letters"], response_class=Response)
 async def letter(workflow_id: str, n: int, caller: Caller, store: Store) -> Response:
     """One letter as sent (`message/rfc822`); n counts from 0."""
     rows = letters_of(store, caller, workflow_id)
@@ -65,7 +65,7 @@ async def letter(workflow_id: str, n: int, caller: Caller, store: Store) -> Resp
     return Response(Path(rows[n].eml_path or "").read_bytes(), media_type="message/rfc822")
 
 
-@router.get("/cases/{workflow_id:path}/letters", tags=["letters"], response_model=list[LetterSent])
+@router.get("/cases/{workflow_id:case}/letters", tags=["letters"], response_model=list[LetterSent])
 async def letters(workflow_id: str, caller: Caller, store: Store) -> list[LetterSent]:
     return [
         LetterSent(

@@ -342,3 +342,13 @@ def test_a_service_complaint_about_its_own_manager_is_refused_at_the_edge() -> N
         ServiceComplaintOpened.model_validate(
             {"case": {"ref": "C", "owner": "cw", "manager": "om"}, "about": {"staff": ["om"]}}
         )
+
+
+def test_a_date_is_written_as_a_date_not_a_number() -> None:
+    from domain.models import GroundsSubmitted
+
+    assert GroundsSubmitted.model_validate({"received_on": "2026-03-02"}).received_on == date(2026, 3, 2)
+    with pytest.raises(ValueError, match="write a date as YYYY-MM-DD"):
+        GroundsSubmitted.model_validate({"received_on": 0})
+    with pytest.raises(ValueError, match="write a date as YYYY-MM-DD"):
+        GroundsSubmitted.model_validate({"received_on": 1.5})
