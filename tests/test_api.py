@@ -261,3 +261,75 @@ def test_settings_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.
     settings = ApiSettings.from_env(tmp_path)
     assert (settings.audience, settings.evidence_max_bytes, settings.secret) == ("ombudsman-api", 1000, None)
     assert replace(settings, secret="s").secret == "s"
+
+
+# --------------------------------------------------------------- who may do what
+
+IDENTITIES = {
+    "owner": ("cw-alice", "caseworker"),
+    "manager": ("om-bob", "operations_manager"),
+    "other caseworker": ("cw-zed", "caseworker"),
+    "oat": ("oat-1", "oat_caseworker"),
+    "legal": ("legal-1", "legal_team"),
+    "deputy": ("dep-1", "deputy_ombudsman"),
+    "back office": ("crm", "back_office"),
+    "service user of this case": ("su-1", "service_user"),
+    "organisation of this case": ("org-1", "organisation"),
+    "service user of another case": ("su-9", "service_user"),
+}
+BAD_TOKENS = ("no token", "expired token", "wrong audience")
+STAFF = {"owner", "manager", "other caseworker", "oat", "legal", "deputy", "back office"}
+THIS_CASE = {"service user of this case", "organisation of this case"}
+
+
+def headers_for(who: str, case: str) -> dict[str, str]:
+    if who == "no token":
+        return {}
+    if who == "expired token":
+        return Api.token("cw-alice", "caseworker", now=datetime.now(UTC) - timedelta(days=2))
+    if who == "wrong audience":
+        return Api.token("cw-alice", "caseworker", audience="elsewhere")
+    person, role = IDENTITIES[who]
+    bound = case if who in THIS_CASE else "decision-complaint-someone-else" if "another" in who else None
+    return Api.token(person, role, case=bound)
+
+
+def expected(who: str, staff: int, this_case: int, other_case: int = 404) -> int:
+    if who in BAD_TOKENS:
+        return 401
+    if who in STAFF:
+        return staff
+    return this_case if who in THIS_CASE else other_case
+
+
+@pytest.mark.parametrize("who", [*IDENTITIES, *BAD_TOKENS])
+async def test_authorization_matrix(api: Api, env: WorkflowEnvironment, who: str) -> None:
+    """Every route x every role and relation (issue 11): what each may see and do."""
+    wid = await open_case(api, env)
+    doc = await api.http.post(
+        f"/cases/{wid}/evidence", files={"file": ("a.txt", b"evidence\n")}, headers=OWNER
+    )
+    sha = doc.json()["sha256"]
+    h = headers_for(who, wid)
+
+    async def status_of(method: str, path: str, **kw: Any) -> int:
+        return (await api.http.request(method, path, headers=h, **kw)).status_code
+
+    assert await status_of("GET", f"/cases/{wid}") == expected(who, 200, 200)
+    assert await status_of("GET", f"/cases/{wid}/letters") == expected(who, 200, 200)
+    assert await status_of("GET", f"/evidence/{sha}") == expected(who, 200, 200)
+    upload = await status_of("POST", f"/cases/{wid}/evidence", files={"file": ("b.txt", b"more\n")})
+    assert upload == expected(who, 201, 201)
+    assert await status_of("GET", "/tasks") == expected(who, 200, 200, 200)
+    body = {"kind": "decision_complaint", **decision_case(decided_on=await today(env))}
+    assert await status_of("POST", "/cases", json=body) == expected(who, 201, 403, 403)
+    listing = await status_of("GET", "/cases")
+    assert listing == expected(who, 502, 403, 403)  # 502: the test server has no visibility
+    # The case owner's step: only the case owner (27: OAT only when advised within_oat).
+    step = await status_of("POST", f"/cases/{wid}/messages/case_owner_resolution", json={"resolved": False})
+    assert step == (200 if who == "owner" else expected(who, 403, 403))
+    # Declining access (22): the case's manager or someone senior.
+    decline = await status_of(
+        "POST", f"/cases/{wid}/messages/decline_unacceptable_behaviour", json={"reason": "abusive calls"}
+    )
+    assert decline == (200 if who in ("manager", "deputy") else expected(who, 403, 403))
