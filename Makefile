@@ -9,7 +9,7 @@ $(BIN)/reviews: pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $(BIN)/reviews
 
-.PHONY: setup run test test-core lint histories mutate
+.PHONY: setup browser run test test-core lint histories mutate
 setup: $(BIN)/reviews
 
 run: setup
@@ -24,8 +24,15 @@ lint: setup
 test-core: setup
 	$(BIN)/pytest -q --confcutdir=tests/domain tests/domain
 
+# The browser tests drive Debian's chromium with Playwright (no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "The browser tests need Debian's chromium: installing it with apt-get (needs root)."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core) \
+	  || { echo "Could not install chromium: run 'apt-get install chromium' as root, then 'make test' again." >&2; exit 1; }; }
+
 # The core first: a broken rule fails in seconds, before lint and the servers.
-test: setup test-core lint
+test: setup browser test-core lint
 	$(BIN)/pytest -q --ignore=tests/domain
 
 # Mutation testing of the pure core: break a rule in domain/, a fast test must fail.
