@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from temporalio.api.common.v1 import Payload
+from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
@@ -70,7 +71,10 @@ async def test_no_personal_data_in_the_history_when_a_key_is_set(
     reviews = ReviewsClient(sealed_client, queue)
     async with build_worker(sealed_client, activities, queue):
         ref = f"C-{uuid.uuid4().hex[:6]}"
-        case = decision_case(ref) | {"complainant": {"name": NAME, "email": EMAIL, "address": "1 Quiet Lane"}}
+        case = decision_case(ref) | {
+            "complainant": {"name": NAME, "email": EMAIL, "address": "1 Quiet Lane"},
+            "reasonable_adjustments": ["interpreter: Polish"],
+        }
         wid = await reviews.open("decision_complaint", case)
         status = await reviews.status(wid)
         assert status.stage.value == "case_owner_resolution"
@@ -79,15 +83,19 @@ async def test_no_personal_data_in_the_history_when_a_key_is_set(
         # ...but the bytes Temporal keeps hold neither the name nor the e-mail.
         raw = await env.client.get_workflow_handle(wid).fetch_history()
         stored = raw.to_json().encode() + b"".join(e.SerializeToString() for e in raw.events)
-        for secret in (NAME, EMAIL, "Quiet Lane"):
+        for secret in (NAME, EMAIL, "Quiet Lane", "Polish"):
             assert secret.encode() not in stored
             assert base64.b64encode(secret.encode())[:16] not in stored
         # Search attributes and current details (never encrypted) hold no personal data.
         described = await env.client.get_workflow_handle(wid).describe()
         shown = [str(pair.value) for pair in described.typed_search_attributes]
         assert ref in shown
-        summary = " ".join(shown)
-        for secret in (NAME, EMAIL, "Quiet Lane"):
+        metadata = await sealed_client.get_workflow_handle(wid).query(
+            "__temporal_workflow_metadata", result_type=WorkflowMetadata
+        )
+        assert ref in metadata.current_details and "1 reasonable adjustment(s)" in metadata.current_details
+        summary = " ".join(shown) + metadata.current_details
+        for secret in (NAME, EMAIL, "Quiet Lane", "Polish"):
             assert secret not in summary
         assert len(history.events) == len(raw.events)
         await env.client.get_workflow_handle(wid).terminate("test finished")

@@ -73,7 +73,9 @@ class Views(Generic[S]):
             elif step.due:
                 line += f", due {step.due.isoformat()}"
         if state.reasonable_adjustments:
-            line += " — reasonable adjustments: " + "; ".join(state.reasonable_adjustments)
+            # Their number only: what they are is the complainant's data, and current
+            # details are shown to every operator, never encrypted (design.md, "Operators").
+            line += f" — {len(state.reasonable_adjustments)} reasonable adjustment(s) agreed: see the case"
         return line
 
     def status(self) -> Status:
