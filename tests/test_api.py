@@ -333,3 +333,55 @@ async def test_authorization_matrix(api: Api, env: WorkflowEnvironment, who: str
         "POST", f"/cases/{wid}/messages/decline_unacceptable_behaviour", json={"reason": "abusive calls"}
     )
     assert decline == (200 if who in ("manager", "deputy") else expected(who, 403, 403))
+
+
+def test_tokens_from_an_identity_provider_are_checked_against_its_jwks() -> None:
+    """REVIEWS_API_JWKS_URL: RS256 tokens signed by an identity provider's key."""
+    import http.server
+    import json
+    import threading
+
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from api.auth import BadToken, Verifier
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key())) | {"kid": "idp-1", "use": "sig"}
+
+    class Keys(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the handler's protocol
+            body = json.dumps({"keys": [public]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Keys)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        verifier = Verifier(None, "reviews", f"http://127.0.0.1:{server.server_port}/jwks.json")
+        claims = {
+            "sub": "ad-ann",
+            "role": "assistant_director",
+            "aud": "reviews",
+            "exp": datetime.now(UTC) + timedelta(hours=1),
+        }
+        signed = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "idp-1"})
+        identity = verifier.verify(f"Bearer {signed}")
+        assert (identity.actor.id, identity.actor.role, identity.case) == (
+            "ad-ann",
+            Role.ASSISTANT_DIRECTOR,
+            None,
+        )
+        other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        forged = jwt.encode(claims, other, algorithm="RS256", headers={"kid": "idp-1"})
+        with pytest.raises(BadToken, match="not valid"):
+            verifier.verify(f"Bearer {forged}")
+        local = jwt.encode(claims, "a-shared-secret-" + "q" * 32, algorithm="HS256")
+        with pytest.raises(BadToken):
+            verifier.verify(f"Bearer {local}")
+    finally:
+        server.shutdown()
