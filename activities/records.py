@@ -198,7 +198,16 @@ class CaseActivities:
                 return NewCaseCreated(case_ref=existing.case_ref, created=False)
             suffix = "NDI" if request.kind == "new_detailed_investigation" else "NPI"
             number = request.key.rsplit("-", 1)[-1]
-            ref = f"{request.from_case_ref}-{suffix}{number}"
+            base = ref = f"{request.from_case_ref}-{suffix}{number}"
+            # Another case with the same ref (a case ref reused, a simulation run again into
+            # the same store) must not make this one fail for ever: take the next free ref.
+            taken = set(
+                session.scalars(select(NewCaseRow.case_ref).where(NewCaseRow.case_ref.startswith(base)))
+            )
+            again = 1
+            while ref in taken:
+                again += 1
+                ref = f"{base}-{again}"
             session.add(
                 NewCaseRow(
                     workflow_id=request.workflow_id,

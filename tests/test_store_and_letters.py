@@ -126,3 +126,19 @@ async def test_letters_are_delivered_over_smtp_once(tmp_path: Path) -> None:
     assert len(inbox.messages) == 1
     assert b"Subject: Your complaint about our decision" in inbox.messages[0]
     assert b"X-Reviews-Case: C-1" in inbox.messages[0]
+
+
+def test_a_new_case_ref_already_taken_by_another_case_gets_the_next_one(store: CaseActivities) -> None:
+    from activities.models import NewCaseRequest
+
+    def request(workflow_id: str) -> NewCaseRequest:
+        return NewCaseRequest(
+            workflow_id=workflow_id, key="new-case-1", from_case_ref="C-7", kind="new_detailed_investigation",
+            priority=True, summary="s", allocation_advice="", at=datetime(2026, 3, 2, tzinfo=UTC),
+        )  # fmt: skip
+
+    first = store.open_new_case(request("wf-a"))
+    second = store.open_new_case(request("wf-b"))
+    third = store.open_new_case(request("wf-c"))
+    assert [first.case_ref, second.case_ref, third.case_ref] == ["C-7-NDI1", "C-7-NDI1-2", "C-7-NDI1-3"]
+    assert store.open_new_case(request("wf-b")).case_ref == "C-7-NDI1-2"  # a retry: the same case
