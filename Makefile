@@ -24,12 +24,18 @@ lint: setup
 test-core: setup
 	$(BIN)/pytest -q --confcutdir=tests/domain tests/domain
 
-# The browser tests drive Debian's chromium with Playwright (no browser download).
-browser:
+# The browser tests drive Debian's chromium with Playwright (no browser download) and
+# check pages with axe-core from the npm registry.
+browser: node_modules/axe-core/axe.min.js
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "The browser tests need Debian's chromium: installing it with apt-get (needs root)."; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core) \
 	  || { echo "Could not install chromium: run 'apt-get install chromium' as root, then 'make test' again." >&2; exit 1; }; }
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "The accessibility checks need npm (Debian: apt-get install npm)." >&2; exit 1; }
+	npm ci --silent --no-audit --no-fund
+	touch $@
 
 # The core first: a broken rule fails in seconds, before lint and the servers.
 test: setup browser test-core lint

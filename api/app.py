@@ -3,11 +3,15 @@ client of their own."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 from temporalio.converter import PayloadCodec
 
@@ -16,6 +20,8 @@ from api.auth import Verifier
 from api.evidence import EvidenceStore
 from api.routes import cases, codec, documents, health, records
 from api.settings import ApiSettings
+from api.ui import pages
+from api.ui.staff import Staff
 from starter.client import ReviewsClient, connect
 from starter.codec import codec_from_env
 from store.db import make_engine, migrate
@@ -26,6 +32,9 @@ def create_app(
     client: Client | None = None,
     codec_server: PayloadCodec | None | bool = True,
     codec_open: bool = False,
+    staff_file: str | Path | None = None,
+    web_ui_url: str | None = None,
+    secure_cookies: bool = False,
 ) -> FastAPI:
     """`client`: a connected Temporal client (else one is made from the settings at start);
     `codec_server`: the codec the /codec routes use (True: from the environment);
@@ -68,4 +77,20 @@ def create_app(
     # Routes under /cases/{id}/... before /cases/{id} itself (ids may hold a slash).
     for router in (health.router, records.router, documents.router, cases.router, codec.router):
         app.include_router(router)
+    # The people's pages: a signed, HttpOnly, SameSite session cookie (issue 12).
+    app.state.staff = Staff.load(staff_file)
+    app.state.web_ui_url = web_ui_url
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=config.secret or secrets.token_urlsafe(32),
+        session_cookie="reviews_session",
+        same_site="lax",
+        https_only=secure_cookies,
+        max_age=8 * 3600,
+    )
+    app.mount(
+        "/ui/static", StaticFiles(directory=str(Path(pages.__file__).with_name("static"))), name="ui-static"
+    )
+    app.include_router(pages.router)
+    pages.install(app)
     return app

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from domain.authority import LADDER, NotAllowed, NotNow, Refused, rank, require_role
+from domain.authority import LADDER, NotAllowed, NotNow, Refused, at_least, rank, require_role
 from domain.enums import OatAdviceRoute, Risk, Role, Stage
 from domain.models import Actor, Awaiting
 
@@ -189,3 +189,69 @@ def check_comments(comments: str) -> None:
     """Para 9: the manager's review is comments for the caseworker."""
     if not comments.strip():
         raise Refused("manager_review needs comments for the caseworker (9)")
+
+
+# ------------------------------------------------------------ what to offer a person
+
+OAT_MESSAGES = frozenset({"oat_advice", "oat_outcome", "oat_decision", "oat_service_advice"})
+OWNER_MESSAGES = frozenset(
+    {"case_owner_resolution", "challenge_assessment", "case_owner_review", "time_limit_decision"}
+)
+LEGAL_MESSAGES = frozenset({"legal_advice", "legal_referral_done"})
+MANAGER_MESSAGES = frozenset({"manager_resolution", "manager_review"})
+HANDLER_MESSAGES = frozenset({"escalate", "service_complaint_decision", "close_unresolved"})
+SENIOR_MESSAGES = frozenset({"extend_grounds_deadline", "decline_unacceptable_behaviour"})
+
+
+def may_offer(
+    name: str,
+    actor: Actor,
+    *,
+    stage: Stage,
+    owner: str,
+    manager: str,
+    awaiting: Awaiting | None,
+    oat_route: OatAdviceRoute | None = None,
+) -> bool:
+    """Whether a form for `name` is worth showing `actor` now: the stage takes it and they
+    are the kind of person who sends it. The workflow still checks every rule when it is
+    sent; this only keeps the page to what the person may do (issue 12)."""
+    if stage is Stage.CLOSED:
+        return False
+    expected = EXPECTED_AT.get(name)
+    if expected is not None and stage not in expected:
+        return False
+    senior = (rank(actor.role) or 0) > LADDER.index(Role.OPERATIONS_MANAGER)
+    awaited = awaiting is not None and (
+        actor.id == awaiting.actor_id
+        or (awaiting.actor_id is None and actor.role.value == awaiting.actor_role)
+    )
+    if name in OWNER_MESSAGES:
+        return actor.id == owner or (
+            oat_route is OatAdviceRoute.WITHIN_OAT and actor.role is Role.OAT_CASEWORKER
+        )
+    if name in OAT_MESSAGES:
+        return actor.role is Role.OAT_CASEWORKER
+    if name == "ndi_proceed":
+        return actor.id not in (owner, manager) and (actor.role is Role.OAT_CASEWORKER or awaited)
+    if name in LEGAL_MESSAGES:
+        return actor.role is Role.LEGAL_TEAM
+    if name in ("approve", "reject"):
+        needed = Role(awaiting.actor_role) if awaiting and awaiting.actor_role in _ROLE_VALUES else None
+        return needed is not None and at_least(actor.role, needed)
+    if name in MANAGER_MESSAGES:
+        return actor.id == manager
+    if name in HANDLER_MESSAGES:
+        return awaited
+    if name in SENIOR_MESSAGES:
+        return actor.id == manager or senior
+    if name in ("pause_clock", "resume_clock"):
+        paused = awaiting is not None and awaiting.paused_since is not None
+        wanted = not paused if name == "pause_clock" else paused
+        return awaiting is not None and awaiting.chase and wanted and (awaited or actor.id == manager)
+    if name == "reclassify_as_decision_complaint":
+        return actor.id in (owner, manager) or awaited
+    return False
+
+
+_ROLE_VALUES = frozenset(r.value for r in Role)

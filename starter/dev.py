@@ -135,12 +135,17 @@ async def run_dev(
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
-        api = await start_api(settings, client, api_port, task_queue, codec) if api_port is not None else None
+        api = (
+            await start_api(settings, client, api_port, task_queue, codec, ui_port)
+            if api_port is not None
+            else None
+        )
         say(f"Temporal server: 127.0.0.1:{port}  (state in {settings.data_dir / 'temporal.db'})")
         say(f"Web UI:          http://localhost:{ui_port}")
         if api_port is not None:
             say(f"HTTP API:        http://127.0.0.1:{api_port}  (docs: http://127.0.0.1:{api_port}/docs)")
             say("                 tokens: reviews token --as ID:ROLE [--case WORKFLOW_ID]")
+            say(f"People's pages:  http://127.0.0.1:{api_port}/ui/  (sign in as anyone in api/ui/staff.yaml)")
         say(f"Case store:      {settings.database_url}")
         say(f"Letters:         {settings.outbox_dir}")
         say(
@@ -168,7 +173,12 @@ async def run_dev(
 
 
 async def start_api(
-    settings: Settings, client: Client, port: int, task_queue: str, codec: PayloadCodec | None
+    settings: Settings,
+    client: Client,
+    port: int,
+    task_queue: str,
+    codec: PayloadCodec | None,
+    ui_port: int = 8233,
 ) -> uvicorn.Server:
     """The HTTP API beside the worker, on loopback: its codec routes answer the Web UI
     without a token here only (REVIEWS_API_SECRET or a secret made in the data folder
@@ -180,7 +190,9 @@ async def start_api(
 
     ensure_secret(settings.data_dir)
     config = replace(ApiSettings.from_env(settings.data_dir), task_queue=task_queue)
-    app = create_app(config, client=client, codec_server=codec, codec_open=True)
+    app = create_app(
+        config, client=client, codec_server=codec, codec_open=True, web_ui_url=f"http://localhost:{ui_port}"
+    )
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )

@@ -1,0 +1,348 @@
+"""The pages: sign in, my tasks, my team, a case, and the forms on it (issue 12).
+
+A person signs in (locally: chooses who they are from the staff list); the session is a
+signed, HttpOnly, SameSite cookie and every form carries a CSRF token. What a page shows
+comes from the store (tasks, cases, letters) or the case's `status`; what a form sends
+goes through the same client as the API, as the signed-in person."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.ui.forms import data_from, fields_of
+from api.ui.staff import Person, Staff
+from contract.messages import KIND_OF_WORKFLOW_TYPE, MESSAGES, messages_for
+from domain.authority import at_least
+from domain.calendar import PACKAGE_CALENDAR, london_date
+from domain.enums import Kind, OatAdviceRoute, Role, Stage
+from domain.letters import date_in_words
+from domain.models import Awaiting
+from domain.permissions import may_offer
+from starter.client import Refusal
+from store.models import CaseRow, LetterRow, TaskRow
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+templates.env.filters["in_words"] = date_in_words
+STATUS_OF_REFUSAL = {"not_allowed": 403, "not_now": 409, "closed": 409, "not_taken": 409, "not_found": 404}
+PAGE_SIZE = 50
+
+
+# ------------------------------------------------------------------ sessions
+
+
+def staff(request: Request) -> Staff:
+    found: Staff = request.app.state.staff
+    return found
+
+
+def signed_in(request: Request) -> Person | None:
+    person_id = request.session.get("person")
+    return staff(request).get(person_id) if person_id else None
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(32)
+    return str(token)
+
+
+async def checked_form(request: Request) -> Any:
+    """The form, if it carries this session's CSRF token; else a 403 page."""
+    form = await request.form()
+    expected = request.session.get("csrf")
+    if not expected or not secrets.compare_digest(str(form.get("csrf") or ""), str(expected)):
+        raise UiError(403, "This form has expired or did not come from this site. Go back and try again.")
+    return form
+
+
+class UiError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    context |= {"person": signed_in(request), "csrf": csrf_token(request)}
+    return templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def need_person(request: Request) -> Person | RedirectResponse:
+    person = signed_in(request)
+    if person is None:
+        return RedirectResponse("/ui/login", status_code=303)
+    return person
+
+
+# --------------------------------------------------------------- due dates
+
+
+def due_words(due: date | None, today: date) -> tuple[str, bool]:
+    """ "3 working days left" / "due today" / "overdue by 2 days", and whether overdue."""
+    if due is None:
+        return "no due date", False
+    if due < today:
+        days = (today - due).days
+        return f"overdue by {days} day{'s' if days != 1 else ''}", True
+    if due == today:
+        return "due today", False
+    left, day = 0, today
+    while day < due:
+        day = PACKAGE_CALENDAR.add_working_days(day, 1)
+        left += 1
+    return f"{left} working day{'s' if left != 1 else ''} left", False
+
+
+def task_rows(request: Request, rows: list[tuple[TaskRow, CaseRow | None]]) -> list[dict[str, Any]]:
+    today = london_date(datetime.now().astimezone())
+    out = []
+    for task, case in rows:
+        words, overdue = due_words(task.due, today)
+        adjustments = (case.status or {}).get("reasonable_adjustments", []) if case else []
+        out.append(
+            {
+                "workflow_id": task.workflow_id,
+                "case_ref": task.case_ref,
+                "kind": (case.kind if case else "").replace("_", " "),
+                "stage": (case.stage if case else "").replace("_", " "),
+                "risk": case.risk if case else None,
+                "action": task.action.replace("_", " "),
+                "who": task.actor_id or task.actor_role.replace("_", " "),
+                "due": task.due,
+                "due_words": words,
+                "overdue": overdue,
+                "adjustments": len(adjustments),
+            }
+        )
+    return sorted(out, key=lambda t: (not t["overdue"], t["due"] or date.max))
+
+
+def open_tasks(request: Request) -> list[tuple[TaskRow, CaseRow | None]]:
+    with Session(request.app.state.engine) as session:
+        rows = session.execute(
+            select(TaskRow, CaseRow)
+            .outerjoin(CaseRow, CaseRow.workflow_id == TaskRow.workflow_id)
+            .where(TaskRow.closed_at.is_(None))
+        ).all()
+    return [(t, c) for t, c in rows]
+
+
+def filtered(request: Request, tasks: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    q = request.query_params
+    kind, stage, overdue = q.get("kind", ""), q.get("stage", ""), q.get("overdue") == "1"
+    shown = [
+        t for t in tasks
+        if (not kind or t["kind"] == kind.replace("_", " "))
+        and (not stage or t["stage"] == stage.replace("_", " "))
+        and (not overdue or t["overdue"])
+    ]  # fmt: skip
+    number = max(1, int(q.get("page", "1") or 1))
+    start = (number - 1) * PAGE_SIZE
+    paging = {
+        "page": number,
+        "more": len(shown) > start + PAGE_SIZE,
+        "kind": kind,
+        "stage": stage,
+        "overdue": overdue,
+    }
+    return shown[start : start + PAGE_SIZE], paging
+
+
+# ------------------------------------------------------------------- pages
+
+
+@router.get("/")
+async def home(request: Request) -> Response:
+    return RedirectResponse("/ui/tasks" if signed_in(request) else "/ui/login", status_code=303)
+
+
+@router.get("/login")
+async def login_page(request: Request) -> Response:
+    return page(request, "login.html", people=sorted(staff(request).people.values(), key=lambda p: p.name))
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await checked_form(request)
+    person = staff(request).get(str(form.get("person") or ""))
+    if person is None:
+        return page(
+            request,
+            "login.html",
+            422,
+            people=list(staff(request).people.values()),
+            error="Choose who you are.",
+        )
+    request.session.clear()
+    request.session["person"] = person.id
+    request.session["csrf"] = secrets.token_urlsafe(32)
+    return RedirectResponse("/ui/tasks", status_code=303)
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    await checked_form(request)
+    request.session.clear()
+    return RedirectResponse("/ui/login", status_code=303)
+
+
+@router.get("/tasks")
+async def my_tasks(request: Request) -> Response:
+    person = need_person(request)
+    if not isinstance(person, Person):
+        return person
+    mine = [
+        (t, c) for t, c in open_tasks(request)
+        if t.actor_id == person.id or (t.actor_id is None and t.actor_role == person.role.value)
+    ]  # fmt: skip
+    tasks, paging = filtered(request, task_rows(request, mine))
+    return page(
+        request,
+        "tasks.html",
+        tasks=tasks,
+        paging=paging,
+        kinds=[k.value for k in Kind if k in KIND_OF_WORKFLOW_TYPE.values()],
+    )
+
+
+@router.get("/team")
+async def my_team(request: Request) -> Response:
+    person = need_person(request)
+    if not isinstance(person, Person):
+        return person
+    reports = staff(request).reports_of(person.id)
+    everything = open_tasks(request)
+    theirs = [
+        (t, c) for t, c in everything if t.actor_id in reports or (c is not None and c.owner in reports)
+    ]
+    approvals = [
+        (t, c) for t, c in everything
+        if t.action == "approve" and t.actor_role in {r.value for r in Role} and at_least(person.role, Role(t.actor_role))
+    ]  # fmt: skip
+    team_tasks, paging = filtered(request, task_rows(request, theirs))
+    return page(
+        request, "team.html", tasks=team_tasks, paging=paging, approvals=task_rows(request, approvals),
+        reports=sorted(reports), kinds=[],
+    )  # fmt: skip
+
+
+def offered(person: Person, status: Any) -> list[str]:
+    kind = Kind(status.kind)
+    awaiting: Awaiting | None = status.awaiting
+    route = OatAdviceRoute(status.oat_route) if getattr(status, "oat_route", None) else None
+    owner, manager = status.owner or "", status.manager or ""
+    return [
+        spec.name for spec in messages_for(kind)
+        if spec.kind == "update"
+        and may_offer(spec.name, person.actor, stage=Stage(status.stage), owner=owner, manager=manager, awaiting=awaiting, oat_route=route)
+    ]  # fmt: skip
+
+
+async def case_page(
+    request: Request,
+    workflow_id: str,
+    status_code: int = 200,
+    failed: tuple[str, list[Any], str] | None = None,
+) -> Response:
+    person = need_person(request)
+    if not isinstance(person, Person):
+        return person
+    reviews = request.app.state.reviews
+    try:
+        status = await reviews.status(workflow_id)
+    except Refusal:
+        raise UiError(404, f"There is no case {workflow_id}.") from None
+    awaited = status.awaiting.actor_id if status.awaiting else None
+    if not staff(request).may_open(person, status.owner or "", status.manager or "", awaited):
+        raise UiError(404, f"There is no case {workflow_id} for you.")
+    with Session(request.app.state.engine) as session:
+        letters = list(
+            session.scalars(
+                select(LetterRow).where(LetterRow.workflow_id == workflow_id).order_by(LetterRow.id)
+            )
+        )
+    forms = []
+    for name in offered(person, status):
+        fields = fields_of(MESSAGES[name].model)
+        error = ""
+        if failed is not None and failed[0] == name:
+            fields, error = failed[1], failed[2]
+        forms.append({"name": name, "title": name.replace("_", " ").capitalize(), "fields": fields, "error": error,
+                      "by": MESSAGES[name].by, "paragraphs": MESSAGES[name].paragraphs})  # fmt: skip
+    ui_url = request.app.state.web_ui_url
+    return page(
+        request, "case.html", status_code, case=status, letters=letters, forms=forms,
+        web_ui=f"{ui_url}/namespaces/default/workflows/{workflow_id}" if ui_url else None,
+    )  # fmt: skip
+
+
+@router.get("/cases/{workflow_id:case}")
+async def case(request: Request, workflow_id: str) -> Response:
+    return await case_page(request, workflow_id)
+
+
+@router.get("/cases/{workflow_id:case}/letters/{n}")
+async def letter(request: Request, workflow_id: str, n: int) -> Response:
+    """One letter as it was sent, to read in the browser."""
+    person = need_person(request)
+    if not isinstance(person, Person):
+        return person
+    status = await request.app.state.reviews.status(workflow_id)
+    awaited = status.awaiting.actor_id if status.awaiting else None
+    if not staff(request).may_open(person, status.owner or "", status.manager or "", awaited):
+        raise UiError(404, f"There is no case {workflow_id} for you.")
+    with Session(request.app.state.engine) as session:
+        rows = list(
+            session.scalars(
+                select(LetterRow).where(LetterRow.workflow_id == workflow_id).order_by(LetterRow.id)
+            )
+        )
+    if not 0 <= n < len(rows):
+        raise UiError(404, f"There is no letter {n} on this case.")
+    return Response(Path(rows[n].eml_path or "").read_text(), media_type="text/plain; charset=utf-8")
+
+
+@router.post("/cases/{workflow_id:case}/messages/{name}")
+async def send(request: Request, workflow_id: str, name: str) -> Response:
+    person = need_person(request)
+    if not isinstance(person, Person):
+        return person
+    form = await checked_form(request)
+    if name not in MESSAGES:
+        raise UiError(404, f"There is no message {name}.")
+    reviews = request.app.state.reviews
+    status = await reviews.status(workflow_id)
+    awaited = status.awaiting.actor_id if status.awaiting else None
+    if not staff(request).may_open(person, status.owner or "", status.manager or "", awaited):
+        raise UiError(404, f"There is no case {workflow_id} for you.")
+    fields = fields_of(MESSAGES[name].model)
+    data, readable = data_from(fields, form)
+    if not readable:
+        return await case_page(request, workflow_id, 422, (name, fields, "Some answers need correcting."))
+    try:
+        await reviews.send(workflow_id, name, person.actor, data)
+    except Refusal as refusal:
+        return await case_page(
+            request, workflow_id, STATUS_OF_REFUSAL.get(refusal.kind, 422), (name, fields, str(refusal))
+        )
+    return RedirectResponse(f"/ui/cases/{workflow_id}?sent={name}", status_code=303)
+
+
+async def _ui_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, UiError)
+    return page(request, "error.html", exc.status, message=exc.message)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(UiError, _ui_error)

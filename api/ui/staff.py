@@ -1,0 +1,80 @@
+"""Who works here: id, name, role, manager and team (for signing in locally, "my team",
+and which case pages a person may open)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from domain.authority import rank
+from domain.enums import Role
+from domain.models import Actor
+
+DEFAULT_STAFF = Path(__file__).with_name("staff.yaml")
+# Roles whose work crosses teams: they may open any case.
+ACROSS_TEAMS = frozenset(
+    {
+        Role.OAT_CASEWORKER, Role.LEGAL_TEAM, Role.JOINT_WORKING_TEAM, Role.ASSISTANT_DIRECTOR,
+        Role.DIRECTOR, Role.DEPUTY_OMBUDSMAN, Role.OMBUDSMAN, Role.BACK_OFFICE,
+    }
+)  # fmt: skip
+
+
+class Person(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name: str
+    role: Role
+    manager: str = ""
+    team: str = ""
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(id=self.id, role=self.role)
+
+
+class Staff:
+    def __init__(self, people: list[Person]) -> None:
+        self.people = {p.id: p for p in people}
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Staff:
+        file = Path(path or os.environ.get("REVIEWS_STAFF") or DEFAULT_STAFF)
+        data = yaml.safe_load(file.read_text()) or {}
+        return cls([Person.model_validate(p) for p in data.get("staff", [])])
+
+    def get(self, person_id: str) -> Person | None:
+        return self.people.get(person_id)
+
+    def team_of(self, person_id: str) -> str | None:
+        person = self.people.get(person_id)
+        return person.team if person else None
+
+    def reports_of(self, manager_id: str) -> set[str]:
+        """Everyone below a manager, however many rungs down."""
+        found: set[str] = set()
+        frontier = {manager_id}
+        while frontier:
+            below = {p.id for p in self.people.values() if p.manager in frontier and p.id not in found}
+            below.discard(manager_id)
+            found |= below
+            frontier = below
+        return found
+
+    def may_open(self, person: Person, owner: str, manager: str, awaited: str | None) -> bool:
+        """A caseworker or manager sees their team's cases and those awaiting them; the
+        roles whose work crosses teams see every case."""
+        if person.role in ACROSS_TEAMS:
+            return True
+        if person.id in (owner, manager, awaited):
+            return True
+        if person.id in {self.people[o].manager for o in (owner,) if o in self.people}:
+            return True
+        return bool(person.team) and person.team == self.team_of(owner)
+
+    @staticmethod
+    def is_manager(person: Person) -> bool:
+        return (rank(person.role) or 0) >= 1

@@ -1,0 +1,204 @@
+"""The people's pages in a real browser (issue 12): Debian's chromium driven by
+Playwright. A caseworker answers a step; a manager finds a payment in "My team",
+approves it and sees the case close with its letter; a refusal is shown inline; CSRF and
+other teams' cases are refused; axe-core finds no serious or critical violation on any
+page. Screenshots of each page are kept in test-artifacts/ui/."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.async_api import Page, async_playwright
+from temporalio.testing import WorkflowEnvironment
+
+from starter.client import ReviewsClient
+from starter.testserver import start_time_skipping
+from tests.browser import chromium_path
+from tests.conftest import decision_case, today
+from tests.live import LiveApi
+
+ROOT = Path(__file__).parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "test-artifacts" / "ui"
+OAT = {"id": "oat-olu", "role": "oat_caseworker"}
+OWNER = {"id": "cw-alice", "role": "caseworker"}
+
+
+@pytest.fixture(scope="module")
+async def server() -> AsyncIterator[WorkflowEnvironment]:
+    environment = await start_time_skipping()
+    yield environment
+    await environment.shutdown()
+
+
+@pytest.fixture(scope="module")
+def live(server: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
+    api = LiveApi(server.client.service_client.config.target_host, tmp_path_factory.mktemp("inbox"))
+    api.web_ui_url = "http://localhost:8233"
+    api.start()
+    yield api
+    api.close()
+
+
+async def accessible(page: Page, name: str) -> None:
+    """axe-core (the npm package) finds nothing serious or critical; a screenshot is kept."""
+    assert AXE.exists(), "run `npm ci` (make test does) for axe-core"
+    await page.add_script_tag(path=str(AXE))
+    results: dict[str, Any] = await page.evaluate("axe.run({resultTypes: ['violations']})")
+    bad = [
+        (v["id"], v["impact"], v["nodes"][0]["html"])
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert not bad, f"{name}: {bad}"
+
+
+async def sign_in(page: Page, live: LiveApi, who: str) -> None:
+    await page.goto(f"{live.url}/ui/login")
+    await page.locator(f"#person-{who}").check()
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/ui/tasks")
+
+
+async def test_a_caseworker_answers_and_a_manager_approves_a_payment(
+    server: WorkflowEnvironment, live: LiveApi
+) -> None:
+    reviews = ReviewsClient(server.client, live.settings.task_queue)
+    ref = f"C-UI-{uuid.uuid4().hex[:4]}"
+    wid = await reviews.open(
+        "decision_complaint",
+        decision_case(ref, decided_on=await today(server)) | {"reasonable_adjustments": ["large print"]},
+    )
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        page = await browser.new_page(viewport={"width": 1280, "height": 900})
+
+        await page.goto(f"{live.url}/ui/login")
+        await accessible(page, "01-sign-in")
+        await sign_in(page, live, "cw-alice")
+        row = page.get_by_role("row").filter(has_text=ref)
+        await row.get_by_role("cell", name="case owner resolution").first.wait_for()
+        await row.get_by_text("adjustments").wait_for()
+        await accessible(page, "02-my-tasks")
+
+        await row.get_by_role("link", name=ref).click()
+        await page.get_by_role("heading", name=f"Case {ref}").wait_for()
+        await accessible(page, "03-case-page")
+        form = page.locator("form[action$='/messages/case_owner_resolution']")
+        await form.get_by_role("button", name="Case owner resolution").click()  # nothing chosen
+        await page.get_by_text("Resolved is required").wait_for()
+        await accessible(page, "04-form-error-inline")
+        await form.get_by_label("Resolved (required)").select_option("no")
+        await form.get_by_label("Note").fill("the complainant still disagrees")
+        await form.get_by_role("button", name="Case owner resolution").click()
+        await page.get_by_text("Sent: case owner resolution.").wait_for()
+        await page.get_by_text("awaiting grounds").first.wait_for()
+
+        # The case goes on through the grounds, OAT and a payment proposal (the API's client).
+        await reviews.send(
+            wid,
+            "grounds_submitted",
+            {"id": "su-1", "role": "service_user"},
+            {"why_wrong": "missed", "wanted": "x"},
+        )
+        for _ in range(100):
+            if (await reviews.status(wid)).stage.value == "challenge_assessment":
+                break
+        await reviews.send(wid, "challenge_assessment", OWNER, {"actionable": True, "analysis": "names it"})
+        await reviews.send(wid, "case_owner_review", OWNER, {"finding": "no_genuine_doubt"})
+        await reviews.send(wid, "oat_outcome", OAT, {"outcome": "accepted"})
+        remedy = {"kinds": ["apology", "financial_payment"], "amount_gbp": 400, "severity": 2,
+                  "impact": "i", "proportionate": "p", "restores_position": "r"}  # fmt: skip
+        point = {"kind": "good_practice", "text": "kept the complainant informed"}
+        await reviews.send(
+            wid,
+            "oat_decision",
+            OAT,
+            {
+                "upheld": True,
+                "route": "remedy",
+                "analysis": "delay",
+                "remedy": remedy,
+                "learning_points": [point],
+            },
+        )
+
+        await page.get_by_role("button", name="Sign out").click()
+        await sign_in(page, live, "om-bob")
+        await page.get_by_role("link", name="My team").click()
+        approval = (
+            page.get_by_role("table", name="Approvals you may give").get_by_role("row").filter(has_text=ref)
+        )
+        await approval.get_by_text("approve").wait_for()
+        await accessible(page, "05-my-team")
+        await approval.get_by_role("link", name=ref).click()
+        await page.get_by_text("payment £400.00").first.wait_for()
+        await page.get_by_text("proposed by oat-olu").first.wait_for()
+        await accessible(page, "06-approval-form")
+        approve = page.locator("form[action$='/messages/approve']")
+        await approve.get_by_label("Note").fill("proportionate")
+        await approve.get_by_role("button", name="Approve").click()
+        await page.get_by_text("closed: upheld remedy").wait_for()
+        await page.get_by_role("link", name="closing").wait_for()
+        await accessible(page, "07-closed-case")
+        await browser.close()
+    status = await reviews.status(wid)
+    assert status.outcome == "upheld_remedy"
+    assert [(a.by, a.decision) for a in status.approvals] == [("om-bob", "approved")]
+
+
+async def test_a_refusal_is_shown_inline_and_keeps_what_was_typed(
+    server: WorkflowEnvironment, live: LiveApi
+) -> None:
+    reviews = ReviewsClient(server.client, live.settings.task_queue)
+    ref = f"C-UI-{uuid.uuid4().hex[:4]}"
+    wid = await reviews.open("decision_complaint", decision_case(ref, decided_on=await today(server)))
+    await reviews.send(wid, "case_owner_resolution", OWNER, {"resolved": False})
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        page = await browser.new_page()
+        await sign_in(page, live, "om-bob")
+        await page.goto(f"{live.url}/ui/cases/{wid}")
+        extend = page.locator("form[action$='/messages/extend_grounds_deadline']")
+        await page.locator("summary", has_text="Extend grounds deadline").click()
+        await extend.get_by_label("New deadline (required)").fill("2000-01-01")
+        await extend.get_by_label("Reason").fill("asked for more time")
+        await extend.get_by_role("button", name="Extend grounds deadline").click()
+        await page.get_by_role("alert").filter(has_text="must be later than the current deadline").wait_for()
+        assert await extend.get_by_label("Reason").input_value() == "asked for more time"
+        await accessible(page, "08-refusal-inline")
+        await browser.close()
+
+
+async def test_forms_need_the_csrf_token_and_other_teams_cases_stay_closed(
+    server: WorkflowEnvironment, live: LiveApi
+) -> None:
+    reviews = ReviewsClient(server.client, live.settings.task_queue)
+    wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(server)))
+    async with httpx.AsyncClient(base_url=live.url, follow_redirects=False) as http:
+        login = await http.get("/ui/login")
+        token = login.text.split('name="csrf" value="')[1].split('"')[0]
+        forged = await http.post("/ui/login", data={"person": "cw-zed"})
+        assert forged.status_code == 403
+        signed = await http.post("/ui/login", data={"person": "cw-zed", "csrf": token})
+        assert signed.status_code == 303
+        page = await http.get("/ui/tasks")
+        token = page.text.split('name="csrf" value="')[1].split('"')[0]
+        other_team = await http.get(f"/ui/cases/{wid}")
+        assert other_team.status_code == 404
+        crafted = await http.post(
+            f"/ui/cases/{wid}/messages/case_owner_resolution", data={"csrf": token, "resolved": "no"}
+        )
+        assert crafted.status_code == 404
+        no_token = await http.post(f"/ui/cases/{wid}/messages/case_owner_resolution", data={"resolved": "no"})
+        assert no_token.status_code == 403
+    assert (await reviews.status(wid)).stage.value == "case_owner_resolution"
+    cookie = signed.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
