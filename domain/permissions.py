@@ -221,7 +221,8 @@ def may_offer(
     expected = EXPECTED_AT.get(name)
     if expected is not None and stage not in expected:
         return False
-    senior = (rank(actor.role) or 0) > LADDER.index(Role.OPERATIONS_MANAGER)
+    position = rank(actor.role)
+    senior = position is not None and position > LADDER.index(Role.OPERATIONS_MANAGER)
     awaited = awaiting is not None and (
         actor.id == awaiting.actor_id
         or (awaiting.actor_id is None and actor.role.value == awaiting.actor_role)

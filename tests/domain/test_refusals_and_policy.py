@@ -348,7 +348,35 @@ def test_a_date_is_written_as_a_date_not_a_number() -> None:
     from domain.models import GroundsSubmitted
 
     assert GroundsSubmitted.model_validate({"received_on": "2026-03-02"}).received_on == date(2026, 3, 2)
-    with pytest.raises(ValueError, match="write a date as YYYY-MM-DD"):
+    with pytest.raises(ValueError, match="Value error, write a date as YYYY-MM-DD \\["):
         GroundsSubmitted.model_validate({"received_on": 0})
-    with pytest.raises(ValueError, match="write a date as YYYY-MM-DD"):
+    with pytest.raises(ValueError, match="Value error, write a date as YYYY-MM-DD \\["):
         GroundsSubmitted.model_validate({"received_on": 1.5})
+    with pytest.raises(ValueError, match="Value error, 'soon' is not a date: write YYYY-MM-DD \\["):
+        GroundsSubmitted.model_validate({"received_on": "soon"})
+
+
+def test_documents_and_plain_text_are_what_the_schema_says() -> None:
+    from domain.models import About, Evidence, GroundsSubmitted
+
+    evidence = GroundsSubmitted.model_json_schema()["properties"]["evidence"]["anyOf"]
+    assert evidence == [
+        {"items": {"$ref": "#/$defs/Evidence"}, "type": "array"},
+        {"$ref": "#/$defs/Evidence"},
+        {"type": "null"},
+    ]
+    schema = ServiceComplaintOpened.model_json_schema()
+    properties = schema.get("properties") or schema["$defs"]["ServiceComplaintOpened"]["properties"]
+    adjustments = properties["reasonable_adjustments"]["anyOf"]
+    assert adjustments == [
+        {"items": {"type": "string"}, "type": "array"},
+        {"type": "string"},
+        {"type": "null"},
+    ]
+    about = About.model_json_schema()
+    assert about["anyOf"][1] == {"type": "string"} and "staff" in about["anyOf"][0]["properties"]
+    assert str(Evidence(name="scan.pdf")) == "scan.pdf (named, not received)"
+    assert str(Evidence(name="scan.pdf", sha256="a" * 64, size=3, media_type="application/pdf")) == "scan.pdf"
+    assert GroundsSubmitted.model_validate({"evidence": {"name": "one.pdf"}}).evidence == [
+        Evidence(name="one.pdf")
+    ]
