@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -20,7 +20,7 @@ class CaseRow(Base):
     case_ref: Mapped[str] = mapped_column(String(100), index=True)
     stage: Mapped[str] = mapped_column(String(60), index=True)
     outcome: Mapped[str | None] = mapped_column(String(80), index=True)
-    owner: Mapped[str | None] = mapped_column(String(100))
+    owner: Mapped[str | None] = mapped_column(String(100), index=True)  # ix_cases_owner
     manager: Mapped[str | None] = mapped_column(String(100))
     risk: Mapped[str | None] = mapped_column(String(20))
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -49,7 +49,13 @@ class TaskRow(Base):
     """Who must act, by when: one open row per case for the step it is waiting on."""
 
     __tablename__ = "tasks"
-    __table_args__ = (UniqueConstraint("workflow_id", "action", "opened_at", name="uq_task"),)
+    __table_args__ = (
+        UniqueConstraint("workflow_id", "action", "opened_at", name="uq_task"),
+        # "My tasks" and "My team" read open tasks by person, by role, by action.
+        Index("ix_tasks_open_actor", "closed_at", "actor_id"),
+        Index("ix_tasks_open_role", "closed_at", "actor_role", "actor_id"),
+        Index("ix_tasks_open_action", "closed_at", "action"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     workflow_id: Mapped[str] = mapped_column(String(200), index=True)
     case_ref: Mapped[str] = mapped_column(String(100))

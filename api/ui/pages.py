@@ -15,12 +15,13 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from api.ui.forms import data_from, fields_of
 from api.ui.staff import Person, Staff
-from contract.messages import KIND_OF_WORKFLOW_TYPE, MESSAGES, messages_for
+from contract.messages import MESSAGES, messages_for
 from domain.authority import at_least
 from domain.calendar import PACKAGE_CALENDAR, london_date
 from domain.enums import Kind, OatAdviceRoute, Role, Stage
@@ -104,59 +105,57 @@ def due_words(due: date | None, today: date) -> tuple[str, bool]:
     return f"{left} working day{'s' if left != 1 else ''} left", False
 
 
-def task_rows(request: Request, rows: list[tuple[TaskRow, CaseRow | None]]) -> list[dict[str, Any]]:
-    today = london_date(datetime.now().astimezone())
-    out = []
-    for task, case in rows:
-        words, overdue = due_words(task.due, today)
-        adjustments = (case.status or {}).get("reasonable_adjustments", []) if case else []
-        out.append(
-            {
-                "workflow_id": task.workflow_id,
-                "case_ref": task.case_ref,
-                "kind": (case.kind if case else "").replace("_", " "),
-                "stage": (case.stage if case else "").replace("_", " "),
-                "risk": case.risk if case else None,
-                "action": task.action.replace("_", " "),
-                "who": task.actor_id or task.actor_role.replace("_", " "),
-                "due": task.due,
-                "due_words": words,
-                "overdue": overdue,
-                "adjustments": len(adjustments),
-            }
-        )
-    return sorted(out, key=lambda t: (not t["overdue"], t["due"] or date.max))
-
-
-def open_tasks(request: Request) -> list[tuple[TaskRow, CaseRow | None]]:
-    with Session(request.app.state.engine) as session:
-        rows = session.execute(
-            select(TaskRow, CaseRow)
-            .outerjoin(CaseRow, CaseRow.workflow_id == TaskRow.workflow_id)
-            .where(TaskRow.closed_at.is_(None))
-        ).all()
-    return [(t, c) for t, c in rows]
-
-
-def filtered(request: Request, tasks: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def task_page(
+    request: Request, *where: Any, paged: bool = True
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """One page of open tasks with their cases, filtered, ordered (overdue first, then by
+    due date) and cut in SQL, so a page costs the same with 10 or 10,000 open tasks."""
     q = request.query_params
     kind, stage, overdue = q.get("kind", ""), q.get("stage", ""), q.get("overdue") == "1"
-    shown = [
-        t for t in tasks
-        if (not kind or t["kind"] == kind.replace("_", " "))
-        and (not stage or t["stage"] == stage.replace("_", " "))
-        and (not overdue or t["overdue"])
-    ]  # fmt: skip
-    number = max(1, int(q.get("page", "1") or 1))
-    start = (number - 1) * PAGE_SIZE
-    paging = {
-        "page": number,
-        "more": len(shown) > start + PAGE_SIZE,
-        "kind": kind,
-        "stage": stage,
-        "overdue": overdue,
-    }
-    return shown[start : start + PAGE_SIZE], paging
+    number = max(1, int(q.get("page", "1") or 1)) if paged else 1
+    today = london_date(datetime.now().astimezone())
+    filters = [TaskRow.closed_at.is_(None), *where]
+    if kind:
+        filters.append(CaseRow.kind == kind)
+    if stage:
+        filters.append(CaseRow.stage == stage.replace(" ", "_"))
+    if overdue:
+        filters.append(TaskRow.due < today)
+    late = sql_case((TaskRow.due < today, 0), else_=1)
+    query = (
+        select(
+            TaskRow.workflow_id, TaskRow.case_ref, TaskRow.action, TaskRow.actor_role, TaskRow.actor_id,
+            TaskRow.due, CaseRow.kind, CaseRow.stage, CaseRow.risk,
+        )
+        .outerjoin(CaseRow, CaseRow.workflow_id == TaskRow.workflow_id)
+        .where(*filters)
+        .order_by(late, TaskRow.due.is_(None), TaskRow.due, TaskRow.id)
+        .limit(PAGE_SIZE + 1)
+        .offset((number - 1) * PAGE_SIZE)
+    )  # fmt: skip
+    with Session(request.app.state.engine) as session:
+        rows = session.execute(query).all()
+        shown = rows[:PAGE_SIZE]
+        ids = [r.workflow_id for r in shown]
+        statuses: dict[str, Any] = dict(
+            session.execute(
+                select(CaseRow.workflow_id, CaseRow.status).where(CaseRow.workflow_id.in_(ids))
+            ).all()
+        )
+    tasks = []
+    for r in shown:
+        words, is_late = due_words(r.due, today)
+        adjustments = (statuses.get(r.workflow_id) or {}).get("reasonable_adjustments", [])
+        tasks.append(
+            {
+                "workflow_id": r.workflow_id, "case_ref": r.case_ref, "kind": (r.kind or "").replace("_", " "),
+                "stage": (r.stage or "").replace("_", " "), "risk": r.risk, "action": r.action.replace("_", " "),
+                "who": r.actor_id or r.actor_role.replace("_", " "), "due": r.due, "due_words": words,
+                "overdue": is_late, "adjustments": len(adjustments),
+            }
+        )  # fmt: skip
+    paging = {"page": number, "more": len(rows) > PAGE_SIZE, "kind": kind, "stage": stage, "overdue": overdue}
+    return tasks, paging
 
 
 # ------------------------------------------------------------------- pages
@@ -202,18 +201,14 @@ async def my_tasks(request: Request) -> Response:
     person = need_person(request)
     if not isinstance(person, Person):
         return person
-    mine = [
-        (t, c) for t, c in open_tasks(request)
-        if t.actor_id == person.id or (t.actor_id is None and t.actor_role == person.role.value)
-    ]  # fmt: skip
-    tasks, paging = filtered(request, task_rows(request, mine))
-    return page(
+    tasks, paging = task_page(
         request,
-        "tasks.html",
-        tasks=tasks,
-        paging=paging,
-        kinds=[k.value for k in Kind if k in KIND_OF_WORKFLOW_TYPE.values()],
+        or_(
+            TaskRow.actor_id == person.id,
+            and_(TaskRow.actor_id.is_(None), TaskRow.actor_role == person.role.value),
+        ),
     )
+    return page(request, "tasks.html", tasks=tasks, paging=paging)
 
 
 @router.get("/team")
@@ -221,19 +216,15 @@ async def my_team(request: Request) -> Response:
     person = need_person(request)
     if not isinstance(person, Person):
         return person
-    reports = staff(request).reports_of(person.id)
-    everything = open_tasks(request)
-    theirs = [
-        (t, c) for t, c in everything if t.actor_id in reports or (c is not None and c.owner in reports)
-    ]
-    approvals = [
-        (t, c) for t, c in everything
-        if t.action == "approve" and t.actor_role in {r.value for r in Role} and at_least(person.role, Role(t.actor_role))
-    ]  # fmt: skip
-    team_tasks, paging = filtered(request, task_rows(request, theirs))
+    reports = sorted(staff(request).reports_of(person.id))
+    team_tasks, paging = task_page(request, or_(TaskRow.actor_id.in_(reports), CaseRow.owner.in_(reports)))
+    # Only the approvals the Delegation Scheme lets this role give (this role or below).
+    may_give = [r.value for r in Role if at_least(person.role, r)]
+    approvals, first = task_page(
+        request, TaskRow.action == "approve", TaskRow.actor_role.in_(may_give), paged=False
+    )
     return page(
-        request, "team.html", tasks=team_tasks, paging=paging, approvals=task_rows(request, approvals),
-        reports=sorted(reports), kinds=[],
+        request, "team.html", tasks=team_tasks, paging=paging, approvals=approvals, more_approvals=first["more"],
     )  # fmt: skip
 
 
