@@ -85,10 +85,21 @@ def seed(url: str, staff: Staff) -> None:
 
 
 async def measure(url: str) -> None:
-    settings = ApiSettings(store=Settings(data_dir=Path("/tmp/reviews-bench"), database_url=url, smtp_url=None, policy_file=None), secret="bench-" + "x" * 40)
+    settings = ApiSettings(
+        store=Settings(
+            data_dir=Path("/tmp/reviews-bench"), database_url=url, smtp_url=None, policy_file=None
+        ),
+        secret="bench-" + "x" * 40,
+    )
     app = create_app(settings, codec_server=False)
     transport = httpx.ASGITransport(app=app)
-    for who, page in [("cw-alice", "/ui/tasks"), ("oat-olu", "/ui/tasks"), ("om-bob", "/ui/team"), ("ad-ann", "/ui/team"), ("dir-dee", "/ui/team")]:
+    for who, page in [
+        ("cw-alice", "/ui/tasks"),
+        ("oat-olu", "/ui/tasks"),
+        ("om-bob", "/ui/team"),
+        ("ad-ann", "/ui/team"),
+        ("dir-dee", "/ui/team"),
+    ]:
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
             login = await http.get("/ui/login")
             token = login.text.split('name="csrf" value="')[1].split('"')[0]
@@ -102,7 +113,9 @@ async def measure(url: str) -> None:
             times.sort()
             p95 = times[int(len(times) * 0.95) - 1]
             rows = answer.text.count("<tr")
-            print(f"{page:10} as {who:9} median {statistics.median(times):6.1f} ms   p95 {p95:6.1f} ms   ({rows} rows on the page)")
+            print(
+                f"{page:10} as {who:9} median {statistics.median(times):6.1f} ms   p95 {p95:6.1f} ms   ({rows} rows on the page)"
+            )
 
 
 def main() -> None:
@@ -117,7 +130,9 @@ def main() -> None:
         migrate(url)
         started = time.perf_counter()
         seed(url, Staff.load())
-        print(f"seeded {CLOSED_CASES:,} closed cases and {OPEN_TASKS:,} open tasks in {time.perf_counter() - started:.1f} s")
+        print(
+            f"seeded {CLOSED_CASES:,} closed cases and {OPEN_TASKS:,} open tasks in {time.perf_counter() - started:.1f} s"
+        )
         asyncio.run(measure(url))
     finally:
         with make_engine(args.url).begin() as db:

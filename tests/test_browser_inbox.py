@@ -93,7 +93,7 @@ async def test_a_caseworker_answers_and_a_manager_approves_a_payment(
         await accessible(page, "03-case-page")
         form = page.locator("form[action$='/messages/case_owner_resolution']")
         await form.get_by_role("button", name="Case owner resolution").click()  # nothing chosen
-        await page.get_by_text("Resolved is required").wait_for()
+        await page.get_by_role("alert").filter(has_text="resolved: Field required").wait_for()
         await accessible(page, "04-form-error-inline")
         await form.get_by_label("Resolved (required)").select_option("no")
         await form.get_by_label("Note").fill("the complainant still disagrees")
@@ -202,3 +202,60 @@ async def test_forms_need_the_csrf_token_and_other_teams_cases_stay_closed(
     assert (await reviews.status(wid)).stage.value == "case_owner_resolution"
     cookie = signed.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
+
+
+async def test_oat_decides_with_a_remedy_and_two_learning_points_on_a_phone(
+    server: WorkflowEnvironment, live: LiveApi
+) -> None:
+    """Nested values as groups, "Add another learning point" (htmx), at phone width."""
+    reviews = ReviewsClient(server.client, live.settings.task_queue)
+    ref = f"C-UI-{uuid.uuid4().hex[:4]}"
+    wid = await reviews.open("decision_complaint", decision_case(ref, decided_on=await today(server)))
+    await reviews.send(wid, "case_owner_resolution", OWNER, {"resolved": False})
+    await reviews.send(
+        wid,
+        "grounds_submitted",
+        {"id": "su-1", "role": "service_user"},
+        {"why_wrong": "missed", "wanted": "x"},
+    )
+    for _ in range(100):
+        if (await reviews.status(wid)).stage.value == "challenge_assessment":
+            break
+    await reviews.send(wid, "challenge_assessment", OWNER, {"actionable": True, "analysis": "names it"})
+    await reviews.send(wid, "case_owner_review", OWNER, {"finding": "no_genuine_doubt"})
+    await reviews.send(wid, "oat_outcome", OAT, {"outcome": "accepted"})
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        page = await browser.new_page(viewport={"width": 390, "height": 844})
+        await sign_in(page, live, "oat-olu")
+        await page.goto(f"{live.url}/ui/cases/{wid}")
+        form = page.locator("form[action$='/messages/oat_decision']")
+        await form.get_by_label("Upheld (required)").select_option("yes")
+        await form.get_by_label("Route").select_option("remedy")
+        await form.get_by_label("Analysis").fill("we took too long to reply")
+        await form.get_by_label("apology").check()
+        await form.get_by_label("financial payment").check()
+        await form.get_by_label("Amount gbp").fill("300")
+        await form.get_by_label("Severity").fill("2")
+        await form.get_by_label("Impact").fill("weeks of worry")
+        await form.get_by_label("Proportionate", exact=True).fill("in line with the scale")
+        await form.get_by_label("Restores position").fill("as far as money can")
+        first = form.locator("fieldset.entry").nth(0)
+        await first.get_by_label("Kind (required)").select_option("individual")
+        await first.get_by_label("Text (required)").fill("did not call back")
+        await first.get_by_label("Service model ref").fill("Service Model 2.140")
+        await first.get_by_label("Charter commitment").fill("we will listen to you")
+        await form.get_by_role("button", name="Add another learning point").click()
+        second = form.locator("fieldset.entry").nth(1)
+        await second.get_by_text("Learning point 2").wait_for()
+        await second.get_by_label("Kind (required)").select_option("good_practice")
+        await second.get_by_label("Text (required)").fill("clear letters")
+        await accessible(page, "09-oat-decision-phone")
+        await form.get_by_role("button", name="Oat decision").click()
+        await page.get_by_text("Sent: oat decision.").wait_for()
+        await accessible(page, "10-awaiting-approval-phone")
+        await browser.close()
+    status = await reviews.status(wid)
+    assert status.stage.value == "awaiting_approval"
+    assert [p.text for p in status.learning_points] == ["did not call back", "clear letters"]
+    assert status.proposal is not None and status.proposal.amount_gbp == 300

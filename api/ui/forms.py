@@ -24,14 +24,25 @@ LONG_TEXT = {
 
 @dataclass
 class Field:
-    name: str
+    name: str  # the form's name for it: `remedy.amount_gbp`, `learning_points.0.text`
     label: str
-    widget: str  # text, textarea, number, date, select, checkboxes, json, boolean
+    widget: str  # text, textarea, number, date, select, checkboxes, json, boolean, group, groups
     required: bool
     choices: list[str] = field(default_factory=list)
     hint: str = ""
     value: Any = None
     error: str = ""
+    fields: list[Field] = field(default_factory=list)  # a group's fields
+    groups: list[list[Field]] = field(default_factory=list)  # a repeatable group's entries
+    model: type[BaseModel] | None = None
+
+    @property
+    def key(self) -> str:
+        return self.name.rsplit(".", 1)[-1]
+
+    @property
+    def dom_id(self) -> str:
+        return self.name.replace(".", "-")
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -47,11 +58,22 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
     return annotation, False
 
 
-def field_for(name: str, info: FieldInfo) -> Field:
+def field_for(name: str, info: FieldInfo, prefix: str = "") -> Field:
     annotation, optional = _unwrap(info.annotation)
     label = name.replace("_", " ").capitalize()
     required = info.is_required()
     origin = typing.get_origin(annotation)
+    name = prefix + name
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        # A nested value (a remedy, para 67's grounds, whom to escalate to): its own fields.
+        return Field(
+            name, label, "group", required, fields=fields_of(annotation, name + "."), model=annotation
+        )
+    if origin is list and typing.get_args(annotation):
+        (item,) = typing.get_args(annotation)
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            # A list of values (learning points): one group per entry, and "add another".
+            return Field(name, label, "groups", required, groups=[fields_of(item, f"{name}.0.")], model=item)
     if annotation is bool:
         return Field(name, label, "boolean", required, ["yes", "no"])
     if isinstance(annotation, type) and issubclass(annotation, Enum):
@@ -80,8 +102,17 @@ def _example(annotation: Any) -> str:
     return "[]" if origin is list else "{}"
 
 
-def fields_of(model: type[BaseModel]) -> list[Field]:
-    return [field_for(name, info) for name, info in model.model_fields.items() if name != "actor"]
+def fields_of(model: type[BaseModel], prefix: str = "") -> list[Field]:
+    return [
+        field_for(name, info, prefix)
+        for name, info in model.model_fields.items()
+        if name != "actor" or prefix
+    ]
+
+
+def entry_fields(model: type[BaseModel], name: str, n: int) -> list[Field]:
+    """The fields of entry `n` of a repeatable group."""
+    return fields_of(model, f"{name}.{n}.")
 
 
 def data_from(fields: list[Field], form: Any) -> tuple[dict[str, Any], bool]:
@@ -90,29 +121,55 @@ def data_from(fields: list[Field], form: Any) -> tuple[dict[str, Any], bool]:
     data: dict[str, Any] = {}
     ok = True
     for f in fields:
+        if f.widget == "group":
+            inner, inner_ok = data_from(f.fields, form)
+            ok &= inner_ok
+            if inner:
+                data[f.key] = inner
+            continue
+        if f.widget == "groups":
+            count = max(1, _entries(form, f.name))
+            f.groups = [entry_fields(f.model, f.name, n) for n in range(count)] if f.model else []
+            entries = []
+            for group in f.groups:
+                inner, inner_ok = data_from(group, form)
+                ok &= inner_ok
+                if inner:
+                    entries.append(inner)
+            if entries:
+                data[f.key] = entries
+            continue
         if f.widget == "checkboxes":
             f.value = form.getlist(f.name)
             if f.value:
-                data[f.name] = f.value
+                data[f.key] = f.value
             continue
         raw = (form.get(f.name) or "").strip()
         f.value = raw
         if not raw:
-            if f.required:
-                f.error, ok = f"{f.label} is required", False
-            continue
+            continue  # the message's own rules say what is required, and why
         if f.widget == "boolean":
-            data[f.name] = raw == "yes"
+            data[f.key] = raw == "yes"
         elif f.widget == "number":
             try:
-                data[f.name] = float(raw) if "." in raw else int(raw)
+                data[f.key] = float(raw) if "." in raw else int(raw)
             except ValueError:
                 f.error, ok = f"{f.label} must be a number", False
         elif f.widget == "json":
             try:
-                data[f.name] = json.loads(raw)
+                data[f.key] = json.loads(raw)
             except ValueError as err:
                 f.error, ok = f"{f.label} is not valid JSON: {err.args[0]}", False
         else:
-            data[f.name] = raw
+            data[f.key] = raw
     return data, ok
+
+
+def _entries(form: Any, name: str) -> int:
+    """How many entries of a repeatable group the form holds (`name.N.field`)."""
+    numbers = [
+        int(k.split(".")[len(name.split("."))])
+        for k in form
+        if k.startswith(name + ".") and k.split(".")[len(name.split("."))].isdigit()
+    ]
+    return max(numbers) + 1 if numbers else 0

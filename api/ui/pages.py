@@ -19,7 +19,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
-from api.ui.forms import data_from, fields_of
+from api.ui.forms import data_from, entry_fields, fields_of
 from api.ui.staff import Person, Staff
 from contract.messages import MESSAGES, messages_for
 from domain.authority import at_least
@@ -328,6 +328,20 @@ async def send(request: Request, workflow_id: str, name: str) -> Response:
             request, workflow_id, STATUS_OF_REFUSAL.get(refusal.kind, 422), (name, fields, str(refusal))
         )
     return RedirectResponse(f"/ui/cases/{workflow_id}?sent={name}", status_code=303)
+
+
+@router.get("/forms/{message}/{name}")
+async def another_entry(request: Request, message: str, name: str, n: int = 1) -> Response:
+    """One more entry of a repeatable group (htmx: "Add another learning point")."""
+    if not isinstance(need_person(request), Person) or message not in MESSAGES:
+        raise UiError(404, "No such form.")
+    found = next((f for f in fields_of(MESSAGES[message].model) if f.name == name and f.model), None)
+    if found is None or found.model is None or not 0 <= n < 50:
+        raise UiError(404, "No such form.")
+    entry = entry_fields(found.model, name, n)
+    return templates.TemplateResponse(
+        request, "_entry.html", {"field": found, "entry": entry, "n": n, "form_name": message}
+    )
 
 
 async def _ui_error(request: Request, exc: Exception) -> Response:
