@@ -21,6 +21,7 @@ from api.evidence import EvidenceStore
 from api.routes import cases, codec, documents, health, records
 from api.settings import ApiSettings
 from api.ui import pages
+from api.ui.oidc import OidcSettings, provider
 from api.ui.staff import Staff
 from starter.client import ReviewsClient, connect
 from starter.codec import codec_from_env
@@ -35,6 +36,7 @@ def create_app(
     staff_file: str | Path | None = None,
     web_ui_url: str | None = None,
     secure_cookies: bool = False,
+    oidc_settings: OidcSettings | None = None,
 ) -> FastAPI:
     """`client`: a connected Temporal client (else one is made from the settings at start);
     `codec_server`: the codec the /codec routes use (True: from the environment);
@@ -79,6 +81,9 @@ def create_app(
         app.include_router(router)
     # The people's pages: a signed, HttpOnly, SameSite session cookie (issue 12).
     app.state.staff = Staff.load(staff_file)
+    oidc = oidc_settings if oidc_settings is not None else OidcSettings.from_env()
+    app.state.oidc_settings = oidc
+    app.state.oidc_client = provider(oidc) if oidc else None
     app.state.web_ui_url = web_ui_url
     app.add_middleware(
         SessionMiddleware,

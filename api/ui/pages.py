@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from authlib.integrations.starlette_client import OAuthError
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -20,6 +21,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from api.ui.forms import data_from, entry_fields, fields_of
+from api.ui.oidc import person_from
 from api.ui.staff import Person, Staff
 from contract.messages import MESSAGES, messages_for
 from domain.authority import at_least
@@ -47,6 +49,10 @@ def staff(request: Request) -> Staff:
 
 
 def signed_in(request: Request) -> Person | None:
+    """The person this session belongs to: from the identity provider's claims, or from
+    the staff list when signing in locally."""
+    if claims := request.session.get("person_claims"):
+        return Person.model_validate(claims)
     person_id = request.session.get("person")
     return staff(request).get(person_id) if person_id else None
 
@@ -168,7 +174,26 @@ async def home(request: Request) -> Response:
 
 @router.get("/login")
 async def login_page(request: Request) -> Response:
+    idp = request.app.state.oidc_client
+    if idp is not None:  # a deployment: the organisation's identity provider
+        return await idp.authorize_redirect(request, str(request.url_for("oidc_callback")))  # type: ignore[no-any-return]
     return page(request, "login.html", people=sorted(staff(request).people.values(), key=lambda p: p.name))
+
+
+@router.get("/auth/callback", name="oidc_callback")
+async def oidc_callback(request: Request) -> Response:
+    idp, settings = request.app.state.oidc_client, request.app.state.oidc_settings
+    if idp is None:
+        raise UiError(404, "Signing in with an identity provider is not set up here.")
+    try:
+        token = await idp.authorize_access_token(request)
+        person = person_from(token.get("userinfo") or {}, settings)
+    except (OAuthError, ValueError) as err:
+        raise UiError(401, f"Signing in did not work: {err}") from None
+    request.session.clear()
+    request.session["person_claims"] = person.model_dump(mode="json")
+    request.session["csrf"] = secrets.token_urlsafe(32)
+    return RedirectResponse("/ui/tasks", status_code=303)
 
 
 @router.post("/login")

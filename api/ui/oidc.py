@@ -1,0 +1,65 @@
+"""Signing in with the organisation's identity provider (issue 12): OpenID Connect, the
+authorization code flow with PKCE (S256), by Authlib. The person's id, name, role, team
+and manager come from the ID token's claims (which claim holds the role is configurable).
+Locally, with no provider configured, people choose who they are from the staff list."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from authlib.integrations.starlette_client import OAuth
+from pydantic import ValidationError
+
+from api.ui.staff import Person
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    metadata_url: str
+    client_id: str
+    client_secret: str | None = None
+    role_claim: str = "role"
+    team_claim: str = "team"
+    manager_claim: str = "manager"
+
+    @classmethod
+    def from_env(cls) -> OidcSettings | None:
+        url = os.environ.get("REVIEWS_OIDC_METADATA_URL")
+        if not url:
+            return None
+        return cls(
+            metadata_url=url,
+            client_id=os.environ.get("REVIEWS_OIDC_CLIENT_ID", "reviews"),
+            client_secret=os.environ.get("REVIEWS_OIDC_CLIENT_SECRET") or None,
+            role_claim=os.environ.get("REVIEWS_OIDC_ROLE_CLAIM", "role"),
+        )
+
+
+def provider(settings: OidcSettings) -> Any:
+    oauth = OAuth()
+    oauth.register(
+        "idp",
+        server_metadata_url=settings.metadata_url,
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        client_kwargs={"scope": "openid profile", "code_challenge_method": "S256"},
+    )
+    return oauth.create_client("idp")
+
+
+def person_from(claims: dict[str, Any], settings: OidcSettings) -> Person:
+    """Who signed in, from the ID token; a token without a known role is refused."""
+    try:
+        return Person(
+            id=str(claims.get("preferred_username") or claims["sub"]),
+            name=str(claims.get("name") or claims.get("preferred_username") or claims["sub"]),
+            role=claims.get(settings.role_claim),
+            team=str(claims.get(settings.team_claim) or ""),
+            manager=str(claims.get(settings.manager_claim) or ""),
+        )
+    except (KeyError, ValidationError):
+        raise ValueError(
+            f"the identity provider gave no known role in the `{settings.role_claim}` claim"
+        ) from None
