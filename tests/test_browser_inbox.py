@@ -259,3 +259,35 @@ async def test_oat_decides_with_a_remedy_and_two_learning_points_on_a_phone(
     assert status.stage.value == "awaiting_approval"
     assert [p.text for p in status.learning_points] == ["did not call back", "clear letters"]
     assert status.proposal is not None and status.proposal.amount_gbp == 300
+
+
+async def test_my_team_shows_escalated_steps_and_only_approvals_my_role_may_give(live: LiveApi) -> None:
+    from datetime import UTC, date, datetime, timedelta
+
+    from sqlalchemy.orm import Session
+
+    from store.db import make_engine
+    from store.models import CaseRow, TaskRow
+
+    now, ref = datetime.now(UTC), f"C-ESC-{uuid.uuid4().hex[:4]}"
+    rows = [
+        ("esc", "challenge_assessment", "caseworker", "cw-alice", True, "cw-alice"),
+        ("dir", "approve", "director", None, False, "cw-alice"),
+        ("om", "approve", "operations_manager", None, False, "cw-zed"),
+    ]
+    with Session(make_engine(live.settings.store.database_url)) as session:
+        for suffix, action, role, person, escalated, owner in rows:
+            wid = f"decision-complaint-{ref}-{suffix}"
+            session.add(CaseRow(workflow_id=wid, kind="decision_complaint", case_ref=f"{ref}-{suffix}", stage="challenge_assessment",
+                                owner=owner, manager="om-bob", risk="low", opened_at=now, status={}, updated_at=now))  # fmt: skip
+            session.add(TaskRow(workflow_id=wid, case_ref=f"{ref}-{suffix}", action=action, actor_role=role, actor_id=person,
+                                due=date.today() - timedelta(days=9), opened_at=now, escalated=escalated))  # fmt: skip
+        session.commit()
+    async with httpx.AsyncClient(base_url=live.url) as http:
+        token = (await http.get("/ui/login")).text.split('name="csrf" value="')[1].split('"')[0]
+        await http.post("/ui/login", data={"person": "om-bob", "csrf": token})
+        team = (await http.get("/ui/team")).text
+    escalated_section = team.split("<h2>Escalated to you</h2>")[1].split("<h2>")[0]
+    approvals_section = team.split("<h2>Approvals you may give</h2>")[1].split("<h2>")[0]
+    assert f"{ref}-esc" in escalated_section and "overdue by 9 days" in escalated_section
+    assert f"{ref}-om" in approvals_section and f"{ref}-dir" not in approvals_section

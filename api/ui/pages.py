@@ -131,7 +131,7 @@ def task_page(
     query = (
         select(
             TaskRow.workflow_id, TaskRow.case_ref, TaskRow.action, TaskRow.actor_role, TaskRow.actor_id,
-            TaskRow.due, CaseRow.kind, CaseRow.stage, CaseRow.risk,
+            TaskRow.due, TaskRow.escalated, CaseRow.kind, CaseRow.stage, CaseRow.risk,
         )
         .outerjoin(CaseRow, CaseRow.workflow_id == TaskRow.workflow_id)
         .where(*filters)
@@ -157,7 +157,7 @@ def task_page(
                 "workflow_id": r.workflow_id, "case_ref": r.case_ref, "kind": (r.kind or "").replace("_", " "),
                 "stage": (r.stage or "").replace("_", " "), "risk": r.risk, "action": r.action.replace("_", " "),
                 "who": r.actor_id or r.actor_role.replace("_", " "), "due": r.due, "due_words": words,
-                "overdue": is_late, "adjustments": len(adjustments),
+                "overdue": is_late, "adjustments": len(adjustments), "escalated": bool(r.escalated),
             }
         )  # fmt: skip
     paging = {"page": number, "more": len(rows) > PAGE_SIZE, "kind": kind, "stage": stage, "overdue": overdue}
@@ -248,8 +248,12 @@ async def my_team(request: Request) -> Response:
     approvals, first = task_page(
         request, TaskRow.action == "approve", TaskRow.actor_role.in_(may_give), paged=False
     )
+    # Steps of your team that were escalated: overdue, and now yours to unblock.
+    ours = or_(TaskRow.actor_id.in_(reports), CaseRow.owner.in_(reports))
+    escalated, _ = task_page(request, TaskRow.escalated.is_(True), ours, paged=False)
     return page(
         request, "team.html", tasks=team_tasks, paging=paging, approvals=approvals, more_approvals=first["more"],
+        escalated=escalated,
     )  # fmt: skip
 
 
