@@ -18,7 +18,7 @@ from temporalio.converter import PayloadCodec
 from api import problems
 from api.auth import Verifier
 from api.evidence import EvidenceStore
-from api.routes import cases, codec, documents, health, records
+from api.routes import cases, codec, documents, health, me, records
 from api.settings import ApiSettings
 from api.ui import pages
 from api.ui.oidc import OidcSettings, provider
@@ -77,7 +77,7 @@ def create_app(
     )
     problems.install(app)
     # Routes under /cases/{id}/... before /cases/{id} itself (ids may hold a slash).
-    for router in (health.router, records.router, documents.router, cases.router, codec.router):
+    for router in (health.router, records.router, documents.router, cases.router, codec.router, me.router):
         app.include_router(router)
     # The people's pages: a signed, HttpOnly, SameSite session cookie (issue 12).
     app.state.staff = Staff.load(staff_file)

@@ -4,6 +4,7 @@ refusal, idempotent opening, evidence limits, tokens and who may see what."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -385,3 +386,31 @@ def test_tokens_from_an_identity_provider_are_checked_against_its_jwks() -> None
             verifier.verify(f"Bearer {local}")
     finally:
         server.shutdown()
+
+
+async def test_the_complainant_sees_their_case_in_plain_english(api: Api, env: WorkflowEnvironment) -> None:
+    wid = await open_case(api, env)
+    await api.http.post(
+        f"/cases/{wid}/messages/case_owner_resolution",
+        json={"resolved": False, "note": "internal: complainant is difficult"},
+        headers=OWNER,
+    )
+    su = Api.token("su-1", "service_user", case=wid)
+    await api.http.post(
+        f"/cases/{wid}/messages/grounds_submitted",
+        json={"why_wrong": "w", "evidence": ["photo.jpg"]},
+        headers=su,
+    )
+    mine = (await api.http.get("/me/case", headers=su)).json()
+    assert mine["held_by"] == "Alice Ward, casework north team"
+    assert mine["letters"][0]["title"] == "Please tell us why you think our decision is wrong"
+    text = json.dumps(mine)
+    assert "internal" not in text and "para" not in text and "_" not in mine["where"]
+    for _ in range(50):
+        mine = (await api.http.get("/me/case", headers=su)).json()
+        if mine["documents"]:
+            break
+    assert mine["documents"] == [{"name": "photo.jpg", "received": False}]
+    page = await api.http.get("/me/case", headers=su | {"Accept": "text/html"})
+    assert page.status_code == 200 and "this did not reach us: please send it again" in page.text
+    assert (await api.http.get("/me/case", headers=OWNER)).status_code == 403
