@@ -535,6 +535,15 @@ class Pause(BaseModel):
     days: int = 0
 
 
+class Submission(BaseModel):
+    """Something the complainant or the organisation sent, waiting to be acknowledged."""
+
+    what: str
+    documents: list[Evidence] = []
+    at: datetime
+    party: str = "service_user"
+
+
 class HistoryEntry(BaseModel):
     at: datetime
     actor: str

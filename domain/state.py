@@ -37,6 +37,7 @@ from domain.models import (
     ServiceComplaintDecision,
     ServiceComplaintOpened,
     Status,
+    Submission,
     Task,
 )
 from domain.policy import Policy
@@ -80,6 +81,9 @@ class CaseState(BaseModel):
     # The rules of issue 10 ("the edges"): set when a case begins under them
     # (workflow.patched), so a case begun before keeps the rules it began with.
     edges: bool = False
+    # Issue 13: submissions are acknowledged (workflow.patched), and those still to be.
+    acknowledges: bool = False
+    to_acknowledge: list[Submission] = []
 
 
 class DecisionState(CaseState):

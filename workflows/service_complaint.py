@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
         Status,
     )
     from domain.state import ServiceState
+    from workflows.case import acknowledge
     from workflows.case.approvals import ApprovalHandlers, approval_checks, awaiting_approval, propose
     from workflows.case.core import CaseCore
     from workflows.case.handlers import ClockHandlers, DeclineHandler, UnknownSignals
@@ -96,6 +97,8 @@ class ServiceComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, 
         c, state = self.case, self.state
         if opened.resume is None:
             await c.begin()
+            if state.complainant.name or state.complainant.email or state.complainant.address:
+                acknowledge.received(c, "your complaint about our service")
             state.received_on = opened.received_on or c.today()
             state.links.reclassified_from = opened.reclassified_from
         return await c.run_stages(

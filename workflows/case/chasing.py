@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from temporalio import workflow
 
+from workflows.case import acknowledge
+
 with workflow.unsafe.imports_passed_through():
     from domain import permissions
     from domain.calendar import end_of_day, london_date
@@ -52,6 +54,8 @@ async def wait_until(
         if ringing and ringing[0][1] <= now:
             return ringing[0][0]
         if await chase_overdue(case, now):
+            continue
+        if await acknowledge.send_acknowledgements(case):
             continue
         if case.state.synced < len(case.state.history):
             await case.sync()

@@ -37,6 +37,8 @@ S = TypeVar("S", bound=CaseState)
 # Cases begun after issue 10's rules landed carry this marker in their history; a case
 # begun before keeps the rules it began with (CaseState.edges).
 EDGES_PATCH = "guidance-edges-issue-10"
+# Cases begun after issue 13's acknowledgements landed send them.
+ACKNOWLEDGE_PATCH = "acknowledgements-issue-13"
 StageBody = Callable[[], Awaitable[Stage]]
 
 
@@ -99,6 +101,7 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
     async def begin(self) -> None:
         """First step of a new case: its clock, its policy (kept for life) and para 31."""
         self.state.edges = workflow.patched(EDGES_PATCH)
+        self.state.acknowledges = workflow.patched(ACKNOWLEDGE_PATCH)
         self.state.offset_seconds = float(workflow.memo_value(CLOCK_OFFSET_MEMO, 0.0))
         self.state.opened_at = self.now()
         self.state.policy = await effects.load_policy()

@@ -33,7 +33,7 @@ with workflow.unsafe.imports_passed_through():
         TimeLimitDecision,
     )
     from domain.state import DecisionState
-    from workflows.case import chasing
+    from workflows.case import acknowledge, chasing
     from workflows.case.core import CaseCore
     from workflows.decision.intake import require_case_owner
 
@@ -197,6 +197,7 @@ def receive_grounds(case: Case, msg: GroundsSubmitted) -> None:
     if msg.received_on is None:
         msg.received_on = case.today()
     chasing.service_user_replied(case, "grounds")
+    acknowledge.received(case, "your reasons for asking for a review", msg.evidence)
     if state.grounds is None:
         state.grounds = msg
         case.record(msg.actor or "service_user", "grounds_submitted", ["30", "38"], msg.why_wrong)
@@ -307,6 +308,7 @@ def receive_late_explanation(case: Case, msg: LateExplanation) -> None:
     if msg.received_on is None:
         msg.received_on = case.today()
     chasing.service_user_replied(case, "a late explanation")
+    acknowledge.received(case, "why your request was sent after the deadline")
     if case.state.late_explanation is None:
         case.state.late_explanation = msg
     case.record(msg.actor or "service_user", "late_explanation", ["33", "34"], msg.text)

@@ -12,7 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from contract import search_attributes as sa
     from contract.receipts import Receipt
     from domain.calendar import end_of_day
-    from domain.enums import Kind, Stage
+    from domain.enums import Kind, Role, Stage
     from domain.grounds import grounds_deadline, jr_delay_not_challenged, jr_window_ends
     from domain.models import (
         SYSTEM,
@@ -33,7 +33,9 @@ with workflow.unsafe.imports_passed_through():
         Status,
         TimeLimitDecision,
     )
+    from domain.review_rules import comment_party
     from domain.state import DecisionState
+    from workflows.case import acknowledge
     from workflows.case.approvals import ApprovalHandlers, approval_checks, awaiting_approval
     from workflows.case.children import forward
     from workflows.case.core import CaseCore
@@ -88,6 +90,8 @@ class DecisionComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler,
         c, state = self.case, self.state
         if opened.resume is None:
             await c.begin()
+            if state.complainant.name or state.complainant.email or state.complainant.address:
+                acknowledge.received(c, "your complaint")  # the first submission (design.md)
             durations = c.rules.durations
             if not state.edges:  # since issue 10 the grounds request sets it (32, 34)
                 state.grounds_deadline = grounds_deadline(opened.case.decided_on, durations.grounds_deadline)
@@ -169,6 +173,13 @@ class DecisionComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler,
         """Para 63: recorded, and forwarded to the running new-detailed-investigation child."""
         c = self.case
         c.record(msg.actor or "party", "party_comment", ["63"], msg.text)
+        party = comment_party(msg)
+        acknowledge.received(
+            c,
+            "your comments on our plan",
+            msg.evidence,
+            "organisation" if party is Role.ORGANISATION else "service_user",
+        )
         child = c.current_child
         if child is not None and self.state.stage is Stage.NEW_DETAILED_INVESTIGATION:
             self.state.party_comments.append(msg)

@@ -1,0 +1,39 @@
+"""What the complainant gets (issue 13): every submission acknowledged the same day,
+listing what arrived, and saying plainly what did not."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from domain.calendar import london_date
+from starter.simulate import simulate
+
+SCENARIOS = Path(__file__).parent.parent / "scenarios"
+
+
+async def test_every_submission_is_acknowledged_the_same_day(tmp_path: Path) -> None:
+    scenario = yaml.safe_load((SCENARIOS / "42_every_submission_acknowledged.yaml").read_text())
+    result = await simulate(scenario, data_dir=tmp_path)
+    assert result["expect_met"], result["status"]["letters"]
+    history = result["status"]["history"]
+    letters = result["status"]["letters"]
+    acks = [x for x in letters if x["kind"] == "acknowledgement"]
+    assert len(acks) == 2
+    grounds_at = next(h["at"] for h in history if h["action"] == "grounds_submitted")
+    assert acks[1]["sent_at"][:10] == grounds_at[:10]  # the same day
+    opened_at = history[0]["at"]
+    assert london_date(datetime.fromisoformat(acks[0]["sent_at"])) == london_date(
+        datetime.fromisoformat(opened_at)
+    )
+    files = sorted((tmp_path / "outbox").rglob("*-acknowledgement.eml"))
+    body = email.message_from_bytes(files[1].read_bytes(), policy=email.policy.default).get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "letter.pdf (48213 bytes, reference 9f86d081884c)" in text
+    assert "photo of the form.jpg: this did not reach us. Please send it again" in text
+    assert "para" not in text.lower()  # no paragraph numbers in letters to the public
