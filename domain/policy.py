@@ -28,6 +28,8 @@ class Durations(BaseModel):
     jr_window: Period = Period(amount=3, unit="months")  # para 71
     ndi_comment_window: Period = Period(amount=21, unit="days")  # para 63
     escalate_after: Period = Period(amount=5, unit="working_days")
+    # No open case goes longer than this without a letter to the complainant (issue 13).
+    max_silence: Period = Period(amount=20, unit="working_days")
     # A paused clock must be resumed within this unless the pause names its own date.
     pause_limit: Period = Period(amount=20, unit="working_days")
     # Para 7: positive feedback is saved to the case "in a timely way" after it is received.

@@ -84,6 +84,8 @@ class CaseState(BaseModel):
     # Issue 13: submissions are acknowledged (workflow.patched), and those still to be.
     acknowledges: bool = False
     to_acknowledge: list[Submission] = []
+    keeps_in_touch: bool = False  # issue 13, never silent (workflow.patched)
+    last_to_complainant: datetime | None = None  # the last letter to them
 
 
 class DecisionState(CaseState):

@@ -37,3 +37,26 @@ async def test_every_submission_is_acknowledged_the_same_day(tmp_path: Path) -> 
     assert "letter.pdf (48213 bytes, reference 9f86d081884c)" in text
     assert "photo of the form.jpg: this did not reach us. Please send it again" in text
     assert "para" not in text.lower()  # no paragraph numbers in letters to the public
+
+
+async def test_never_more_than_twenty_working_days_without_a_letter(tmp_path: Path) -> None:
+    from domain.calendar import PACKAGE_CALENDAR
+
+    scenario = yaml.safe_load((SCENARIOS / "43_oat_takes_three_months_updates_go_out.yaml").read_text())
+    result = await simulate(scenario, data_dir=tmp_path)
+    assert result["expect_met"], [x["kind"] for x in result["status"]["letters"]]
+    public = [
+        london_date(datetime.fromisoformat(x["sent_at"]))
+        for x in result["status"]["letters"]
+        if x["to_role"] == "service_user"
+    ]
+    updates = [x for x in result["status"]["letters"] if x["kind"] == "progress_update"]
+    assert len(updates) == 3  # about every four weeks while OAT took three months
+    for earlier, later in zip(public, public[1:], strict=False):
+        assert PACKAGE_CALENDAR.add_working_days(earlier, 20) >= later, (earlier, later)
+    files = sorted((tmp_path / "outbox").rglob("*-progress_update.eml"))
+    body = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default).get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "Your case owner is asking our Assurance Team how to look at your complaint." in text
+    assert "We are waiting for our Assurance Team to do the next step." in text

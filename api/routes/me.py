@@ -84,5 +84,3 @@ async def me(request: Request, caller: Caller, reviews: Reviews) -> Response:
     if "text/html" in request.headers.get("accept", ""):
         return templates.TemplateResponse(request, "me.html", {"me": view, "person": None, "csrf": ""})
     return JSONResponse(view.model_dump())
-
-

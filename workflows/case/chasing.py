@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from temporalio import workflow
 
-from workflows.case import acknowledge
+from workflows.case import acknowledge, keep_in_touch
 
 with workflow.unsafe.imports_passed_through():
     from domain import permissions
@@ -57,6 +57,8 @@ async def wait_until(
             continue
         if await acknowledge.send_acknowledgements(case):
             continue
+        if await keep_in_touch.keep_in_touch(case, now):
+            continue
         if case.state.synced < len(case.state.history):
             await case.sync()
             continue
@@ -86,6 +88,8 @@ async def wait_until(
         wakes = [when for _, when in ringing]
         if chase_at := next_chase(case):
             wakes.append(chase_at)
+        if update_at := keep_in_touch.next_update(case):
+            wakes.append(update_at)
         timeout = (min(wakes) - now) if wakes else None
         wake, seen = case.wake, len(case.state.history)
         case.idle = True

@@ -39,6 +39,7 @@ S = TypeVar("S", bound=CaseState)
 EDGES_PATCH = "guidance-edges-issue-10"
 # Cases begun after issue 13's acknowledgements landed send them.
 ACKNOWLEDGE_PATCH = "acknowledgements-issue-13"
+NEVER_SILENT_PATCH = "never-silent-issue-13"
 StageBody = Callable[[], Awaitable[Stage]]
 
 
@@ -102,6 +103,7 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         """First step of a new case: its clock, its policy (kept for life) and para 31."""
         self.state.edges = workflow.patched(EDGES_PATCH)
         self.state.acknowledges = workflow.patched(ACKNOWLEDGE_PATCH)
+        self.state.keeps_in_touch = workflow.patched(NEVER_SILENT_PATCH)
         self.state.offset_seconds = float(workflow.memo_value(CLOCK_OFFSET_MEMO, 0.0))
         self.state.opened_at = self.now()
         self.state.policy = await effects.load_policy()

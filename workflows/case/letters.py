@@ -13,6 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case import effects
 
 S = TypeVar("S", bound="CaseState")
+PUBLIC_ROLES = frozenset({"service_user", "organisation", "advocate"})
 
 if TYPE_CHECKING:
     from domain.policy import Policy
@@ -96,4 +97,6 @@ class Letters(Generic[S]):
             )
         )
         state.letters.append(sent)
+        if to.role in PUBLIC_ROLES:
+            state.last_to_complainant = sent.sent_at
         return sent
