@@ -89,7 +89,7 @@ async def test_the_closing_letter_states_the_remedy_and_who_approved(tmp_path: P
     (closing,) = letters_in(tmp_path, "closing")
     text = body(closing)
     assert "  - apology" in text and "  - financial payment: £500.00" in text
-    assert "This was approved by dep-deb, Deputy Ombudsman under our Delegation Scheme" in text
+    assert "This was agreed by dep-deb, Deputy Ombudsman." in text
 
 
 async def test_letters_are_dated_in_london(tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ def test_a_retried_letter_is_stored_once(store: CaseActivities) -> None:
     with store.sessions() as session:
         rows = session.scalars(select(LetterRow)).all()
         assert len(rows) == 1
-        assert "end of our internal complaints process (para 74)" in rows[0].body
+        assert "This letter is the end of our internal complaints process." in rows[0].body
         assert "large print" in rows[0].body
         assert Path(rows[0].eml_path or "").read_bytes().startswith(b"From:")
 

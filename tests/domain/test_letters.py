@@ -103,7 +103,7 @@ def test_every_approved_remedy_is_in_the_closing_letter_whatever_the_route() -> 
             outcome, remedy=remedy, approved_by="ad-1, Assistant Director", new_case="N-1", summary="s"
         )
         assert "  - apology" in body and "  - financial payment: £250.00" in body
-        assert "This was approved by ad-1, Assistant Director under our Delegation Scheme" in body
+        assert "This was agreed by ad-1, Assistant Director." in body
 
 
 def test_approvers_are_named_with_their_title() -> None:

@@ -1,0 +1,86 @@
+"""Letters to the public are plain English (issue 13): no paragraph numbers or internal
+codes, dates in words, short sentences. Every public template is rendered with realistic
+data and scored with textstat: Flesch reading ease at least 60, no sentence over 30 words.
+Staff letters keep their paragraph references."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import textstat
+
+from activities.letters import render
+from activities.models import LetterRequest, Recipient
+from domain.enums import Outcome
+
+PUBLIC = {
+    "acknowledgement": {"items": [{"what": "your reasons for asking for a review", "documents": [
+        {"name": "letter.pdf", "size": 48213, "fingerprint": "9f86d081884c", "received": True},
+        {"name": "photo.jpg", "size": None, "fingerprint": "", "received": False}]}],
+        "held_by": "cw-alice", "next": "challenge_assessment", "next_by": "2026-04-14"},
+    "grounds_request": {"deadline": "2026-04-01"},
+    "grounds_reminder": {"deadline": "2026-04-01"},
+    "grounds_deadline_extended": {"old_deadline": "2026-04-01", "deadline": "2026-04-15"},
+    "late_explanation_request": {"deadline": "2026-04-01", "reply_by": "2026-04-25"},
+    "progress_update": {"where": "Our Assurance Team is reviewing our decision.",
+                        "waiting_for": "We are waiting for our Assurance Team to do the next step.", "next_by": "2026-05-01"},
+    "ndi_proposal": {"summary": "whether the hospital's discharge was safe", "reason": "flawed_evidence", "window_ends": "2026-05-01"},
+    "amended_report": {"original_issue_date": "2026-03-01", "note": "we corrected a date"},
+    "rationale_explanation": {"note": "we explain our reasons again"},
+}  # fmt: skip
+CLOSING = {"reason": "We looked at everything you sent.", "remedy": {"kinds": ["apology"], "amount_gbp": 0},
+           "new_case": "C-1-NDI1", "summary": "the discharge", "decided_on": "2026-03-01", "action": "apology"}  # fmt: skip
+
+
+def rendered(kind: str, context: dict[str, Any]) -> str:
+    request = LetterRequest(
+        workflow_id="wf", key=f"001-{kind}", kind=kind, case_ref="C-1001",
+        to=Recipient(role="service_user", id="service-user:C-1001", name="Ann Smith"),
+        at=datetime(2026, 3, 10, 9, tzinfo=UTC), paragraphs=["30", "32"], context=context,
+    )  # fmt: skip
+    return render(request)[1]
+
+
+def body_only(text: str) -> str:
+    """The letter without its address lines and sign-off (not sentences to score)."""
+    lines = [
+        line
+        for line in text.splitlines()
+        if line.strip()
+        and not line.startswith(("Case reference", "Date:", "Dear", "Yours", "Review and Feedback"))
+    ]
+    return " ".join(lines)
+
+
+CASES = [(kind, ctx) for kind, ctx in PUBLIC.items()] + [
+    ("closing", CLOSING | {"outcome": outcome.value})
+    for outcome in Outcome
+    if outcome not in (Outcome.FEEDBACK_REVIEWED, Outcome.CHILD_COMPLETED)  # no closing letter to the public
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "context"), CASES, ids=[k if k != "closing" else f"closing-{c['outcome']}" for k, c in CASES]
+)
+def test_public_letters_are_plain_english(kind: str, context: dict[str, Any]) -> None:
+    text = body_only(rendered(kind, context))
+    assert not re.search(r"\bparas?\b|\bparagraphs?\b \d|Guidance v12", text, flags=re.I), text
+    assert "_" not in text, text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text), text  # dates in words
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+    longest = max(sentences, key=lambda s: len(s.split()))
+    assert len(longest.split()) <= 30, longest
+    score = textstat.flesch_reading_ease(text)
+    assert score >= 60, f"{kind}: Flesch {score:.0f}: {text}"
+
+
+def test_staff_letters_keep_their_paragraphs() -> None:
+    request = LetterRequest(
+        workflow_id="wf", key="001-oat_advice_request", kind="oat_advice_request", case_ref="C-1001",
+        to=Recipient(role="oat", id="oat"), at=datetime(2026, 3, 10, 9, tzinfo=UTC), paragraphs=["27"],
+        context={"reasons": ["26: an MP supports the challenge"]},
+    )  # fmt: skip
+    assert "[Guidance v12, paragraphs 27]" in render(request)[1]
