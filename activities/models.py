@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from domain.models import Awaiting, HistoryEntry
+from domain.models import Adjustments, Awaiting, HistoryEntry
 
 
 class AuditEvent(BaseModel):
@@ -52,7 +52,7 @@ class LetterRequest(BaseModel):
     cc: list[Recipient] = []
     at: datetime
     paragraphs: list[str] = []
-    reasonable_adjustments: list[str] = []
+    reasonable_adjustments: Adjustments = []
     ends_internal_process: bool = False
     context: dict[str, Any] = {}
 

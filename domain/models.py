@@ -8,6 +8,7 @@ fields, because a submission is never thrown away.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
@@ -109,9 +110,6 @@ def _as_list(value: Any) -> Any:
     return value
 
 
-Adjustments = Annotated[list[str], BeforeValidator(_as_list), OneOrMany()]
-
-
 # --------------------------------------------------------------------------- intake
 
 
@@ -160,6 +158,41 @@ class Contact(Strict):
     email: str | None = None
     address: str | None = None
     phone: str | None = None
+
+
+class AdjustmentKind(StrEnum):
+    """What a reasonable adjustment changes (para 31; design.md "What the complainant gets")."""
+
+    LARGE_PRINT = "large_print"
+    EASY_READ = "easy_read"
+    PLAIN_TEXT = "plain_text"
+    PHONE_CALL = "phone_call"
+    ADVOCATE_COPY = "advocate_copy"
+    POST = "post"
+    INTERPRETER = "interpreter"
+    OTHER = "other"
+
+
+class Adjustment(OrText, Strict):
+    """One reasonable adjustment; a plain string is kept as `other` with its words."""
+
+    kind: AdjustmentKind = AdjustmentKind.OTHER
+    detail: str = ""
+    contact: Contact | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        return {"kind": "other", "detail": value} if isinstance(value, str) else value
+
+    def __str__(self) -> str:
+        words = self.kind.value.replace("_", " ")
+        if self.kind is AdjustmentKind.OTHER:
+            return self.detail or words
+        return f"{words}: {self.detail}" if self.detail else words
+
+
+Adjustments = Annotated[list[Adjustment], BeforeValidator(_as_list), OneOrMany()]
 
 
 class ComplaintOpened(Strict):

@@ -14,6 +14,7 @@ from domain.authority import ApprovalRule
 from domain.enums import Kind, OatAdviceRoute, Outcome, Role, Stage
 from domain.models import (
     Actor,
+    Adjustments,
     ApprovalRecord,
     Awaiting,
     CaseOwnerReview,
@@ -53,7 +54,7 @@ class CaseState(BaseModel):
     owner_role: Role = Role.CASEWORKER
     risk: str | None = None
     complainant: Contact = Contact()
-    reasonable_adjustments: list[str] = []
+    reasonable_adjustments: Adjustments = []
     stage: Stage = Stage.INTAKE
     outcome: Outcome | None = None
     policy: Policy | None = None  # loaded by the first activity; kept for the case's life

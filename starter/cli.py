@@ -341,7 +341,11 @@ def show_status(s: dict[str, Any]) -> None:
         if s.get(key):
             console.print(f"{label}: {s[key]}")
     if s.get("reasonable_adjustments"):
-        console.print("Reasonable adjustments: " + "; ".join(s["reasonable_adjustments"]))
+        shown = [
+            a.get("detail") or a.get("kind", "") if isinstance(a, dict) else str(a)
+            for a in s["reasonable_adjustments"]
+        ]
+        console.print("Reasonable adjustments: " + "; ".join(shown))
     table = Table("at", "actor", "action", "paras", "detail", title="History", show_lines=False)
     for h in s["history"]:
         table.add_row(h["at"][:16], h["actor"], h["action"], ",".join(h["paragraphs"]), h["detail"][:60])

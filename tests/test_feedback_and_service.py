@@ -252,7 +252,7 @@ async def test_a_service_complaint_about_the_decision_becomes_a_decision_complai
     reviews.opened.append(new_id)
     new = await wait_for_stage(reviews, new_id, "case_owner_resolution")
     assert new.kind == "decision_complaint" and new.links.reclassified_from == wid
-    assert new.reasonable_adjustments == ["large print"]
+    assert [str(a) for a in new.reasonable_adjustments] == ["large print"]
 
 
 async def test_oat_not_for_oat_service_complaint_becomes_a_service_complaint(

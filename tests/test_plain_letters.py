@@ -16,7 +16,7 @@ from activities.letters import render
 from activities.models import LetterRequest, Recipient
 from domain.enums import Outcome
 
-PUBLIC = {
+PUBLIC: dict[str, dict[str, Any]] = {
     "acknowledgement": {"items": [{"what": "your reasons for asking for a review", "documents": [
         {"name": "letter.pdf", "size": 48213, "fingerprint": "9f86d081884c", "received": True},
         {"name": "photo.jpg", "size": None, "fingerprint": "", "received": False}]}],
@@ -55,7 +55,7 @@ def body_only(text: str) -> str:
     return " ".join(lines)
 
 
-CASES = [(kind, ctx) for kind, ctx in PUBLIC.items()] + [
+CASES: list[tuple[str, dict[str, Any]]] = [(kind, ctx) for kind, ctx in PUBLIC.items()] + [
     ("closing", CLOSING | {"outcome": outcome.value})
     for outcome in Outcome
     if outcome not in (Outcome.FEEDBACK_REVIEWED, Outcome.CHILD_COMPLETED)  # no closing letter to the public
@@ -63,7 +63,7 @@ CASES = [(kind, ctx) for kind, ctx in PUBLIC.items()] + [
 
 
 @pytest.mark.parametrize(
-    ("kind", "context"), CASES, ids=[k if k != "closing" else f"closing-{c['outcome']}" for k, c in CASES]
+    ("kind", "context"), CASES, ids=[k if k != "closing" else f"closing-{c.get('outcome')}" for k, c in CASES]
 )
 def test_public_letters_are_plain_english(kind: str, context: dict[str, Any]) -> None:
     text = body_only(rendered(kind, context))

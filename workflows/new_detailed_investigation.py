@@ -14,7 +14,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar import Period, end_of_day
     from domain.enums import Kind, NdiReason, Role, Stage
     from domain.legacy import window_closed_before_edges
-    from domain.models import SYSTEM, Contact, NdiProceed, PartyComment, Status
+    from domain.models import SYSTEM, Adjustments, Contact, NdiProceed, PartyComment, Status
     from domain.review_rules import check_ndi_proceed, window_closed
     from domain.state import CaseState
     from workflows.case.core import CaseCore
@@ -33,7 +33,7 @@ class NdiProposal(BaseModel):
     comment_window: Period
     complainant: Contact = Contact()
     organisation: Contact = Contact()
-    reasonable_adjustments: list[str] = []
+    reasonable_adjustments: Adjustments = []
     # A fresh child for one that ended without a result carries what the old one had.
     window_ends: date | None = None
     comments: list[PartyComment] = []

@@ -9,7 +9,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from contract.receipts import Receipt
     from domain.enums import CaseOwnerFinding, Kind, Outcome, Role, Stage
-    from domain.models import OatOutcomeMessage, Status
+    from domain.models import Adjustments, OatOutcomeMessage, Status
     from domain.review_rules import check_oat_outcome
     from domain.state import CaseState
     from workflows.case.core import CaseCore
@@ -25,7 +25,7 @@ class OatReferral(BaseModel):
     finding: CaseOwnerFinding | None = None
     note: str = ""
     direct: bool = False  # para 37: passed straight to OAT
-    reasonable_adjustments: list[str] = []
+    reasonable_adjustments: Adjustments = []
 
 
 async def complete_child(case: CaseCore[CaseState]) -> None:

@@ -323,7 +323,8 @@ def test_adjustments_and_about_accept_plain_text() -> None:
         }
     )
     assert opened.about.text == "rude" and opened.about.staff == []
-    assert opened.reasonable_adjustments == ["large print"]
+    assert [str(a) for a in opened.reasonable_adjustments] == ["large print"]
+    assert opened.reasonable_adjustments[0].kind.value == "other"
     blank = ServiceComplaintOpened.model_validate(
         {"case": {"ref": "C", "owner": "cw", "manager": "om"}, "reasonable_adjustments": "  "}
     )
@@ -369,8 +370,8 @@ def test_documents_and_plain_text_are_what_the_schema_says() -> None:
     properties = schema.get("properties") or schema["$defs"]["ServiceComplaintOpened"]["properties"]
     adjustments = properties["reasonable_adjustments"]["anyOf"]
     assert adjustments == [
-        {"items": {"type": "string"}, "type": "array"},
-        {"type": "string"},
+        {"items": {"$ref": "#/$defs/Adjustment"}, "type": "array"},
+        {"$ref": "#/$defs/Adjustment"},
         {"type": "null"},
     ]
     about = About.model_json_schema()

@@ -113,7 +113,7 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
                 SYSTEM,
                 "reasonable adjustments captured at intake",
                 ["31"],
-                "; ".join(self.state.reasonable_adjustments),
+                "; ".join(str(a) for a in self.state.reasonable_adjustments),
             )
 
     async def run_stages(self, stages: dict[Stage, StageBody]) -> Status:

@@ -9,7 +9,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import LetterRequest, Recipient
-    from domain.models import Contact, LetterRecord
+    from domain.models import AdjustmentKind, Contact, LetterRecord
     from workflows.case import effects
 
 S = TypeVar("S", bound="CaseState")
@@ -54,7 +54,10 @@ class Letters(Generic[S]):
         )
 
     def has_advocate(self) -> bool:
-        return any("advocate" in item.lower() for item in self.state.reasonable_adjustments)
+        return any(
+            item.kind is AdjustmentKind.ADVOCATE_COPY or "advocate" in str(item).lower()
+            for item in self.state.reasonable_adjustments
+        )
 
     def advocate(self) -> Recipient:
         return Recipient(role="advocate", id=f"advocate:{self.state.case_ref}")
