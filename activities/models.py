@@ -55,6 +55,7 @@ class LetterRequest(BaseModel):
     reasonable_adjustments: Adjustments = []
     ends_internal_process: bool = False
     context: dict[str, Any] = {}
+    case_owner: str | None = None  # who a reasonable adjustment's task goes to
 
 
 class NewCaseRequest(BaseModel):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import smtplib
 from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from jinja2 import TemplateError
@@ -17,10 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.adjustments import TASK_PREFIX, honour
 from activities.letters import render, to_email
-from activities.models import CaseSnapshot, LetterRequest, NewCaseCreated, NewCaseRequest
+from activities.models import CaseSnapshot, LetterRequest, NewCaseCreated, NewCaseRequest, Recipient
 from activities.settings import Settings
-from domain.models import LetterRecord
+from domain.models import Contact, LetterRecord
 from domain.policy import Policy, PolicyError, load_policy
 from store.db import make_engine, migrate
 from store.models import AuditRow, CaseRow, LetterRow, NewCaseRow, TaskRow
@@ -90,6 +93,8 @@ class CaseActivities:
         step = snap.awaiting
         current = None
         for task in open_tasks:
+            if task.action.startswith(TASK_PREFIX):
+                continue  # a reasonable adjustment's task stays open until it is done
             same = (
                 step is not None and task.action == step.action and _same_instant(task.opened_at, step.since)
             )
@@ -122,6 +127,11 @@ class CaseActivities:
                 except (ValueError, TemplateError) as err:  # a template fault: retrying won't help
                     raise ApplicationError(str(err), non_retryable=True) from err
                 row = self._store_letter(session, request, subject, body)
+                if row.adjustments is None:
+                    row.adjustments = self._honour(
+                        session, request, subject, body, Path(row.eml_path or "").parent
+                    )
+                    session.commit()
             if self.settings.smtp_url and row.delivered_at is None:
                 self._deliver(request, row.subject, row.body)
                 row.delivered_at = datetime.now(UTC)
@@ -137,6 +147,32 @@ class CaseActivities:
                 key=row.key,
                 ends_internal_process=row.ends_internal_process,
             )
+
+    def _honour(
+        self, session: Session, request: LetterRequest, subject: str, body: str, folder: Path
+    ) -> list[dict[str, Any]]:
+        """Each reasonable adjustment changes what this letter produces (para 31)."""
+
+        def send_copy(contact: Contact) -> None:
+            copy = request.model_copy(
+                update={"to": Recipient(role="advocate", id=f"advocate:{request.case_ref}", name=contact.name,
+                                        email=contact.email, address=contact.address)}
+            )  # fmt: skip
+            message = to_email(copy, subject, body, self.settings.letters_from)
+            (folder / f"{request.key}.advocate.eml").write_bytes(bytes(message))
+            if self.settings.smtp_url and contact.email:
+                self._deliver(copy, subject, body)
+
+        def open_task(action: str, due: date) -> None:
+            exists = session.scalars(
+                select(TaskRow).where(TaskRow.workflow_id == request.workflow_id, TaskRow.action == action,
+                                      TaskRow.opened_at == request.at)
+            ).first()  # fmt: skip
+            if exists is None:
+                session.add(TaskRow(workflow_id=request.workflow_id, case_ref=request.case_ref, action=action,
+                                    actor_role="caseworker", actor_id=request.case_owner, due=due, opened_at=request.at))  # fmt: skip
+
+        return honour(request, subject, body, folder, send_copy, open_task)
 
     def _letter_row(self, session: Session, request: LetterRequest) -> LetterRow | None:
         return session.scalars(

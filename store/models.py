@@ -89,6 +89,8 @@ class LetterRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     eml_path: Mapped[str | None] = mapped_column(String(500))
+    # How each reasonable adjustment was honoured for this letter (para 31).
+    adjustments: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class NewCaseRow(Base):

@@ -60,3 +60,54 @@ async def test_never_more_than_twenty_working_days_without_a_letter(tmp_path: Pa
     text = body.get_content()
     assert "Your case owner is asking our Assurance Team how to look at your complaint." in text
     assert "We are waiting for our Assurance Team to do the next step." in text
+
+
+async def test_reasonable_adjustments_are_honoured_for_every_letter(tmp_path: Path) -> None:
+    import subprocess
+
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.orm import Session
+
+    from store.models import LetterRow, TaskRow
+
+    scenario = yaml.safe_load((SCENARIOS / "44_adjustments_honoured.yaml").read_text())
+    result = await simulate(scenario, data_dir=tmp_path)
+    assert result["expect_met"], result["status"]["reasonable_adjustments"]
+    outbox = tmp_path / "outbox"
+    closing_pdf = next(outbox.rglob("*-closing.large-print.pdf"))
+    text = subprocess.run(
+        ["pdftotext", str(closing_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "We closed your case because the harm was small." in " ".join(text.split())
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(closing_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    heights = [
+        float(y2) - float(y1)
+        for y1, y2 in __import__("re").findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', boxes)
+    ]
+    assert heights and min(heights) >= 16, min(heights)  # 18pt text: every word box at least 16pt high
+    post = subprocess.run(
+        ["pdftotext", str(next(outbox.rglob("*-closing.post.pdf"))), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "FOR POSTING to: 2 Mill Lane, Leeds LS1 1AA" in " ".join(post.split())
+    copy = next(outbox.rglob("*-closing.advocate.eml")).read_bytes()
+    assert b"To: help@advocacy.example" in copy
+    with Session(create_engine(f"sqlite:///{tmp_path / 'reviews.db'}")) as session:
+        letters = session.scalars(select(LetterRow).where(LetterRow.to_role == "service_user")).all()
+        tasks = session.scalars(select(TaskRow).where(TaskRow.action.like("adjustment:%"))).all()
+    assert len(letters) == 2
+    for letter in letters:
+        assert [(a["kind"], a["honoured"]) for a in letter.adjustments] == [
+            ("large_print", True),
+            ("post", True),
+            ("advocate_copy", True),
+            ("phone_call", True),
+        ]
+    assert {t.action for t in tasks} == {
+        "adjustment: phone the complainant and read them the letter: mornings only"
+    }
+    assert all(t.actor_id == "cw-alice" and t.closed_at is None for t in tasks) and len(tasks) == 2

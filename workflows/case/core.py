@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.permissions import check_open, check_stage
     from domain.policy import Policy
     from domain.state import CaseState
-    from workflows.case import chasing, effects
+    from workflows.case import acknowledge, chasing, effects
     from workflows.case.ledger import Ledger
     from workflows.case.letters import Letters
     from workflows.case.mailbox import Mailbox
@@ -40,6 +40,7 @@ EDGES_PATCH = "guidance-edges-issue-10"
 # Cases begun after issue 13's acknowledgements landed send them.
 ACKNOWLEDGE_PATCH = "acknowledgements-issue-13"
 NEVER_SILENT_PATCH = "never-silent-issue-13"
+ACKNOWLEDGE_BEFORE_CLOSING_PATCH = "acknowledge-before-closing"
 StageBody = Callable[[], Awaitable[Stage]]
 
 
@@ -330,6 +331,9 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         state.awaiting = None
         ends = ends_internal_process(outcome, state.kind)
         self.before_close()
+        if state.to_acknowledge and workflow.patched(ACKNOWLEDGE_BEFORE_CLOSING_PATCH):
+            # What arrived is acknowledged even when the case closes straight away (13).
+            await acknowledge.send_acknowledgements(self)
         if letter:
             for to in [self.service_user(), *(also_to or [])]:
                 sent = await self.letter(

@@ -95,6 +95,7 @@ class Letters(Generic[S]):
                 at=self.now(),
                 paragraphs=paragraphs or [],
                 reasonable_adjustments=state.reasonable_adjustments,
+                case_owner=state.owner,
                 ends_internal_process=ends_internal_process,
                 context=context or {},
             )
