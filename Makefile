@@ -25,12 +25,13 @@ test-core: setup
 	$(BIN)/pytest -q --confcutdir=tests/domain tests/domain
 
 # The browser tests drive Debian's chromium with Playwright (no browser download) and
-# check pages with axe-core from the npm registry.
+# check pages with axe-core from the npm registry; the letter tests read PDFs with
+# pdftotext (Debian's poppler-utils).
 browser: node_modules/axe-core/axe.min.js
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "The browser tests need Debian's chromium: installing it with apt-get (needs root)."; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core) \
-	  || { echo "Could not install chromium: run 'apt-get install chromium' as root, then 'make test' again." >&2; exit 1; }; }
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
+	  echo "The tests need Debian's chromium and poppler-utils: installing them with apt-get (needs root)."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core) \
+	  || { echo "Could not install them: run 'apt-get install chromium poppler-utils' as root, then 'make test' again." >&2; exit 1; }; }
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "The accessibility checks need npm (Debian: apt-get install npm)." >&2; exit 1; }

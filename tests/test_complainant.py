@@ -101,6 +101,7 @@ async def test_reasonable_adjustments_are_honoured_for_every_letter(tmp_path: Pa
         tasks = session.scalars(select(TaskRow).where(TaskRow.action.like("adjustment:%"))).all()
     assert len(letters) == 2
     for letter in letters:
+        assert letter.adjustments is not None
         assert [(a["kind"], a["honoured"]) for a in letter.adjustments] == [
             ("large_print", True),
             ("post", True),
@@ -111,3 +112,22 @@ async def test_reasonable_adjustments_are_honoured_for_every_letter(tmp_path: Pa
         "adjustment: phone the complainant and read them the letter: mornings only"
     }
     assert all(t.actor_id == "cw-alice" and t.closed_at is None for t in tasks) and len(tasks) == 2
+
+
+def test_the_measures_script_reports_every_target_met() -> None:
+    """Issue 13: over every scenario, acknowledgements the same working day, no silence
+    over 20 working days, public letters plain (Flesch >= 60), adjustments all honoured."""
+    import json
+    import subprocess
+    import sys
+
+    script = Path(__file__).parent.parent / "scripts" / "complainant_measures.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--json"], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    totals = json.loads(done.stdout)["totals"]
+    assert totals["submissions"] > 20 and totals["acknowledged_same_day"] == totals["submissions"]
+    assert totals["longest_silence_working_days"] <= 20
+    assert totals["lowest_flesch"] >= 60
+    assert totals["letters_all_adjustments_honoured"] == totals["public_letters"] > 100
