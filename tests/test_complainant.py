@@ -131,3 +131,18 @@ def test_the_measures_script_reports_every_target_met() -> None:
     assert totals["longest_silence_working_days"] <= 20
     assert totals["lowest_flesch"] >= 60
     assert totals["letters_all_adjustments_honoured"] == totals["public_letters"] > 100
+
+
+async def test_a_paused_case_still_writes_and_explains_the_pause(tmp_path: Path) -> None:
+    scenario = yaml.safe_load((SCENARIOS / "45_paused_thirty_working_days.yaml").read_text())
+    result = await simulate(scenario, data_dir=tmp_path)
+    assert result["expect_met"], [x["kind"] for x in result["status"]["letters"]]
+    update = sorted((tmp_path / "outbox").rglob("*-progress_update.eml"))[0]
+    body = email.message_from_bytes(update.read_bytes(), policy=email.policy.default).get_body(("plain",))
+    assert body is not None
+    text = " ".join(str(body.get_content()).split())
+    assert (
+        "We have paused the clock on this step while we wait for something we need: waiting for your medical records."
+        in text
+    )
+    assert "We expect to start again by 27 April 2026." in text
