@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from domain.calendar import london_date
-from store.models import CaseRow, TaskRow
+from domain.calendar import PACKAGE_CALENDAR, london_date
+from store.models import AuditRow, CaseRow, LetterRow, TaskRow
 
 TOP_LEVEL_KINDS = ("decision_complaint", "service_complaint", "positive_feedback")
 
@@ -45,6 +45,15 @@ def build_report(engine: Engine, start: date, end: date, today: date | None = No
         ]
         ids = {row.workflow_id for row in rows}
         tasks = [task for task in session.scalars(select(TaskRow)) if task.workflow_id in ids]
+        letters = [
+            letter
+            for letter in session.scalars(select(LetterRow).where(LetterRow.to_role.in_(PUBLIC_ROLES)))
+            if letter.workflow_id in ids
+        ]
+        audits = [
+            a for a in session.scalars(select(AuditRow).where(AuditRow.action.in_(SUBMISSIONS) | AuditRow.action.like("acknowledged:%")))
+            if a.workflow_id in ids
+        ]  # fmt: skip
 
     by_kind: dict[str, Counter[str]] = defaultdict(Counter)
     grounds: Counter[str] = Counter()
@@ -130,4 +139,46 @@ def build_report(engine: Engine, start: date, end: date, today: date | None = No
         },
         "learning_points_by_charter_commitment": dict(charter.most_common()),
         "paused": {"days_in_all": paused_days, "paused_now": sorted(paused_now)},
+        "complainant": complainant_measures(rows, letters, audits, today),
     }
+
+
+PUBLIC_ROLES = ("service_user", "organisation", "advocate")
+SUBMISSIONS = ("grounds_submitted", "late_explanation", "party_comment")
+
+
+def complainant_measures(
+    rows: list[CaseRow], letters: list[LetterRow], audits: list[AuditRow], today: date
+) -> dict[str, Any]:
+    """What complainants got (issue 13): submissions acknowledged the same working day,
+    the longest silence on a case, letters with every reasonable adjustment honoured."""
+    acknowledged = {
+        (a.workflow_id, london_date(_aware(a.at))) for a in audits if a.action.startswith("acknowledged:")
+    }
+    submitted = [(a.workflow_id, london_date(_aware(a.at))) for a in audits if a.action in SUBMISSIONS]
+    same_day = sum(1 for item in submitted if item in acknowledged)
+    sent: dict[str, list[date]] = defaultdict(list)
+    for letter in letters:
+        sent[letter.workflow_id].append(london_date(_aware(letter.created_at)))
+    longest = 0
+    for row in rows:
+        end = london_date(_aware(row.closed_at)) if row.closed_at else today
+        points = sorted([london_date(_aware(row.opened_at)), *sent.get(row.workflow_id, []), end])
+        gaps = [working_days(a, b) for a, b in zip(points, points[1:], strict=False)]
+        longest = max([longest, *gaps])
+    missed = [letter for letter in letters if not all(a.get("honoured") for a in (letter.adjustments or []))]
+    return {
+        "submissions": len(submitted),
+        "acknowledged_same_day": same_day,
+        "longest_silence_working_days": longest,
+        "letters_to_the_public": len(letters),
+        "letters_with_an_adjustment_not_honoured": len(missed),
+    }
+
+
+def working_days(start: date, end: date) -> int:
+    days, day = 0, start
+    while day < end:
+        day = PACKAGE_CALENDAR.add_working_days(day, 1)
+        days += 1
+    return days
