@@ -5,6 +5,7 @@ was missed (target: none).
 
 - large print: an HTML letter and a PDF at 18pt (WeasyPrint);
 - post: a printable PDF marked for posting, with the address;
+- easy read: the letter again, one short sentence a line;
 - plain text: the text letter only (what is sent anyway);
 - advocate copy: a copy of the letter to the advocate's contact;
 - phone call, interpreter, other: a task for the case owner (the letter is the script).
@@ -13,6 +14,7 @@ was missed (target: none).
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,12 @@ def page(subject: str, body: str, points: int, note: str = "") -> str:
         f" .note {{ font-weight: bold; border: 2px solid black; padding: .3em; }}</style></head>"
         f"<body>{banner}<h1 style='font-size: {points + 4}pt'>{html.escape(subject)}</h1>{paragraphs}</body></html>"
     )
+
+
+def easy_read(subject: str, body: str) -> str:
+    """The letter one sentence a line, with space between: one idea at a time."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", " ".join(body.split())) if s.strip()]
+    return f"Easy read: {subject}\n\n" + "\n\n".join(f"- {s}" for s in sentences) + "\n"
 
 
 def pdf(document: str, path: Path) -> None:
@@ -90,6 +98,9 @@ def _one(
             "honoured": bool(address),
             "how": "printable PDF marked for post" + ("" if address else ", but no address"),
         }
+    if kind is AdjustmentKind.EASY_READ:
+        stem.with_suffix(".easy-read.txt").write_text(easy_read(subject, body))
+        return {"honoured": True, "how": "an easy-read version: one short sentence a line"}
     if kind is AdjustmentKind.PLAIN_TEXT:
         return {"honoured": True, "how": "plain text only"}
     if kind is AdjustmentKind.ADVOCATE_COPY:

@@ -146,3 +146,14 @@ async def test_a_paused_case_still_writes_and_explains_the_pause(tmp_path: Path)
         in text
     )
     assert "We expect to start again by 27 April 2026." in text
+
+
+def test_an_easy_read_version_is_one_short_sentence_a_line(tmp_path: Path) -> None:
+    from activities.adjustments import easy_read
+
+    text = easy_read(
+        "Our decision", "We looked again. We found a mistake!\n\nWe will put it right. Is that clear?"
+    )
+    assert text == (
+        "Easy read: Our decision\n\n- We looked again.\n\n- We found a mistake!\n\n- We will put it right.\n\n- Is that clear?\n"
+    )

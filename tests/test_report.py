@@ -178,7 +178,10 @@ async def test_report_on_what_the_real_workflows_wrote(tmp_path: Path) -> None:
     complainant = report["complainant"]  # issue 13, over what the real workflows wrote
     assert complainant["submissions"] == 3 and complainant["acknowledged_same_day"] == 3
     assert 0 < complainant["longest_silence_working_days"] <= 20
-    assert complainant["letters_to_the_public"] >= 9 and complainant["letters_with_an_adjustment_not_honoured"] == 0
+    assert (
+        complainant["letters_to_the_public"] >= 9
+        and complainant["letters_with_an_adjustment_not_honoured"] == 0
+    )
     assert html.read_text().count("<svg") >= 4
     refused = subprocess.run(
         [
