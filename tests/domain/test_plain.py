@@ -39,3 +39,13 @@ def test_letter_titles() -> None:
     assert letter_title("closing") == "Our decision"
     assert letter_title("grounds_request") == "Please tell us why you think our decision is wrong"
     assert letter_title("something_new") == "A letter about your case"
+
+
+def test_an_adjustment_reads_as_words() -> None:
+    from domain.models import Adjustment
+
+    assert str(Adjustment.model_validate("large print letters")) == "large print letters"
+    assert str(Adjustment(kind="large_print")) == "large print"
+    assert str(Adjustment(kind="phone_call", detail="mornings only")) == "phone call: mornings only"
+    assert str(Adjustment(kind="other")) == "other"
+    assert Adjustment.model_validate({"kind": "post"}).kind.value == "post"
