@@ -99,6 +99,14 @@ _SPECS = [
         "72-73",
     ),
     _s(
+        "evidence_submitted",
+        m.EvidenceSubmitted,
+        (DC, SC),
+        "any stage before closing (the API sends it for each upload)",
+        "service user / organisation / back office",
+        "30-31",
+    ),
+    _s(
         "party_comment",
         m.PartyComment,
         (DC,),

@@ -248,6 +248,17 @@ class GroundsSubmitted(Lenient):
     received_on: Day | None = None
 
 
+class EvidenceSubmitted(Lenient):
+    """Documents sent on their own, by reference to the evidence store (issue 13): kept on
+    the record and acknowledged like any submission. `party` says whose they are when a
+    back-office system relays them (default: the sender's role)."""
+
+    actor: Actor | None = None
+    party: Role | None = None
+    documents: Documents = []
+    note: str = ""
+
+
 class LateExplanation(Lenient):
     """Para 33: the service user's reason for sending grounds late."""
 

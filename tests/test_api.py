@@ -414,3 +414,20 @@ async def test_the_complainant_sees_their_case_in_plain_english(api: Api, env: W
     page = await api.http.get("/me/case", headers=su | {"Accept": "text/html"})
     assert page.status_code == 200 and "this did not reach us: please send it again" in page.text
     assert (await api.http.get("/me/case", headers=OWNER)).status_code == 403
+
+
+async def test_a_document_sent_on_its_own_is_recorded_and_acknowledged(
+    api: Api, env: WorkflowEnvironment
+) -> None:
+    wid = await open_case(api, env, complainant={"name": "Ann", "email": "ann@example.org"})
+    su = Api.token("su-1", "service_user", case=wid)
+    uploaded = await api.http.post(f"/cases/{wid}/evidence", files={"file": ("scan.pdf", PDF)}, headers=su)
+    assert uploaded.status_code == 201
+    for _ in range(100):
+        history = (await api.http.get(f"/cases/{wid}", headers=OWNER)).json()["history"]
+        if any(h["action"] == "acknowledged: documents you sent" for h in history):
+            break
+    actions = [h["action"] for h in history]
+    assert "document received" in actions and "acknowledged: documents you sent" in actions
+    letters = (await api.http.get(f"/cases/{wid}/letters", headers=su)).json()
+    assert [x["kind"] for x in letters].count("acknowledgement") == 2  # the complaint, then the document

@@ -12,6 +12,7 @@ from api.deps import Caller, Config, Documents, Reviews, require_case
 from api.evidence import RefusedType, TooLarge
 from api.problems import COMMON, Problem, documented
 from domain.models import Evidence
+from starter.client import Refusal
 
 router = APIRouter(tags=["evidence"], responses=documented(*COMMON, 403, 404, 413, 415))
 CHUNK = 1024 * 1024
@@ -34,11 +35,21 @@ async def upload(
         raise Problem(413, f"evidence larger than {config.evidence_max_bytes} bytes is refused")
     await reviews.status(workflow_id)  # the case exists (404 otherwise)
     try:
-        return await store.save(chunks_of(file), file.filename, workflow_id)
+        document = await store.save(chunks_of(file), file.filename, workflow_id)
     except TooLarge as err:
         raise Problem(413, str(err)) from None
     except RefusedType as err:
         raise Problem(415, str(err)) from None
+    # The case records and acknowledges it (issue 13); a kind that takes no documents
+    # (positive feedback) keeps it in the store only.
+    try:
+        await reviews.send(
+            workflow_id, "evidence_submitted", caller.actor, {"documents": [document.model_dump()]}
+        )
+    except Refusal as refusal:
+        if refusal.kind not in ("not_taken", "closed"):
+            raise
+    return document
 
 
 @router.get("/evidence/{sha256}", response_class=FileResponse)

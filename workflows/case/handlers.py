@@ -13,8 +13,9 @@ from temporalio.common import RawValue
 with workflow.unsafe.imports_passed_through():
     from contract.receipts import Receipt
     from domain import permissions
-    from domain.models import SYSTEM, DeclineUnacceptableBehaviour, PauseClock, ResumeClock
-    from workflows.case import chasing
+    from domain.enums import Role
+    from domain.models import SYSTEM, DeclineUnacceptableBehaviour, EvidenceSubmitted, PauseClock, ResumeClock
+    from workflows.case import acknowledge, chasing
     from workflows.case.core import CaseCore
 
 
@@ -85,4 +86,33 @@ class UnknownSignals:
             f"kept on the record for the case owner {case.state.owner}; {len(args)} argument(s)",
         )
         case.add_task(f"look at an unexpected message: {name}", case.state.owner, "caseworker", [], "")
+        case.wake += 1
+
+
+class EvidenceHandler:
+    """evidence_submitted: documents sent on their own are recorded, one by one, and
+    acknowledged the same day (issue 13)."""
+
+    case: CaseCore[Any]
+
+    @workflow.signal
+    def evidence_submitted(self, msg: EvidenceSubmitted) -> None:
+        case = self.case
+        who = msg.actor or "back office"
+        for document in msg.documents:
+            case.record(
+                who,
+                "document received" if document.received else "document named but not received",
+                ["30"],
+                f"{document.name}: sha256 {document.sha256}, {document.size} bytes, {document.media_type}"
+                if document.received
+                else document.name,
+            )
+        party = msg.party or (msg.actor.role if msg.actor else None)
+        acknowledge.received(
+            case,
+            "documents you sent",
+            msg.documents,
+            "organisation" if party is Role.ORGANISATION else "service_user",
+        )
         case.wake += 1

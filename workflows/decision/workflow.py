@@ -39,13 +39,15 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case.approvals import ApprovalHandlers, approval_checks, awaiting_approval
     from workflows.case.children import forward
     from workflows.case.core import CaseCore
-    from workflows.case.handlers import ClockHandlers, DeclineHandler, UnknownSignals
+    from workflows.case.handlers import ClockHandlers, DeclineHandler, EvidenceHandler, UnknownSignals
     from workflows.decision import further_work, grounds, intake, outcome, review
     from workflows.new_detailed_investigation import NewDetailedInvestigationWorkflow
 
 
 @workflow.defn
-class DecisionComplaintWorkflow(ApprovalHandlers, ClockHandlers, DeclineHandler, UnknownSignals):
+class DecisionComplaintWorkflow(
+    ApprovalHandlers, ClockHandlers, DeclineHandler, EvidenceHandler, UnknownSignals
+):
     @workflow.init
     def __init__(self, opened: ComplaintOpened) -> None:
         case = opened.case
