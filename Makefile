@@ -9,7 +9,7 @@ $(BIN)/reviews: pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $(BIN)/reviews
 
-.PHONY: setup browser run test test-core lint histories mutate
+.PHONY: setup browser run test test-core lint histories mutate bench
 setup: $(BIN)/reviews
 
 run: setup
@@ -52,3 +52,7 @@ mutate: setup
 # Record every scenario's history as a new set (SET=name); old sets are never overwritten.
 histories: setup
 	$(BIN)/python scripts/record_histories.py $(or $(SET),$(shell date +%Y-%m-%d)-$(shell git rev-parse --short HEAD))
+
+# Ratios against a floor measured in the same run (issue 14); writes docs/performance.md.
+bench: setup
+	$(BIN)/python -m bench.run
