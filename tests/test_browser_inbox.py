@@ -60,6 +60,22 @@ async def accessible(page: Page, name: str) -> None:
     assert not bad, f"{name}: {bad}"
 
 
+async def to_oat_consideration(reviews: ReviewsClient, wid: str) -> None:
+    """From awaiting grounds to OAT's decision, through the client (paras 30-50)."""
+    await reviews.send(
+        wid,
+        "grounds_submitted",
+        {"id": "su-1", "role": "service_user"},
+        {"why_wrong": "missed", "wanted": "x"},
+    )
+    for _ in range(100):
+        if (await reviews.status(wid)).stage.value == "challenge_assessment":
+            break
+    await reviews.send(wid, "challenge_assessment", OWNER, {"actionable": True, "analysis": "names it"})
+    await reviews.send(wid, "case_owner_review", OWNER, {"finding": "no_genuine_doubt"})
+    await reviews.send(wid, "oat_outcome", OAT, {"outcome": "accepted"})
+
+
 async def sign_in(page: Page, live: LiveApi, who: str) -> None:
     await page.goto(f"{live.url}/ui/login")
     await page.locator(f"#person-{who}").check()
@@ -102,18 +118,7 @@ async def test_a_caseworker_answers_and_a_manager_approves_a_payment(
         await page.get_by_text("awaiting grounds").first.wait_for()
 
         # The case goes on through the grounds, OAT and a payment proposal (the API's client).
-        await reviews.send(
-            wid,
-            "grounds_submitted",
-            {"id": "su-1", "role": "service_user"},
-            {"why_wrong": "missed", "wanted": "x"},
-        )
-        for _ in range(100):
-            if (await reviews.status(wid)).stage.value == "challenge_assessment":
-                break
-        await reviews.send(wid, "challenge_assessment", OWNER, {"actionable": True, "analysis": "names it"})
-        await reviews.send(wid, "case_owner_review", OWNER, {"finding": "no_genuine_doubt"})
-        await reviews.send(wid, "oat_outcome", OAT, {"outcome": "accepted"})
+        await to_oat_consideration(reviews, wid)
         remedy = {"kinds": ["apology", "financial_payment"], "amount_gbp": 400, "severity": 2,
                   "impact": "i", "proportionate": "p", "restores_position": "r"}  # fmt: skip
         point = {"kind": "good_practice", "text": "kept the complainant informed"}
@@ -212,18 +217,7 @@ async def test_oat_decides_with_a_remedy_and_two_learning_points_on_a_phone(
     ref = f"C-UI-{uuid.uuid4().hex[:4]}"
     wid = await reviews.open("decision_complaint", decision_case(ref, decided_on=await today(server)))
     await reviews.send(wid, "case_owner_resolution", OWNER, {"resolved": False})
-    await reviews.send(
-        wid,
-        "grounds_submitted",
-        {"id": "su-1", "role": "service_user"},
-        {"why_wrong": "missed", "wanted": "x"},
-    )
-    for _ in range(100):
-        if (await reviews.status(wid)).stage.value == "challenge_assessment":
-            break
-    await reviews.send(wid, "challenge_assessment", OWNER, {"actionable": True, "analysis": "names it"})
-    await reviews.send(wid, "case_owner_review", OWNER, {"finding": "no_genuine_doubt"})
-    await reviews.send(wid, "oat_outcome", OAT, {"outcome": "accepted"})
+    await to_oat_consideration(reviews, wid)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         page = await browser.new_page(viewport={"width": 390, "height": 844})

@@ -257,6 +257,18 @@ async def my_team(request: Request) -> Response:
     )  # fmt: skip
 
 
+async def case_for(request: Request, person: Person, workflow_id: str) -> Any:
+    """The case's status, if this person may open it; else, to them, there is no case."""
+    try:
+        status = await request.app.state.reviews.status(workflow_id)
+    except Refusal:
+        raise UiError(404, f"There is no case {workflow_id}.") from None
+    awaited = status.awaiting.actor_id if status.awaiting else None
+    if not staff(request).may_open(person, status.owner or "", status.manager or "", awaited):
+        raise UiError(404, f"There is no case {workflow_id} for you.")
+    return status
+
+
 def offered(person: Person, status: Any) -> list[str]:
     kind = Kind(status.kind)
     awaiting: Awaiting | None = status.awaiting
@@ -278,14 +290,7 @@ async def case_page(
     person = need_person(request)
     if not isinstance(person, Person):
         return person
-    reviews = request.app.state.reviews
-    try:
-        status = await reviews.status(workflow_id)
-    except Refusal:
-        raise UiError(404, f"There is no case {workflow_id}.") from None
-    awaited = status.awaiting.actor_id if status.awaiting else None
-    if not staff(request).may_open(person, status.owner or "", status.manager or "", awaited):
-        raise UiError(404, f"There is no case {workflow_id} for you.")
+    status = await case_for(request, person, workflow_id)
     with Session(request.app.state.engine) as session:
         letters = list(
             session.scalars(
@@ -318,10 +323,7 @@ async def letter(request: Request, workflow_id: str, n: int) -> Response:
     person = need_person(request)
     if not isinstance(person, Person):
         return person
-    status = await request.app.state.reviews.status(workflow_id)
-    awaited = status.awaiting.actor_id if status.awaiting else None
-    if not staff(request).may_open(person, status.owner or "", status.manager or "", awaited):
-        raise UiError(404, f"There is no case {workflow_id} for you.")
+    await case_for(request, person, workflow_id)
     with Session(request.app.state.engine) as session:
         rows = list(
             session.scalars(
@@ -342,10 +344,7 @@ async def send(request: Request, workflow_id: str, name: str) -> Response:
     if name not in MESSAGES:
         raise UiError(404, f"There is no message {name}.")
     reviews = request.app.state.reviews
-    status = await reviews.status(workflow_id)
-    awaited = status.awaiting.actor_id if status.awaiting else None
-    if not staff(request).may_open(person, status.owner or "", status.manager or "", awaited):
-        raise UiError(404, f"There is no case {workflow_id} for you.")
+    await case_for(request, person, workflow_id)
     fields = fields_of(MESSAGES[name].model)
     data, readable = data_from(fields, form)
     if not readable:
