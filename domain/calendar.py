@@ -76,6 +76,14 @@ class WorkingCalendar:
                 remaining -= 1
         return current
 
+    def working_days_between(self, start: date, end: date) -> int:
+        """How many working-day steps take `start` to `end` or past it (0 when not later)."""
+        days, day = 0, start
+        while day < end:
+            day = self.add_working_days(day, 1)
+            days += 1
+        return days
+
 
 PACKAGE_CALENDAR = WorkingCalendar()
 

@@ -15,7 +15,7 @@ import asyncio
 import json
 import sys
 import tempfile
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +32,6 @@ from store.models import LetterRow
 ROOT = Path(__file__).parent.parent
 PUBLIC = ("service_user", "organisation", "advocate")
 SUBMISSIONS = ("grounds_submitted", "late_explanation", "party_comment")
-
-
-def working_days_between(a: date, b: date) -> int:
-    days, day = 0, a
-    while day < b:
-        day = PACKAGE_CALENDAR.add_working_days(day, 1)
-        days += 1
-    return days
 
 
 def letter_text(body: str) -> str:
@@ -69,7 +61,10 @@ async def measure(path: Path) -> dict[str, Any]:
     opened = london_date(datetime.fromisoformat(history[0]["at"]))
     closed = london_date(datetime.fromisoformat(status["closed_at"])) if status.get("closed_at") else opened
     points = [opened, *public, closed]
-    gap = max((working_days_between(a, b) for a, b in zip(points, points[1:], strict=False)), default=0)
+    gap = max(
+        (PACKAGE_CALENDAR.working_days_between(a, b) for a, b in zip(points, points[1:], strict=False)),
+        default=0,
+    )
     flesch = [round(textstat.flesch_reading_ease(letter_text(body)), 1) for _, body, _ in letters]
     honoured = sum(1 for _, _, adjustments in letters if all(a.get("honoured") for a in adjustments))
     return {

@@ -164,7 +164,7 @@ def complainant_measures(
     for row in rows:
         end = london_date(_aware(row.closed_at)) if row.closed_at else today
         points = sorted([london_date(_aware(row.opened_at)), *sent.get(row.workflow_id, []), end])
-        gaps = [working_days(a, b) for a, b in zip(points, points[1:], strict=False)]
+        gaps = [PACKAGE_CALENDAR.working_days_between(a, b) for a, b in zip(points, points[1:], strict=False)]
         longest = max([longest, *gaps])
     missed = [letter for letter in letters if not all(a.get("honoured") for a in (letter.adjustments or []))]
     return {
@@ -174,11 +174,3 @@ def complainant_measures(
         "letters_to_the_public": len(letters),
         "letters_with_an_adjustment_not_honoured": len(missed),
     }
-
-
-def working_days(start: date, end: date) -> int:
-    days, day = 0, start
-    while day < end:
-        day = PACKAGE_CALENDAR.add_working_days(day, 1)
-        days += 1
-    return days

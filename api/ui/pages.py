@@ -104,10 +104,7 @@ def due_words(due: date | None, today: date) -> tuple[str, bool]:
         return f"overdue by {days} day{'s' if days != 1 else ''}", True
     if due == today:
         return "due today", False
-    left, day = 0, today
-    while day < due:
-        day = PACKAGE_CALENDAR.add_working_days(day, 1)
-        left += 1
+    left = PACKAGE_CALENDAR.working_days_between(today, due)
     return f"{left} working day{'s' if left != 1 else ''} left", False
 
 

@@ -120,3 +120,19 @@ def test_christmas_and_easter_are_not_working_days() -> None:
     assert add_working_days(date(2026, 12, 24), 1) == date(2026, 12, 29)
     # Maundy Thursday 2026 plus one working day skips Good Friday to Easter Tuesday.
     assert add_working_days(date(2026, 4, 2), 1) == date(2026, 4, 7)
+
+
+def test_working_days_between() -> None:
+    assert PACKAGE_CALENDAR.working_days_between(date(2026, 3, 2), date(2026, 3, 2)) == 0
+    assert PACKAGE_CALENDAR.working_days_between(date(2026, 3, 3), date(2026, 3, 2)) == 0
+    assert PACKAGE_CALENDAR.working_days_between(date(2026, 3, 2), date(2026, 3, 9)) == 5
+    # Over Easter: Thursday 2 April to Tuesday 7 April is one working day.
+    assert PACKAGE_CALENDAR.working_days_between(date(2026, 4, 2), date(2026, 4, 7)) == 1
+    # A weekend end is reached by the step that passes it.
+    assert PACKAGE_CALENDAR.working_days_between(date(2026, 3, 6), date(2026, 3, 7)) == 1
+
+
+@FAST
+@given(dates, st.integers(min_value=0, max_value=40))
+def test_working_days_between_undoes_adding_them(start: date, days: int) -> None:
+    assert PACKAGE_CALENDAR.working_days_between(start, add_working_days(start, days)) == days
