@@ -26,6 +26,10 @@ class Risk(StrEnum):
     HIGH = "high"
 
 
+# Every role's value, to tell a role from a team name or a person's id in plain text.
+ROLE_VALUES = frozenset(r.value for r in Role)
+
+
 class DecisionType(StrEnum):
     PRIMARY_INVESTIGATION = "primary_investigation"
     DETAILED_INVESTIGATION = "detailed_investigation"

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from domain.authority import LADDER, rank
 from domain.calendar import PACKAGE_CALENDAR, Period, WorkingCalendar
-from domain.enums import Role
+from domain.enums import ROLE_VALUES, Role
 
 # The role a team's step is awaited from, and the team that owes it.
 TEAM_OF_ROLE: dict[str, str] = {
@@ -26,9 +26,6 @@ TEAM_OF_ROLE: dict[str, str] = {
     Role.JOINT_WORKING_TEAM.value: "joint_working_team",
     "shared_services": "shared_services",
 }
-
-
-_ROLES = frozenset(r.value for r in Role)
 
 
 class Rung(NamedTuple):
@@ -77,7 +74,7 @@ def escalation_ladder(
         rungs.append(Rung(teams[team].manager, f"{team}_manager"))
         floor = managers
     else:
-        owes = rank(Role(role)) if role in _ROLES else None
+        owes = rank(Role(role)) if role in ROLE_VALUES else None
         if person != manager and (owes is None or owes < managers):
             rungs.append(Rung(manager, Role.OPERATIONS_MANAGER.value))
             floor = managers

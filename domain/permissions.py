@@ -8,7 +8,7 @@ from collections.abc import Collection
 from datetime import date
 
 from domain.authority import LADDER, NotAllowed, NotNow, Refused, at_least, rank, require_role
-from domain.enums import OatAdviceRoute, Risk, Role, Stage
+from domain.enums import ROLE_VALUES, OatAdviceRoute, Risk, Role, Stage
 from domain.models import Actor, Awaiting
 
 # The stages at which each update is expected. Extensions are taken at any stage before
@@ -238,7 +238,7 @@ def may_offer(
     if name in LEGAL_MESSAGES:
         return actor.role is Role.LEGAL_TEAM
     if name in ("approve", "reject"):
-        needed = Role(awaiting.actor_role) if awaiting and awaiting.actor_role in _ROLE_VALUES else None
+        needed = Role(awaiting.actor_role) if awaiting and awaiting.actor_role in ROLE_VALUES else None
         return needed is not None and at_least(actor.role, needed)
     if name in MANAGER_MESSAGES:
         return actor.id == manager
@@ -253,6 +253,3 @@ def may_offer(
     if name == "reclassify_as_decision_complaint":
         return actor.id in (owner, manager) or awaited
     return False
-
-
-_ROLE_VALUES = frozenset(r.value for r in Role)
