@@ -6,13 +6,20 @@ Locally, with no provider configured, people choose who they are from the staff 
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from authlib.integrations.starlette_client import OAuth
+with warnings.catch_warnings():
+    # Authlib 1.x warns on import that its httpx module will move; nothing for our users
+    # to act on, and it printed on every `reviews` command.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from authlib.integrations.starlette_client import OAuth, OAuthError
 from pydantic import ValidationError
 
 from api.ui.staff import Person
+
+__all__ = ["OAuthError", "OidcSettings", "person_from", "provider"]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from authlib.integrations.starlette_client import OAuthError
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -21,7 +20,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from api.ui.forms import data_from, entry_fields, fields_of
-from api.ui.oidc import person_from
+from api.ui.oidc import OAuthError, person_from
 from api.ui.staff import Person, Staff
 from contract.messages import MESSAGES, messages_for
 from domain.authority import at_least
