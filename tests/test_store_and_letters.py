@@ -142,3 +142,30 @@ def test_a_new_case_ref_already_taken_by_another_case_gets_the_next_one(store: C
     third = store.open_new_case(request("wf-c"))
     assert [first.case_ref, second.case_ref, third.case_ref] == ["C-7-NDI1", "C-7-NDI1-2", "C-7-NDI1-3"]
     assert store.open_new_case(request("wf-b")).case_ref == "C-7-NDI1-2"  # a retry: the same case
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_migration_that_fails_half_way_leaves_the_store_as_it_was(backend: str, tmp_path: Path) -> None:
+    """Issue 14: a worker killed (or failing) during its first migration must not leave
+    tables without an alembic_version, which made every later start fail with 'table
+    audit_events already exists'. The upgrade is one transaction: all or nothing."""
+    from sqlalchemy import inspect
+
+    from store.db import migrate
+
+    url = f"sqlite:///{tmp_path / 'half.db'}" if backend == "sqlite" else postgres_schema_url()
+    engine = make_engine(url)
+    # A stray table where the first migration's third table goes makes it fail there,
+    # after it has created two others.
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE letters (stray INTEGER)"))
+    with pytest.raises(Exception, match="letters"):
+        migrate(url)
+    tables = set(inspect(make_engine(url)).get_table_names())
+    assert tables == {"letters"}, f"the failed migration left {tables}"
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE letters"))
+    migrate(url)
+    migrate(url)  # idempotent
+    tables = set(inspect(make_engine(url)).get_table_names())
+    assert {"alembic_version", "audit_events", "cases", "letters", "tasks"} <= tables
