@@ -7,7 +7,9 @@ worker crash never writes a record twice or sends a letter twice.
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -19,11 +21,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.adjustments import TASK_PREFIX, honour
+from activities.adjustments import PUBLIC_ROLES, TASK_PREFIX, honour
+from activities.heartbeat import heartbeating
 from activities.letters import render, to_email
 from activities.models import CaseSnapshot, LetterRequest, NewCaseCreated, NewCaseRequest, Recipient
 from activities.settings import Settings
-from domain.models import Contact, LetterRecord
+from domain.models import AdjustmentKind, Contact, LetterRecord
 from domain.policy import Policy, PolicyError, load_policy
 from store.db import make_engine, migrate
 from store.models import AuditRow, CaseRow, LetterRow, NewCaseRow, TaskRow
@@ -45,6 +48,7 @@ class CaseActivities:
         return self.policy
 
     @activity.defn
+    @heartbeating
     def sync_case(self, snapshot: CaseSnapshot) -> None:
         with self.sessions.begin() as session:
             self._write_case(session, snapshot)
@@ -117,6 +121,7 @@ class CaseActivities:
         current.due, current.reminded, current.escalated = step.due, step.reminded, step.escalated
 
     @activity.defn
+    @heartbeating
     def send_letter(self, request: LetterRequest) -> LetterRecord:
         """Render, put in the outbox and an .eml file, and deliver over SMTP if configured."""
         with self.sessions() as session:
@@ -133,9 +138,12 @@ class CaseActivities:
                     )
                     session.commit()
             if self.settings.smtp_url and row.delivered_at is None:
-                self._deliver(request, row.subject, row.body)
-                row.delivered_at = datetime.now(UTC)
-                session.commit()
+
+                def delivered() -> None:
+                    row.delivered_at = datetime.now(UTC)
+                    session.commit()
+
+                self._deliver(self._messages(request, row.subject, row.body), delivered)
             # A retry answers with the letter first stored under this key, not a new one.
             sent_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
             return LetterRecord(
@@ -154,14 +162,8 @@ class CaseActivities:
         """Each reasonable adjustment changes what this letter produces (para 31)."""
 
         def send_copy(contact: Contact) -> None:
-            copy = request.model_copy(
-                update={"to": Recipient(role="advocate", id=f"advocate:{request.case_ref}", name=contact.name,
-                                        email=contact.email, address=contact.address)}
-            )  # fmt: skip
-            message = to_email(copy, subject, body, self.settings.letters_from)
+            message = to_email(_advocate_copy(request, contact), subject, body, self.settings.letters_from)
             (folder / f"{request.key}.advocate.eml").write_bytes(bytes(message))
-            if self.settings.smtp_url and contact.email:
-                self._deliver(copy, subject, body)
 
         def open_task(action: str, due: date) -> None:
             exists = session.scalars(
@@ -212,16 +214,33 @@ class CaseActivities:
             return existing
         return row
 
-    def _deliver(self, request: LetterRequest, subject: str, body: str) -> None:
+    def _messages(self, request: LetterRequest, subject: str, body: str) -> list[EmailMessage]:
+        """The letter and the copies its reasonable adjustments ask for (para 31)."""
+        copies = [
+            _advocate_copy(request, adjustment.contact)
+            for adjustment in request.reasonable_adjustments
+            if request.to.role in PUBLIC_ROLES
+            and adjustment.kind is AdjustmentKind.ADVOCATE_COPY
+            and adjustment.contact is not None
+            and adjustment.contact.email
+        ]
+        return [to_email(each, subject, body, self.settings.letters_from) for each in [request, *copies]]
+
+    def _deliver(self, messages: list[EmailMessage], delivered: Callable[[], None]) -> None:
+        """Send over one SMTP session and record the delivery as soon as the server has
+        accepted the last message, before saying goodbye: a crash can then resend a
+        letter only in the moment between the server's 'accepted' and that commit."""
         assert self.settings.smtp_url is not None
         url = urlparse(self.settings.smtp_url)
-        message = to_email(request, subject, body, self.settings.letters_from)
         with smtplib.SMTP(url.hostname or "localhost", url.port or 25, timeout=30) as smtp:
             if url.username:
                 smtp.login(url.username, url.password or "")
-            smtp.send_message(message)
+            for message in messages:
+                smtp.send_message(message)
+            delivered()
 
     @activity.defn
+    @heartbeating
     def open_new_case(self, request: NewCaseRequest) -> NewCaseCreated:
         """Shared services create the new case (57, 64); the same key returns the same case."""
         with self.sessions() as session:
@@ -259,6 +278,14 @@ class CaseActivities:
             )
             session.commit()
             return NewCaseCreated(case_ref=ref, created=True)
+
+
+def _advocate_copy(request: LetterRequest, contact: Contact) -> LetterRequest:
+    to = Recipient(
+        role="advocate", id=f"advocate:{request.case_ref}", name=contact.name, email=contact.email,
+        address=contact.address,
+    )  # fmt: skip
+    return request.model_copy(update={"to": to})
 
 
 def _same_instant(a: datetime | None, b: datetime | None) -> bool:

@@ -22,6 +22,9 @@ ACTIVITY_RETRY = RetryPolicy(
     non_retryable_error_types=["PolicyError", "ValidationError"],
 )
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
+# The activities heartbeat every 2 s (activities/heartbeat.py): a worker that dies holding
+# one is noticed after this, not after ACTIVITY_TIMEOUT, and the step is retried (issue 14).
+ACTIVITY_HEARTBEAT = timedelta(seconds=10)
 
 
 async def load_policy() -> Policy:
@@ -37,6 +40,7 @@ async def sync_case(snapshot: CaseSnapshot) -> None:
         CaseActivities.sync_case,
         snapshot,
         start_to_close_timeout=ACTIVITY_TIMEOUT,
+        heartbeat_timeout=ACTIVITY_HEARTBEAT,
         retry_policy=ACTIVITY_RETRY,
     )
 
@@ -46,6 +50,7 @@ async def send_letter(request: LetterRequest) -> LetterRecord:
         CaseActivities.send_letter,
         request,
         start_to_close_timeout=ACTIVITY_TIMEOUT,
+        heartbeat_timeout=ACTIVITY_HEARTBEAT,
         retry_policy=ACTIVITY_RETRY,
     )
 
@@ -55,5 +60,6 @@ async def open_new_case(request: NewCaseRequest) -> NewCaseCreated:
         CaseActivities.open_new_case,
         request,
         start_to_close_timeout=ACTIVITY_TIMEOUT,
+        heartbeat_timeout=ACTIVITY_HEARTBEAT,
         retry_policy=ACTIVITY_RETRY,
     )
