@@ -6,6 +6,7 @@ worker crash never writes a record twice or sends a letter twice.
 
 from __future__ import annotations
 
+import os
 import smtplib
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -138,12 +139,11 @@ class CaseActivities:
                     )
                     session.commit()
             if self.settings.smtp_url and row.delivered_at is None:
-
-                def delivered() -> None:
-                    row.delivered_at = datetime.now(UTC)
-                    session.commit()
-
-                self._deliver(self._messages(request, row.subject, row.body), delivered)
+                receipt = Path(row.eml_path or "").with_suffix(".delivered")
+                if not receipt.exists():
+                    self._deliver(self._messages(request, row.subject, row.body), lambda: _note(receipt))
+                row.delivered_at = datetime.fromtimestamp(receipt.stat().st_mtime, UTC)
+                session.commit()
             # A retry answers with the letter first stored under this key, not a new one.
             sent_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
             return LetterRecord(
@@ -227,9 +227,11 @@ class CaseActivities:
         return [to_email(each, subject, body, self.settings.letters_from) for each in [request, *copies]]
 
     def _deliver(self, messages: list[EmailMessage], delivered: Callable[[], None]) -> None:
-        """Send over one SMTP session and record the delivery as soon as the server has
-        accepted the last message, before saying goodbye: a crash can then resend a
-        letter only in the moment between the server's 'accepted' and that commit."""
+        """Send over one SMTP session and note the delivery the moment the server has
+        accepted the last message, before saying goodbye. SMTP cannot be asked what it
+        already has, so a crash between the server's "accepted" and that note (well under
+        a millisecond: one file created, no lock to wait for) is the one way a letter
+        could go twice; it would carry the same Message-ID, so mail systems drop it."""
         assert self.settings.smtp_url is not None
         url = urlparse(self.settings.smtp_url)
         with smtplib.SMTP(url.hostname or "localhost", url.port or 25, timeout=30) as smtp:
@@ -278,6 +280,14 @@ class CaseActivities:
             )
             session.commit()
             return NewCaseCreated(case_ref=ref, created=True)
+
+
+def _note(receipt: Path) -> None:
+    """A delivery receipt beside the letter's .eml: created and flushed to disk at once,
+    with no database lock to wait for (the store is updated from it just after)."""
+    with receipt.open("x") as file:
+        file.flush()
+        os.fsync(file.fileno())
 
 
 def _advocate_copy(request: LetterRequest, contact: Contact) -> LetterRequest:

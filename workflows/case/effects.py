@@ -30,8 +30,10 @@ ACTIVITY_HEARTBEAT = timedelta(seconds=10)
 async def load_policy() -> Policy:
     """The policy the worker loaded (durations, Delegation Scheme, bank holidays); the
     case keeps it for its life, so its dates never move under it."""
+    # It answers from memory: a short timeout, so a worker that dies holding it costs
+    # seconds (it does not heartbeat).
     return await workflow.execute_activity_method(
-        CaseActivities.get_policy, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY
+        CaseActivities.get_policy, start_to_close_timeout=ACTIVITY_HEARTBEAT, retry_policy=ACTIVITY_RETRY
     )
 
 
