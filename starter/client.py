@@ -218,9 +218,13 @@ class ReviewsClient:
         message: str,
         actor: Actor | str | dict[str, Any] | None,
         data: dict[str, Any] | None = None,
+        *,
+        message_id: str | None = None,
     ) -> Receipt | SignalAck:
         """Send a message by its public name: an update answers with a receipt once it is
-        applied, a signal with an acknowledgement once the case has it."""
+        applied, a signal with an acknowledgement once the case has it. An update sent
+        again with the same `message_id` (after "Temporal is not reachable", say) is
+        applied once and answered with the first receipt (Temporal's update id)."""
         spec = MESSAGES.get(message)
         if spec is None:
             raise Refusal(f"unknown message {message!r}; known: {', '.join(sorted(MESSAGES))}")
@@ -239,7 +243,7 @@ class ReviewsClient:
                 return SignalAck(
                     workflow_id=case_id, message=message, received_at=datetime.now().astimezone()
                 )
-            receipt: Receipt = await handle.execute_update(message, msg, result_type=Receipt)
+            receipt: Receipt = await handle.execute_update(message, msg, id=message_id, result_type=Receipt)
             return receipt
         except WorkflowUpdateFailedError as err:
             text, kind = _cause(err)

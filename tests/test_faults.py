@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from starter.client import ReviewsClient
-from tests.conftest import CASE_OWNER, POSTGRES_URL, decision_case
+from starter.client import Refusal, ReviewsClient
+from tests.conftest import CASE_OWNER, decision_case
 from tests.faults import (
     DevServer,
     MailServer,
@@ -52,10 +52,25 @@ async def open_and_move(client: ReviewsClient, cases: int) -> list[str]:
     async def move(n: int) -> str:
         wid = await client.open("decision_complaint", complaint(n))
         await eventually(lambda: at_stage(client, wid, "case_owner_resolution"), seconds=120, every=0.2)
-        await client.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
+        await resend_until_taken(client, wid, "case_owner_resolution", {"resolved": False})
         return wid
 
     return list(await asyncio.gather(*(move(n) for n in range(cases))))
+
+
+async def resend_until_taken(client: ReviewsClient, wid: str, message: str, data: dict[str, object]) -> None:
+    """What a back-office system does: while Temporal cannot be reached, send again under
+    the same message id, so the case applies it once however many times it arrives."""
+    message_id = f"{message}-{uuid.uuid4().hex}"
+    for _ in range(240):
+        try:
+            await client.send(wid, message, CASE_OWNER, data, message_id=message_id)
+            return
+        except Refusal as refusal:
+            if refusal.kind != "unavailable":
+                raise
+            await asyncio.sleep(0.5)
+    raise AssertionError(f"{message} to {wid} was never taken")
 
 
 async def at_stage(client: ReviewsClient, wid: str, stage: str) -> bool:
@@ -74,9 +89,19 @@ async def mail_has(mail: MailServer, count: int) -> bool:
     return len(mail.messages) >= count
 
 
-async def mid_send(mail: MailServer) -> bool:
+async def mid_send(mail: MailServer, delivered: int = 10) -> bool:
     """Some letters delivered and some in the middle of being sent."""
-    return len(mail.messages) >= 10 and mail.mid_receiving(at_least=2)
+    return len(mail.messages) >= delivered and mail.mid_receiving(at_least=2)
+
+
+async def queued(folder: Path, url: str, count: int) -> bool:
+    """`count` letters written, in the store and the outbox, none delivered."""
+
+    def look() -> bool:
+        ids = [p.name for p in (folder / "outbox").iterdir()] if (folder / "outbox").exists() else []
+        return len(ids) == count and undelivered(url, ids) == count
+
+    return await asyncio.to_thread(look)
 
 
 async def assert_each_once(
@@ -132,3 +157,158 @@ async def test_a_worker_killed_mid_letters_with_50_cases_in_flight_loses_and_rep
         if second is not None:
             second.stop()
         mail.stop()
+
+
+async def test_the_store_cut_off_for_30_seconds_while_cases_move_loses_and_repeats_nothing(
+    server: DevServer, tmp_path: Path
+) -> None:
+    """PostgreSQL reached through a proxy the test cuts: every connection dropped and new
+    ones refused for 30 s. Activities fail and retry; the cases keep taking messages; and
+    afterwards each audit record and each letter is in the store exactly once."""
+    from tests.test_store_and_letters import postgres_schema_url
+
+    direct = postgres_schema_url()
+    proxy = TcpProxy(target_port=5432)
+    await proxy.start()
+    proxied = direct.replace("@127.0.0.1:5432/", f"@127.0.0.1:{proxy.port}/")
+    assert proxied != direct
+    mail = MailServer()
+    mail.start()
+    queue = unique_queue()
+    worker = WorkerProcess(tmp_path, server.address, queue, {"REVIEWS_DATABASE_URL": proxied,
+                                                             "REVIEWS_SMTP_URL": mail.url})  # fmt: skip
+    try:
+        await worker.ready()
+        client = await client_on(server.address, queue)
+        moving = asyncio.create_task(open_and_move(client, 20))
+        await eventually(lambda: mail_has(mail, 3), seconds=60, every=0.05)
+        await proxy.cut()
+        await asyncio.sleep(30)  # the cases go on taking messages, which wait to be applied
+        assert worker.proc.poll() is None, f"the worker died with the store away:\n{worker.output()}"
+        assert len(mail.messages) < 40, (
+            "every letter went out during the outage: nothing waited for the store"
+        )
+        await proxy.restore()
+        async with asyncio.timeout(120):
+            ids = await moving
+        await eventually(lambda: settled(client, ids, "awaiting_grounds", 2), seconds=120)
+        await eventually(lambda: mail_has(mail, 40), seconds=60)
+        await asyncio.sleep(1)
+        await assert_each_once(client, ids, direct, tmp_path / "outbox", mail)
+    finally:
+        worker.stop()
+        mail.stop()
+        if proxy.server is not None:
+            await proxy.cut()
+
+
+async def test_the_mail_server_down_for_30_seconds_queues_letters_and_sends_each_once_later(
+    server: DevServer, tmp_path: Path
+) -> None:
+    mail = MailServer()
+    queue, url = unique_queue(), f"sqlite:///{tmp_path / 'reviews.db'}"
+    worker = WorkerProcess(tmp_path, server.address, queue, {"REVIEWS_DATABASE_URL": url,
+                                                             "REVIEWS_SMTP_URL": mail.url})  # fmt: skip
+    try:
+        await worker.ready()
+        client = await client_on(server.address, queue)
+        # With no mail server at all: each case writes its acknowledgement, which waits in
+        # the store and the outbox; the case takes the owner's message and applies it once
+        # the letter before it has gone (a case does one thing at a time, in order).
+        moving = asyncio.create_task(open_and_move(client, 20))
+        await eventually(lambda: queued(tmp_path, url, 20), seconds=60)
+        await asyncio.sleep(30)
+        assert worker.proc.poll() is None, worker.output()
+        assert mail.messages == [] and not moving.done()
+        mail.start()
+        async with asyncio.timeout(120):
+            ids = await moving
+        await eventually(lambda: mail_has(mail, 40), seconds=90)
+        await eventually(lambda: settled(client, ids, "awaiting_grounds", 2), seconds=60)
+        await eventually(lambda: asyncio.to_thread(lambda: undelivered(url, ids) == 0), seconds=30)
+        await asyncio.sleep(1)
+        await assert_each_once(client, ids, url, tmp_path / "outbox", mail)
+    finally:
+        worker.stop()
+        mail.stop()
+
+
+LAPSE_IN = 25  # seconds of case time from opening the lapsing cases to their timers
+
+
+async def test_the_temporal_server_killed_with_timers_due_and_letters_in_flight_loses_and_repeats_nothing(
+    tmp_path: Path,
+) -> None:
+    """SIGKILL the dev server (no clean shutdown) while some cases wait on grounds timers
+    that fall due before it is back and others are in the middle of sending letters; start
+    it again on the same database. The timers fire once, late; nothing is lost or doubled."""
+    from datetime import UTC, datetime, timedelta
+
+    from dateutil.relativedelta import relativedelta
+
+    from domain.calendar import end_of_day, london_date
+    from domain.policy import DEFAULT_POLICY_FILE
+
+    # No minimum notice and no grace: a late grounds request lapses at the end of its day.
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        DEFAULT_POLICY_FILE.read_text()
+        .replace("grounds_min_notice: 14d", "grounds_min_notice: 0d")
+        .replace("grounds_grace: 1m", "grounds_grace: 0d")
+    )
+    server = DevServer(tmp_path / "temporal")
+    await server.start()
+    mail = MailServer(delay=0.4)
+    mail.start()
+    queue, url = unique_queue(), f"sqlite:///{tmp_path / 'reviews.db'}"
+    worker = WorkerProcess(tmp_path, server.address, queue, {"REVIEWS_DATABASE_URL": url,
+                           "REVIEWS_SMTP_URL": mail.url, "REVIEWS_POLICY": str(policy)})  # fmt: skip
+    try:
+        await worker.ready()
+        client = await client_on(server.address, queue)
+        today = london_date(datetime.now(UTC))
+        offset = end_of_day(today) - datetime.now(UTC) - timedelta(seconds=LAPSE_IN)
+        lapses_at = asyncio.get_running_loop().time() + LAPSE_IN
+
+        async def lapsing(n: int) -> str:
+            data = complaint(100 + n)
+            data["case"]["decided_on"] = (today - relativedelta(months=2)).isoformat()  # type: ignore[index]
+            wid = await client.open("decision_complaint", data, clock_offset=offset)
+            await eventually(lambda: at_stage(client, wid, "case_owner_resolution"), seconds=30, every=0.2)
+            await resend_until_taken(client, wid, "case_owner_resolution", {"resolved": False})
+            return wid
+
+        waiting = list(await asyncio.gather(*(lapsing(n) for n in range(5))))
+        for wid in waiting:
+            status = await client.status(wid)
+            assert status.stage.value == "awaiting_grounds" and status.outcome is None
+        moving = asyncio.create_task(open_and_move(client, 10))
+        await eventually(lambda: mid_send(mail, 5), seconds=30, every=0.02)
+        server.kill()
+        assert asyncio.get_running_loop().time() < lapses_at - 5, (
+            "too slow: the timers fell due before the kill"
+        )
+        await asyncio.sleep(lapses_at - asyncio.get_running_loop().time() + 3)  # they fall due now
+
+        await server.start()  # the same database file
+        async with asyncio.timeout(120):
+            moving_ids = await moving
+        await eventually(lambda: closed_as(client, waiting, "grounds_not_received"), seconds=60)
+        await eventually(lambda: settled(client, moving_ids, "awaiting_grounds", 2), seconds=60)
+        assert worker.proc.poll() is None, f"the worker died with the server:\n{worker.output()}"
+        await asyncio.sleep(1)
+        await assert_each_once(client, waiting + moving_ids, url, tmp_path / "outbox", mail)
+        for wid in waiting:
+            status = await client.status(wid)
+            kinds = sorted(letter.kind for letter in status.letters)
+            assert kinds == ["acknowledgement", "closing", "grounds_request"], kinds
+            closings = [e.action for e in status.history if e.action.startswith("closed")]
+            assert closings == ["closed: grounds_not_received"], [e.action for e in status.history]
+    finally:
+        worker.stop()
+        server.stop()
+        mail.stop()
+
+
+async def closed_as(client: ReviewsClient, ids: list[str], outcome: str) -> bool:
+    return all([(await client.status(wid)).outcome == outcome for wid in ids])
