@@ -5,13 +5,14 @@ query, so payloads never grow with the case's history."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 
 from domain.enums import Stage
 from domain.models import Awaiting, Status
 
-__all__ = ["Receipt", "SignalAck", "Status"]
+__all__ = ["Receipt", "SignalAck", "Status", "WouldTake", "WouldTakeAnswer"]
 
 
 class Receipt(BaseModel):
@@ -32,3 +33,18 @@ class SignalAck(BaseModel):
     workflow_id: str
     message: str
     received_at: datetime
+
+
+class WouldTake(BaseModel):
+    """The `would_take` query: would the case accept this update from this actor now?
+    It runs the update's own validator and changes nothing (a form can ask before it is
+    shown; the authority matrix test asks it for every role and relation)."""
+
+    message: str
+    data: dict[str, Any]
+
+
+class WouldTakeAnswer(BaseModel):
+    accepted: bool
+    kind: str | None = None  # not_allowed / not_now / invalid, as a refusal's kind
+    reason: str = ""

@@ -692,7 +692,9 @@ class Status(BaseModel):
     # Beyond the contract's list, for the people who act on the case.
     risk: str | None = None
     owner: str | None = None
+    owner_role: Role | None = None
     manager: str | None = None
+    about_staff: list[str] = []  # a service complaint's staff, who never handle it (13)
     oat_route: str | None = None
     oat_advice_reasons: list[str] = []
     grounds_received_on: date | None = None
@@ -710,3 +712,4 @@ class Status(BaseModel):
     escalations: list[Escalation] = []
     received_on: date | None = None
     oat_outcomes: list[str] = []
+    ndi_case_owner: str | None = None  # who OAT named to handle a new investigation (64)

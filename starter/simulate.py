@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from starter.testserver import start_time_skipping
 from worker import build_worker
 
 RUN_ON_STEP = timedelta(days=7)
+BeforeStep = Callable[[ReviewsClient, str, dict[str, Any]], Awaitable[None]]
 
 
 class ScenarioError(ValueError):
@@ -87,8 +89,10 @@ async def simulate(
     env: WorkflowEnvironment | None = None,
     data_dir: Path | None = None,
     policy: Policy | None = None,
+    before_step: BeforeStep | None = None,
 ) -> dict[str, Any]:
-    """Run a scenario; return {workflow_id, status, rejected, expect_met}."""
+    """Run a scenario; return {workflow_id, status, rejected, expect_met}. `before_step`,
+    if given, is called with the client, the case and each step just before it is sent."""
     if "policy" in scenario and policy is None:
         policy = policy_over_default(scenario["policy"], "scenario policy")
     own_env = env is None
@@ -107,7 +111,8 @@ async def simulate(
         activities = CaseActivities(settings, policy)
         task_queue = f"simulate-{uuid.uuid4().hex[:8]}"
         async with build_worker(environment.client, activities, task_queue):
-            return await _play(environment, ReviewsClient(environment.client, task_queue), scenario)
+            client = ReviewsClient(environment.client, task_queue)
+            return await _play(environment, client, scenario, before_step)
     finally:
         if own_env:
             await environment.shutdown()
@@ -115,7 +120,9 @@ async def simulate(
             scratch.cleanup()
 
 
-async def _play(env: WorkflowEnvironment, client: ReviewsClient, scenario: dict[str, Any]) -> dict[str, Any]:
+async def _play(
+    env: WorkflowEnvironment, client: ReviewsClient, scenario: dict[str, Any], before_step: BeforeStep | None
+) -> dict[str, Any]:
     start = _start_of(scenario)
     offset = start - await env.get_current_time()
 
@@ -137,6 +144,8 @@ async def _play(env: WorkflowEnvironment, client: ReviewsClient, scenario: dict[
         try:
             if "at" in step:
                 await run_to(parse_when(str(step["at"]), start))
+            if before_step is not None:
+                await before_step(client, workflow_id, step)
             await client.send(workflow_id, str(step.get("send", "")), step.get("as"), step.get("with") or {})
         except (Refusal, ValueError) as err:
             rejected.append({"step": index, "error": str(err)})

@@ -17,13 +17,13 @@ with workflow.unsafe.imports_passed_through():
     from domain.models import ManagerReview, PositiveFeedbackOpened, Status
     from domain.state import FeedbackState
     from workflows.case.core import CaseCore
-    from workflows.case.handlers import ClockHandlers, UnknownSignals
+    from workflows.case.handlers import ClockHandlers, UnknownSignals, WouldTakeQuery
 
 SUBJECT = "positive feedback received"  # para 8, word for word
 
 
 @workflow.defn
-class PositiveFeedbackWorkflow(ClockHandlers, UnknownSignals):
+class PositiveFeedbackWorkflow(ClockHandlers, UnknownSignals, WouldTakeQuery):
     @workflow.init
     def __init__(self, opened: PositiveFeedbackOpened) -> None:
         state = opened.resume or FeedbackState(

@@ -39,7 +39,13 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case import acknowledge
     from workflows.case.approvals import ApprovalHandlers, approval_checks, awaiting_approval, propose
     from workflows.case.core import CaseCore
-    from workflows.case.handlers import ClockHandlers, DeclineHandler, EvidenceHandler, UnknownSignals
+    from workflows.case.handlers import (
+        ClockHandlers,
+        DeclineHandler,
+        EvidenceHandler,
+        UnknownSignals,
+        WouldTakeQuery,
+    )
     from workflows.case.learning import share_learning
     from workflows.reclassify import start_reclassified
 
@@ -57,7 +63,7 @@ REMEDY = "service complaint remedy"
 
 @workflow.defn
 class ServiceComplaintWorkflow(
-    ApprovalHandlers, ClockHandlers, DeclineHandler, EvidenceHandler, UnknownSignals
+    ApprovalHandlers, ClockHandlers, DeclineHandler, EvidenceHandler, UnknownSignals, WouldTakeQuery
 ):
     @workflow.init
     def __init__(self, opened: ServiceComplaintOpened) -> None:

@@ -11,8 +11,12 @@ from temporalio import workflow
 from temporalio.common import RawValue
 
 with workflow.unsafe.imports_passed_through():
-    from contract.receipts import Receipt
+    from pydantic import ValidationError
+
+    from contract.messages import MESSAGES
+    from contract.receipts import Receipt, WouldTake, WouldTakeAnswer
     from domain import permissions
+    from domain.authority import NotAllowed, NotNow, Refused
     from domain.enums import Role
     from domain.models import SYSTEM, DeclineUnacceptableBehaviour, EvidenceSubmitted, PauseClock, ResumeClock
     from workflows.case import acknowledge, chasing
@@ -66,7 +70,7 @@ class DeclineHandler:
         return self.case.receipt("decline_unacceptable_behaviour", at)
 
     @decline_unacceptable_behaviour.validator
-    def _check_decline(self, msg: DeclineUnacceptableBehaviour) -> None:
+    def _check_decline_unacceptable_behaviour(self, msg: DeclineUnacceptableBehaviour) -> None:
         check_decline(self.case, msg)
 
 
@@ -116,3 +120,28 @@ class EvidenceHandler:
             "organisation" if party is Role.ORGANISATION else "service_user",
         )
         case.wake += 1
+
+
+class WouldTakeQuery:
+    """`would_take`: run an update's validator without sending it (contract.receipts)."""
+
+    case: CaseCore[Any]
+
+    @workflow.query
+    def would_take(self, ask: WouldTake) -> WouldTakeAnswer:
+        spec, name = MESSAGES.get(ask.message), ask.message
+        # The update's own validator: a mixin's `_check_<name>`, else the case's check.
+        validator = getattr(self, f"_check_{name}", None)
+        if validator is None and name in self.case.checks:
+            validator = lambda msg: self.case.validate(name, msg)  # noqa: E731
+        if spec is None or spec.kind != "update" or validator is None:
+            return WouldTakeAnswer(accepted=False, kind="not_taken", reason=f"this case takes no {name}")
+        try:
+            validator(spec.model.model_validate(ask.data))
+        except NotAllowed as err:
+            return WouldTakeAnswer(accepted=False, kind="not_allowed", reason=str(err))
+        except NotNow as err:
+            return WouldTakeAnswer(accepted=False, kind="not_now", reason=str(err))
+        except (Refused, ValidationError) as err:
+            return WouldTakeAnswer(accepted=False, kind="invalid", reason=str(err))
+        return WouldTakeAnswer(accepted=True)

@@ -28,6 +28,7 @@ class Views(Generic[S]):
     state: S
     extra_status: Callable[[], dict[str, Any]]
     extra_search_attributes: Callable[[], list[SearchAttributeUpdate[Any]]]
+    about_staff: list[str]
 
     def ledger_unmet(self) -> list[str]:
         raise NotImplementedError  # Ledger's
@@ -96,7 +97,9 @@ class Views(Generic[S]):
             links=state.links,
             risk=state.risk,
             owner=state.owner,
+            owner_role=state.owner_role,
             manager=state.manager,
+            about_staff=list(self.about_staff),
             tasks=state.tasks,
             closed_at=state.closed_at,
             ledger_unmet=self.ledger_unmet() if state.outcome else [],

@@ -39,14 +39,20 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case.approvals import ApprovalHandlers, approval_checks, awaiting_approval
     from workflows.case.children import forward
     from workflows.case.core import CaseCore
-    from workflows.case.handlers import ClockHandlers, DeclineHandler, EvidenceHandler, UnknownSignals
+    from workflows.case.handlers import (
+        ClockHandlers,
+        DeclineHandler,
+        EvidenceHandler,
+        UnknownSignals,
+        WouldTakeQuery,
+    )
     from workflows.decision import further_work, grounds, intake, outcome, review
     from workflows.new_detailed_investigation import NewDetailedInvestigationWorkflow
 
 
 @workflow.defn
 class DecisionComplaintWorkflow(
-    ApprovalHandlers, ClockHandlers, DeclineHandler, EvidenceHandler, UnknownSignals
+    ApprovalHandlers, ClockHandlers, DeclineHandler, EvidenceHandler, UnknownSignals, WouldTakeQuery
 ):
     @workflow.init
     def __init__(self, opened: ComplaintOpened) -> None:
@@ -154,6 +160,7 @@ class DecisionComplaintWorkflow(
             "grounds_received_on": state.grounds.received_on if state.grounds else None,
             "grounds_in_time": state.grounds_in_time,
             "oat_outcomes": state.oat_outcomes,
+            "ndi_case_owner": state.decision.ndi_case_owner if state.decision else None,
         }
 
     @workflow.query

@@ -1,0 +1,136 @@
+"""The authority matrix (issue 14), generated from the contract's message table: every
+update × every role and every relation to the case, at the moment each scenario sends it,
+accepted exactly where the table's `who` says.
+
+Each scenario runs on the time-skipping server. Before each update step, every identity
+asks the case `would_take` (the update's own validator, changing nothing); the answer must
+be a refusal for authority (not_allowed) exactly where `who` says no. One identity the
+table refuses also sends the update for real, which the case must refuse the same way, so
+the query and the update path cannot drift apart."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contract.messages import MESSAGES
+from contract.receipts import WouldTake, WouldTakeAnswer
+from domain.enums import Role
+from domain.models import Status
+from starter.client import Refusal, ReviewsClient
+from starter.simulate import load_scenario, simulate
+
+SCENARIOS = sorted(Path(__file__).parents[1].joinpath("scenarios").glob("*.yaml"))
+ROLES = frozenset(role.value for role in Role)
+STRANGERS = [{"id": f"x-{role.value}", "role": role.value} for role in Role]
+
+
+def relations_of(actor: dict[str, str], status: Status) -> frozenset[str]:
+    """How this person stands to the case now, in the table's words."""
+    role, out = Role(actor["role"]), set()
+    if actor["id"] == status.owner:
+        out.add("owner")
+    if actor["id"] == status.manager:
+        out.add("manager")
+    step = status.awaiting
+    if step is not None and (
+        actor["id"] == step.actor_id or (step.actor_id is None and actor["role"] == step.actor_role)
+    ):
+        out.add("awaited")
+    if status.proposal is not None and actor["id"] == status.proposal.proposed_by:
+        out.add("proposer")
+    if status.oat_route == "within_oat" and role is Role.OAT_CASEWORKER:
+        out.add("oat_within_oat")
+    if actor["id"] in status.about_staff:
+        out.add("about")
+    if actor["id"] == status.ndi_case_owner:
+        out.add("new_case_owner")
+    return frozenset(out)
+
+
+def scheme_role(status: Status) -> Role | None:
+    step = status.awaiting
+    if step is None or step.actor_role not in ROLES:
+        return None
+    return Role(step.actor_role)
+
+
+def identities(status: Status, sender: dict[str, str]) -> list[dict[str, str]]:
+    """A stranger in every role, and each person with a relation to the case."""
+    people = [*STRANGERS, sender]
+    if status.owner:
+        people.append({"id": status.owner, "role": (status.owner_role or Role.CASEWORKER).value})
+    if status.manager:
+        people.append({"id": status.manager, "role": "operations_manager"})
+    if status.awaiting is not None and status.awaiting.actor_id and status.awaiting.actor_role in ROLES:
+        people.append({"id": status.awaiting.actor_id, "role": status.awaiting.actor_role})
+    if status.proposal is not None:
+        people.append({"id": status.proposal.proposed_by, "role": status.proposal.proposer_role.value})
+    people += [{"id": who, "role": "caseworker"} for who in status.about_staff]
+    if status.ndi_case_owner:
+        people.append({"id": status.ndi_case_owner, "role": "caseworker"})
+    return list({(p["id"], p["role"]): p for p in people}.values())
+
+
+class Matrix:
+    def __init__(self) -> None:
+        self.checked: Counter[str] = Counter()
+        self.wrong: list[str] = []
+
+    async def before(self, client: ReviewsClient, wid: str, step: dict[str, Any]) -> None:
+        name = str(step.get("send", ""))
+        spec = MESSAGES.get(name)
+        if spec is None or spec.kind != "update" or not isinstance(step.get("as"), (str, dict)):
+            return
+        sender = _actor(step["as"])
+        data = dict(step.get("with") or {})
+        status = await client.status(wid)
+        ask = await self._ask(client, wid, name, data, sender)
+        if not ask.accepted:
+            return  # a step the scenario expects refused: nothing to compare against
+        refused_one: dict[str, str] | None = None
+        for person in identities(status, sender):
+            allowed = spec.who.allows(Role(person["role"]), relations_of(person, status), scheme_role(status))
+            answer = await self._ask(client, wid, name, data, person)
+            self.checked[name] += 1
+            if allowed and answer.kind == "not_allowed":
+                self.wrong.append(
+                    f"{name} at {status.stage.value}: {person} refused, table allows: {answer.reason}"
+                )
+            if not allowed and answer.kind != "not_allowed":
+                self.wrong.append(f"{name} at {status.stage.value}: {person} {answer}, table refuses")
+            if not allowed and refused_one is None:
+                refused_one = person
+        if refused_one is not None:  # the real update path says the same
+            with pytest.raises(Refusal) as refusal:
+                await client.send(wid, name, refused_one, data)
+            assert refusal.value.kind == "not_allowed", (name, refused_one, str(refusal.value))
+
+    async def _ask(
+        self, client: ReviewsClient, wid: str, name: str, data: dict[str, Any], actor: dict[str, str]
+    ) -> WouldTakeAnswer:
+        handle = client.client.get_workflow_handle(wid)
+        ask = WouldTake(message=name, data={**data, "actor": actor})
+        answer: WouldTakeAnswer = await handle.query("would_take", ask, result_type=WouldTakeAnswer)
+        return answer
+
+
+def _actor(given: str | dict[str, str]) -> dict[str, str]:
+    if isinstance(given, dict):
+        return {"id": given["id"], "role": given["role"]}
+    person, _, role = given.partition(":")
+    return {"id": person, "role": role}
+
+
+async def test_every_update_is_accepted_exactly_where_the_table_says(tmp_path: Path) -> None:
+    matrix = Matrix()
+    for path in SCENARIOS:  # each on its own server, as `reviews simulate` runs them
+        await simulate(load_scenario(path), data_dir=tmp_path / path.stem, before_step=matrix.before)
+    assert matrix.wrong == [], "\n".join(matrix.wrong)
+    updates = {name for name, spec in MESSAGES.items() if spec.kind == "update"}
+    unchecked = updates - set(matrix.checked)
+    # Every update in the table is sent by some scenario and checked for every identity.
+    assert unchecked == set(), f"no scenario sends {sorted(unchecked)}: add one"
