@@ -55,4 +55,5 @@ histories: setup
 
 # Ratios against a floor measured in the same run (issue 14); writes docs/performance.md.
 bench: setup
+	$(BIN)/pip install -q -e ".[dev,bench]"
 	$(BIN)/python -m bench.run
