@@ -12,8 +12,11 @@ from typing import Any
 
 with warnings.catch_warnings():
     # Authlib 1.x warns on import that its httpx module will move; nothing for our users
-    # to act on, and it printed on every `reviews` command.
+    # to act on, and it printed on every `reviews` command. It sets its own "always"
+    # filter as it loads, so the warning is silenced at the display instead (catch_warnings
+    # restores the display after).
     warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.showwarning = lambda *args, **kwargs: None
     from authlib.integrations.starlette_client import OAuth, OAuthError
 from pydantic import ValidationError
 
