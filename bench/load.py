@@ -91,18 +91,18 @@ async def fill(reviews: ReviewsClient, count: int, at_once: int = 64) -> float:
 
 
 async def drained(database_url: str, count: int, seconds: float = 3600) -> None:
-    """Wait until the filled cases' work is done (each has sent its acknowledgement), so
-    the 'after' figures measure cases lying open, not a backlog of letters."""
+    """Wait until the filled cases' work is done (each is recorded in the store waiting for
+    its owner), so the 'after' figures measure cases lying open, not a backlog."""
     from sqlalchemy import func, select
 
     from store.db import make_engine
-    from store.models import LetterRow
+    from store.models import CaseRow
 
     engine = make_engine(database_url)
     query = (
         select(func.count())
-        .select_from(LetterRow)
-        .where(LetterRow.case_ref.startswith("FILL-"), LetterRow.kind == "acknowledgement")
+        .select_from(CaseRow)
+        .where(CaseRow.case_ref.startswith("FILL-"), CaseRow.stage == "case_owner_resolution")
     )
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -1,6 +1,6 @@
-"""No submission is lost (issue 14): 1,000 signals from concurrent senders across 50 cases
-on the real workflows; every one appears in its case's audit trail exactly once, and each
-sender's submissions in the order it sent them."""
+"""No submission is lost (issue 14): 1,000 signals and updates from concurrent senders
+across 100 cases on the real workflows; every accepted one appears in its case's audit
+trail exactly once, and each sender's in the order it sent them."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import uuid
 
 from temporalio.testing import WorkflowEnvironment
 
-from starter.client import ReviewsClient
+from starter.client import Refusal, ReviewsClient
 from tests.conftest import decision_case, today
 
-CASES, SENDERS, EACH = 50, 4, 5  # 50 cases x 4 senders x 5 documents = 1,000 signals
+# 100 cases x (2 senders x 4 documents + the owner pausing and resuming) = 1,000 messages
+CASES, SENDERS, EACH = 100, 2, 4
+OWNER = {"id": "cw-alice", "role": "caseworker"}
 
 
 async def test_a_thousand_concurrent_submissions_are_each_recorded_once(
@@ -36,7 +38,25 @@ async def test_a_thousand_concurrent_submissions_are_each_recorded_once(
                 {"documents": [document]},
             )
 
-    await asyncio.gather(*(sender(wid, who) for wid in ids for who in range(SENDERS)))
+    accepted: dict[str, list[str]] = {wid: [] for wid in ids}
+
+    async def owner(wid: str) -> None:
+        """Two updates, each answered with a receipt once applied. The resume may be
+        refused: a document from the service user resumes the clock by itself (31)."""
+        for name, data in (
+            ("pause_clock", {"reason": "waiting for records"}),
+            ("resume_clock", {"note": "back"}),
+        ):
+            try:
+                receipt = await reviews.send(wid, name, OWNER, data)
+            except Refusal as refusal:
+                assert name == "resume_clock" and "not paused" in str(refusal), str(refusal)
+                continue
+            accepted[wid].extend(getattr(receipt, "recorded", []))
+
+    await asyncio.gather(
+        *(sender(wid, who) for wid in ids for who in range(SENDERS)), *(owner(wid) for wid in ids)
+    )
     for wid in ids:
         for _ in range(200):
             status = await reviews.status(wid)
@@ -50,3 +70,10 @@ async def test_a_thousand_concurrent_submissions_are_each_recorded_once(
         for who in range(SENDERS):  # each sender's documents in the order it sent them
             mine = [d for d in named if d.startswith(f"s{who}-")]
             assert mine == [f"s{who}-doc{n}.pdf" for n in range(EACH)], (wid, mine)
+        # Each update once, in the order applied, as its receipt said.
+        clock = [h.action.split(":")[0] for h in status.history if h.action.startswith("clock ")]
+        assert clock == ["clock paused", "clock resumed"], (wid, clock)
+        mine = [a for a in accepted[wid] if a.startswith("clock ")]
+        assert mine[0].startswith("clock paused") and all(
+            a in [h.action for h in status.history] for a in mine
+        )
