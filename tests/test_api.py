@@ -431,3 +431,21 @@ async def test_a_document_sent_on_its_own_is_recorded_and_acknowledged(
     assert "document received" in actions and "acknowledged: documents you sent" in actions
     letters = (await api.http.get(f"/cases/{wid}/letters", headers=su)).json()
     assert [x["kind"] for x in letters].count("acknowledgement") == 2  # the complaint, then the document
+
+
+async def test_an_update_sent_again_with_the_same_idempotency_key_is_applied_once(
+    api: Api, env: WorkflowEnvironment
+) -> None:
+    """Issue 14: a back office that timed out sends again with the same key; the case
+    applies the message once and both answers are the same receipt."""
+    wid = await open_case(api, env)
+    path = f"/cases/{wid}/messages/case_owner_resolution"
+    keyed = {**OWNER, "Idempotency-Key": "crm-4711"}
+    first = await api.http.post(path, json={"resolved": False}, headers=keyed)
+    again = await api.http.post(path, json={"resolved": False}, headers=keyed)
+    assert first.status_code == again.status_code == 200, (first.text, again.text)
+    assert first.json() == again.json()
+    unkeyed = await api.http.post(path, json={"resolved": False}, headers=OWNER)
+    assert unkeyed.status_code == 409, unkeyed.text  # without the key it is a second message
+    history = (await api.http.get(f"/cases/{wid}", headers=OWNER)).json()["history"]
+    assert [h["action"] for h in history].count("case owner could not resolve the complaint") == 1

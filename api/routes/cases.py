@@ -167,8 +167,11 @@ async def send_message(
     caller: Caller,
     reviews: Reviews,
     body: dict[str, Any] = Body(default_factory=dict),  # noqa: B008
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=200),
 ) -> Any:
-    """Send a message as the token's actor; the body never names the actor."""
+    """Send a message as the token's actor; the body never names the actor. An update sent
+    again with the same Idempotency-Key (after a timeout, say) is applied once and answered
+    with the first receipt; the key is the caller's own (bound to the token's actor)."""
     require_case(caller, workflow_id)
     require_unicode(body)
     if name not in MESSAGES:
@@ -179,7 +182,8 @@ async def send_message(
             "actor comes from the token, never the body",
             errors=[{"field": "actor", "message": "not allowed"}],
         )
-    sent = await reviews.send(workflow_id, name, caller.actor, body)
+    message_id = f"{caller.actor.id}:{idempotency_key}" if idempotency_key else None
+    sent = await reviews.send(workflow_id, name, caller.actor, body, message_id=message_id)
     if isinstance(sent, SignalAck):
         accepted = SignalAccepted(workflow_id=workflow_id, message=name, received_at=datetime.now(UTC))
         return JSONResponse(accepted.model_dump(mode="json"), status_code=202)
