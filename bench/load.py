@@ -11,6 +11,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -46,13 +47,20 @@ async def start_latencies(reviews: ReviewsClient, count: int, prefix: str) -> tu
     return out, ids
 
 
-async def message_latencies(reviews: ReviewsClient, ids: list[str], count: int) -> list[float]:
-    """Update sent -> receipt: pause and resume the owner's step, in turn on each case."""
-    out = []
+def turns(ids: list[str], count: int) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """`count` messages: pause and resume the owner's step, in turn on each case."""
     for n in range(count):
         wid = ids[n % len(ids)]
-        name = "pause_clock" if (n // len(ids)) % 2 == 0 else "resume_clock"
-        data = {"reason": "waiting for records"} if name == "pause_clock" else {"note": "back"}
+        if (n // len(ids)) % 2 == 0:
+            yield wid, "pause_clock", {"reason": "waiting for records"}
+        else:
+            yield wid, "resume_clock", {"note": "back"}
+
+
+async def message_latencies(reviews: ReviewsClient, ids: list[str], count: int) -> list[float]:
+    """Update sent -> receipt, for each of `turns`."""
+    out = []
+    for wid, name, data in turns(ids, count):
         began = time.perf_counter()
         await reviews.send(wid, name, OWNER, data)
         out.append((time.perf_counter() - began) * 1000)

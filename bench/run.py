@@ -166,10 +166,7 @@ async def api_latencies(base: str, token: str, ids: list[str], count: int) -> li
 
     out = []
     async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}) as http:
-        for n in range(count):
-            wid = ids[n % len(ids)]
-            name = "pause_clock" if (n // len(ids)) % 2 == 0 else "resume_clock"
-            data = {"reason": "waiting for records"} if name == "pause_clock" else {"note": "back"}
+        for wid, name, data in load.turns(ids, count):
             began = time.perf_counter()
             answer = await http.post(f"/cases/{wid}/messages/{name}", json=data)
             answer.raise_for_status()
