@@ -27,6 +27,7 @@ from activities.heartbeat import heartbeating
 from activities.letters import render, to_email
 from activities.models import CaseSnapshot, LetterRequest, NewCaseCreated, NewCaseRequest, Recipient
 from activities.settings import Settings
+from domain.guidance import CURRENT
 from domain.models import AdjustmentKind, Contact, LetterRecord
 from domain.policy import Policy, PolicyError, load_policy
 from store.db import make_engine, migrate
@@ -37,7 +38,11 @@ class CaseActivities:
     def __init__(self, settings: Settings, policy: Policy | None = None) -> None:
         self.settings = settings
         # Each case keeps the bank holidays of its policy for life (design.md, "Time").
-        self.policy = (policy or load_policy(settings.policy_file)).with_bank_holidays(date.today())
+        self.policy = (
+            (policy or load_policy(settings.policy_file))
+            .with_bank_holidays(date.today())
+            .with_guidance(CURRENT)
+        )
         migrate(settings.database_url)
         self.engine = make_engine(settings.database_url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)

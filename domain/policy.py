@@ -104,6 +104,11 @@ class Policy(BaseModel):
     # and kept by each case with its policy, so a package upgrade never moves the dates of
     # a running case. None: a case opened before cases kept their own list.
     bank_holidays: list[date] | None = None
+    # The guidance version a case opened now begins under (domain/guidance), filled in by
+    # the worker with the newest it knows; a scenario may name an older one to ask "what
+    # did a case begun then do?". Kept by each case with its policy, like its holidays.
+    # None: a policy recorded before versions were data (the case's markers decide).
+    guidance: int | None = Field(default=None, ge=0)
 
     @model_validator(mode="before")
     @classmethod
@@ -126,6 +131,14 @@ class Policy(BaseModel):
 
     def calendar(self) -> WorkingCalendar:
         return WorkingCalendar(None if self.bank_holidays is None else frozenset(self.bank_holidays))
+
+    def with_guidance(self, newest: int) -> Policy:
+        """This policy naming the guidance version new cases begin under."""
+        if self.guidance is not None:
+            if self.guidance > newest:
+                raise PolicyError(f"guidance version {self.guidance} is newer than this build's {newest}")
+            return self
+        return self.model_copy(update={"guidance": newest})
 
     def with_bank_holidays(self, today: date) -> Policy:
         """This policy with the bank holidays of the years a case opened today may span."""

@@ -7,11 +7,13 @@ Pure data: no Temporal, no I/O. Workflows change it through `workflows/case/`.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 
 from domain.authority import ApprovalRule
 from domain.enums import Kind, OatAdviceRoute, Outcome, Role, Stage
+from domain.guidance import version_of_legacy_state
 from domain.models import (
     Actor,
     Adjustments,
@@ -43,9 +45,22 @@ from domain.models import (
 )
 from domain.policy import Policy
 
+_LEGACY_FLAGS = frozenset({"edges", "acknowledges", "keeps_in_touch"})
+
 
 class CaseState(BaseModel):
     """What every kind of case holds."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _versions_were_booleans(cls, data: Any) -> Any:
+        """A state carried across continue-as-new before guidance versions were data held
+        three booleans (edges, acknowledges, keeps_in_touch) instead of `guidance`."""
+        if isinstance(data, dict) and "guidance" not in data and "edges" in data:
+            version = version_of_legacy_state(data)
+            data = {k: v for k, v in data.items() if k not in _LEGACY_FLAGS}
+            data["guidance"] = version
+        return data
 
     kind: Kind
     case_ref: str
@@ -79,13 +94,9 @@ class CaseState(BaseModel):
     # Continue-as-new: the stage the previous run was waiting in, entered already.
     resumed_in: Stage | None = None
     runs: int = 1
-    # The rules of issue 10 ("the edges"): set when a case begins under them
-    # (workflow.patched), so a case begun before keeps the rules it began with.
-    edges: bool = False
-    # Issue 13: submissions are acknowledged (workflow.patched), and those still to be.
-    acknowledges: bool = False
-    to_acknowledge: list[Submission] = []
-    keeps_in_touch: bool = False  # issue 13, never silent (workflow.patched)
+    # The guidance version the case began under (domain/guidance), kept for life.
+    guidance: int = 0
+    to_acknowledge: list[Submission] = []  # submissions still to be acknowledged
     last_to_complainant: datetime | None = None  # the last letter to them
 
 

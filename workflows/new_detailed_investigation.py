@@ -13,9 +13,8 @@ with workflow.unsafe.imports_passed_through():
     from contract.receipts import Receipt
     from domain.calendar import Period, end_of_day
     from domain.enums import Kind, NdiReason, Role, Stage
-    from domain.legacy import window_closed_before_edges
     from domain.models import SYSTEM, Adjustments, Contact, NdiProceed, PartyComment, Status
-    from domain.review_rules import check_ndi_proceed, window_closed
+    from domain.review_rules import check_ndi_proceed
     from domain.state import CaseState
     from workflows.case.core import CaseCore
     from workflows.oat_review import complete_child
@@ -40,6 +39,9 @@ class NdiProposal(BaseModel):
     parties_told: bool = False
     # Para 64: who will handle the new investigation, if OAT named someone.
     ndi_case_owner: str | None = None
+    # The parent's guidance version: a child never decides its own rules (None: started
+    # by a parent before versions were data; the child's own markers decide).
+    guidance: int | None = None
 
 
 class NdiResult(BaseModel):
@@ -73,7 +75,7 @@ class NewDetailedInvestigationWorkflow:
     @workflow.run
     async def run(self, proposal: NdiProposal) -> NdiResult:
         case = self.case
-        await case.begin()
+        await case.begin(inherited=proposal.guidance)
         case.state.links.parent = proposal.parent_id
         window_ends = self.window_ends = self.window_ends or case.after(proposal.comment_window, case.today())
         await case.enter(
@@ -87,14 +89,16 @@ class NewDetailedInvestigationWorkflow:
         )
         if not proposal.parties_told:
             await self.tell_the_parties(proposal, window_ends)
-        closed = window_closed if case.state.edges else window_closed_before_edges
         await case.wait_until(
-            lambda: closed(case.now(), window_ends, self.comments) or case.mailbox.holds("ndi_proceed"),
+            lambda: (
+                case.guidance.ndi_window_closed(case.now(), window_ends, self.comments)
+                or case.mailbox.holds("ndi_proceed")
+            ),
             lambda: [("window_closed", end_of_day(window_ends))],
         )
         case.record(SYSTEM, "comment window closed", ["63"], f"{len(self.comments)} comment(s)")
         case.set_awaiting(
-            "ndi_proceed", Role.OAT_CASEWORKER, proposal.ndi_case_owner if case.state.edges else None
+            "ndi_proceed", Role.OAT_CASEWORKER, case.guidance.ndi_named_decider(proposal.ndi_case_owner)
         )
         case.publish()
         await case.sync()

@@ -26,6 +26,7 @@ class OatReferral(BaseModel):
     note: str = ""
     direct: bool = False  # para 37: passed straight to OAT
     reasonable_adjustments: Adjustments = []
+    guidance: int | None = None  # the parent's version (None: a parent before versions)
 
 
 async def complete_child(case: CaseCore[CaseState]) -> None:
@@ -59,7 +60,7 @@ class OatReviewWorkflow:
     @workflow.run
     async def run(self, referral: OatReferral) -> OatOutcomeMessage:
         case = self.case
-        await case.begin()
+        await case.begin(inherited=referral.guidance)
         case.state.links.parent = referral.parent_id
         why = (
             "passed directly to OAT on receipt (37)"

@@ -1,6 +1,6 @@
 """The exact words of refusals (they reach the caller and the audit trail), the policy's
-own functions, the ledger's requirements, and the rules kept for cases begun before
-issue 10 (so those cases replay as they ran)."""
+own functions and the ledger's requirements (the rules of earlier guidance versions are
+in test_guidance.py)."""
 
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,9 +16,8 @@ from domain.calendar import (
     london_time,
     parse_when,
 )
-from domain.enums import DecisionRoute, DecisionType, Kind, Outcome, Role
+from domain.enums import DecisionRoute, Kind, Outcome, Role
 from domain.ledger import REGISTRY, requirements_for
-from domain.legacy import eligibility_before_edges, window_closed_before_edges
 from domain.models import (
     Actor,
     ComplaintOpened,
@@ -153,32 +152,6 @@ def test_unacceptable_behaviour_at_intake_word_for_word() -> None:
         "access to a review declined under the unacceptable behaviour policy",
         ["22"],
     )
-
-
-def test_a_joint_low_level_decision_goes_to_the_joint_working_team_now_not_before() -> None:
-    from domain.eligibility import eligibility
-
-    both = ComplaintOpened(
-        case=case(decision=DecisionType.LOW_LEVEL_INJUSTICE), flags=Flags(lgsco_joint=True)
-    )
-    assert eligibility(both) is not None and eligibility(both)[0] is Outcome.REFERRED_TO_JOINT_WORKING_TEAM  # type: ignore[index]
-    legacy = eligibility_before_edges(both)
-    assert legacy is not None and legacy[0] is Outcome.NOT_ELIGIBLE_LOW_LEVEL_INJUSTICE
-    joint = ComplaintOpened(case=case(), flags=Flags(lgsco_joint=True))
-    assert eligibility_before_edges(joint) == eligibility(joint)
-    assert eligibility_before_edges(ComplaintOpened(case=case())) is None
-    rude = ComplaintOpened(case=case(), flags=Flags(unacceptable_behaviour=True))
-    assert eligibility_before_edges(rude) == eligibility(rude)
-
-
-def test_before_issue_10_any_two_comments_ended_the_window() -> None:
-    ends = date(2026, 5, 1)
-    before = datetime(2026, 4, 20, tzinfo=UTC)
-    assert window_closed_before_edges(before, ends, []) is False
-    assert window_closed_before_edges(before, ends, [1]) is False
-    assert window_closed_before_edges(before, ends, [1, 2]) is True
-    assert window_closed_before_edges(datetime(2026, 5, 1, 22, 59, tzinfo=UTC), ends, []) is False
-    assert window_closed_before_edges(datetime(2026, 5, 1, 23, 0, tzinfo=UTC), ends, []) is True
 
 
 def test_the_ledger_lists_each_kinds_requirements() -> None:

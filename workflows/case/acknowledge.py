@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 def received(
     case: CaseCore[Any], what: str, documents: list[Evidence] | None = None, party: str = "service_user"
 ) -> None:
-    """Queue an acknowledgement (cases begun before issue 13 send none)."""
-    if not case.state.acknowledges:
+    """Queue an acknowledgement (if the case's guidance version acknowledges at all)."""
+    if not case.guidance.acknowledges_submissions:
         return
     case.state.to_acknowledge.append(
         Submission(what=what, documents=list(documents or []), at=case.now(), party=party)

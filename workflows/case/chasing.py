@@ -18,10 +18,8 @@ with workflow.unsafe.imports_passed_through():
     from domain import permissions
     from domain.calendar import end_of_day, london_date
     from domain.escalation import (
-        Rung,
         TeamContacts,
         escalation_ladder,
-        escalation_target,
         next_chase_on,
         reminder_to,
     )
@@ -123,11 +121,11 @@ def should_continue_as_new(case: CaseCore[Any]) -> bool:
 def next_chase(case: CaseCore[Any]) -> datetime | None:
     """When the awaited person is next chased: at the due date (or, while the clock is
     paused, the date it must be resumed by), then escalation every `escalate_after`
-    while it stays overdue (cases begun before issue 10: one escalation)."""
+    while it stays overdue (or once, as the case's guidance version says)."""
     step = case.state.awaiting
     if step is None or not step.chase or step.due is None:
         return None
-    if step.escalated and not case.state.edges:
+    if step.escalated and not case.guidance.escalates_repeatedly:
         return None
     due = step.resume_by if step.paused_since is not None and step.resume_by is not None else step.due
     return end_of_day(
@@ -170,11 +168,7 @@ async def chase_overdue(case: CaseCore[Any], now: datetime) -> bool:
             senior=policy.senior_managers,
             excluded=case.about_staff,
         )
-        to = (
-            escalation_target(ladder, step.escalations)
-            if case.state.edges
-            else Rung(case.state.manager or "operations-manager", "manager")
-        )
+        to = case.guidance.escalation_to(ladder, step.escalations, case.state.manager)
         step.escalated = True
         step.escalations += 1
         case.record(SYSTEM, f"escalated to {to.id}: {what}", [], owes.id)

@@ -10,17 +10,19 @@ one had received (the case keeps a copy of everything it forwarded).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
+from pydantic import BaseModel
 from temporalio import workflow
 from temporalio.exceptions import ChildWorkflowError, FailureError
 
 with workflow.unsafe.imports_passed_through():
+    from contract import CLOCK_OFFSET_MEMO
     from domain.models import SYSTEM
     from workflows.case.core import CaseCore
 
-StartChild = Callable[[int], Awaitable[workflow.ChildWorkflowHandle[Any, Any]]]
+ChildInput = Callable[[int], BaseModel]  # the child's input for attempt 0, 1, 2...
 
 
 async def forward(handle: workflow.ChildWorkflowHandle[Any, Any], signal: Any, msg: Any) -> bool:
@@ -32,14 +34,35 @@ async def forward(handle: workflow.ChildWorkflowHandle[Any, Any], signal: Any, m
     return True
 
 
-async def run_child(case: CaseCore[Any], start: StartChild, message: str, signal: Any, what: str) -> Any:
-    """Start the child (attempt 0, then 1, 2... after one ends without a result), forward
-    the update `message` to it once it is accepted, and return the child's result."""
+async def start_child(
+    case: CaseCore[Any], run: Any, child_input: BaseModel, child_id: str
+) -> workflow.ChildWorkflowHandle[Any, Any]:
+    """Start a child on the case's clock, linked from the case."""
+    handle = await workflow.start_child_workflow(
+        run, child_input, id=child_id, memo={CLOCK_OFFSET_MEMO: case.state.offset_seconds}
+    )
+    case.state.links.children.append(child_id)
+    return handle
+
+
+async def run_child(
+    case: CaseCore[Any],
+    run: Any,
+    first_id: str,
+    child_input: ChildInput,
+    message: str,
+    signal: Any,
+    what: str,
+) -> Any:
+    """Start the child (attempt 0, then `-restart-1`, `-restart-2`... after one ends
+    without a result), forward the update `message` to it once it is accepted (the case
+    validated it: the child does not check it again), and return the child's result."""
     attempt = 0
     case.children_running += 1
     try:
         while True:
-            handle = await start(attempt)
+            child_id = first_id + (f"-restart-{attempt}" if attempt else "")
+            handle = await start_child(case, run, child_input(attempt), child_id)
             case.current_child = handle
             outcome: list[Any] = []
             failure: list[ChildWorkflowError] = []

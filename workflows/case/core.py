@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.authority import NotNow, Refused
     from domain.calendar import Period, WorkingCalendar, london_date
     from domain.enums import Outcome, Role, Stage
+    from domain.guidance import Guidance, guidance_for, version_at_birth
     from domain.letters import ends_internal_process
     from domain.models import SYSTEM, Actor, Awaiting, HistoryEntry, Status, Task
     from domain.permissions import check_open, check_stage
@@ -34,12 +35,14 @@ with workflow.unsafe.imports_passed_through():
 
 S = TypeVar("S", bound=CaseState)
 
-# Cases begun after issue 10's rules landed carry this marker in their history; a case
-# begun before keeps the rules it began with (CaseState.edges).
+# Patch markers of the releases before guidance versions were data (docs/versioning.md).
+# Each case still records them at birth, so the stored histories replay; they decide only
+# versions 0-3 (domain/guidance.version_at_birth). Later versions come with the policy and
+# need no marker. Retire them once no case begun before 2026-12-01 is open.
 EDGES_PATCH = "guidance-edges-issue-10"
-# Cases begun after issue 13's acknowledgements landed send them.
 ACKNOWLEDGE_PATCH = "acknowledgements-issue-13"
 NEVER_SILENT_PATCH = "never-silent-issue-13"
+# A short-lived fix to running code (acknowledge what arrived before closing at once).
 ACKNOWLEDGE_BEFORE_CLOSING_PATCH = "acknowledge-before-closing"
 StageBody = Callable[[], Awaitable[Stage]]
 
@@ -88,6 +91,11 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         return self.state.policy
 
     @property
+    def guidance(self) -> Guidance:
+        """The rules of the guidance version this case began under (domain/guidance)."""
+        return guidance_for(self.state.guidance)
+
+    @property
     def calendar(self) -> WorkingCalendar:
         return self.rules.calendar()
 
@@ -100,14 +108,25 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
 
     # ---------------------------------------------------------------- opening
 
-    async def begin(self) -> None:
-        """First step of a new case: its clock, its policy (kept for life) and para 31."""
-        self.state.edges = workflow.patched(EDGES_PATCH)
-        self.state.acknowledges = workflow.patched(ACKNOWLEDGE_PATCH)
-        self.state.keeps_in_touch = workflow.patched(NEVER_SILENT_PATCH)
+    async def begin(self, inherited: int | None = None) -> None:
+        """First step of a new case: its clock, its policy and guidance version (kept for
+        life; a child takes its parent's version, `inherited`) and para 31."""
+        edges = workflow.patched(EDGES_PATCH)
+        acknowledges = workflow.patched(ACKNOWLEDGE_PATCH)
+        never_silent = workflow.patched(NEVER_SILENT_PATCH)
         self.state.offset_seconds = float(workflow.memo_value(CLOCK_OFFSET_MEMO, 0.0))
         self.state.opened_at = self.now()
         self.state.policy = await effects.load_policy()
+        self.state.guidance = (
+            inherited
+            if inherited is not None
+            else version_at_birth(
+                edges=edges,
+                acknowledges=acknowledges,
+                never_silent=never_silent,
+                from_policy=self.state.policy.guidance,
+            )
+        )
         if self.state.reasonable_adjustments:
             # Para 31: captured at intake, shown on every task and letter from here on.
             self.record(

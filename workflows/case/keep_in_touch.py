@@ -24,7 +24,7 @@ KINDS = frozenset({Kind.DECISION_COMPLAINT, Kind.SERVICE_COMPLAINT})
 def next_update(case: CaseCore[Any]) -> datetime | None:
     """When the complainant is next owed a letter, if nothing else reaches them first."""
     state = case.state
-    if not state.keeps_in_touch or state.kind not in KINDS or state.outcome is not None:
+    if not case.guidance.keeps_in_touch or state.kind not in KINDS or state.outcome is not None:
         return None
     since = state.last_to_complainant or state.opened_at
     if since is None:

@@ -4,14 +4,11 @@ comments, then OAT or the new case owner decide whether to proceed) and quashing
 
 from __future__ import annotations
 
-from typing import Any
-
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import Recipient
-    from contract import CLOCK_OFFSET_MEMO
-    from domain.authority import ApprovalRule, is_senior_decider, require_role
+    from domain.authority import ApprovalRule, require_role
     from domain.enums import Outcome, Role, Stage
     from domain.letters import named, quash_parties
     from domain.models import Actor, LegalReferralDone, NdiProceed, OatDecision
@@ -38,7 +35,9 @@ async def at_new_detailed_investigation(case: Case) -> Stage:
     window = case.rules.durations.ndi_comment_window
     window_ends = state.ndi_window_ends = case.after(window, case.today())
     state.party_comments = []
-    if state.edges and not any(t.detail == NDI_RISK_TASK for t in state.tasks):
+    if case.guidance.ndi_risk_task_when_recommended and not any(
+        t.detail == NDI_RISK_TASK for t in state.tasks
+    ):
         # Para 65: the new investigation's risk is reconsidered as soon as it is recommended.
         case.add_task("risk re-assessment", state.owner, "caseworker", ["65", "78"], NDI_RISK_TASK)
     await case.enter(
@@ -50,38 +49,33 @@ async def at_new_detailed_investigation(case: Case) -> Stage:
         detail=f"comments until {window_ends}; {first_id}",
     )
 
-    async def start(attempt: int) -> workflow.ChildWorkflowHandle[Any, Any]:
-        child_id = first_id + (f"-restart-{attempt}" if attempt else "")
-        handle = await workflow.start_child_workflow(
-            NewDetailedInvestigationWorkflow.run,
-            NdiProposal(
-                parent_id=parent,
-                case_ref=state.case_ref,
-                owner=state.owner,
-                manager=state.manager,
-                risk=state.risk or "",
-                reason=ndi_reason,
-                summary=decision.summary,
-                proposed_by=decision.actor.id,
-                comment_window=window,
-                complainant=state.opened.complainant,
-                organisation=state.opened.organisation,
-                reasonable_adjustments=state.reasonable_adjustments,
-                # A restarted child keeps the window, the comments and the letters sent.
-                window_ends=window_ends if attempt else None,
-                comments=list(state.party_comments) if attempt else [],
-                parties_told=attempt > 0,
-                ndi_case_owner=decision.ndi_case_owner,
-            ),
-            id=child_id,
-            memo={CLOCK_OFFSET_MEMO: state.offset_seconds},
+    def proposal(attempt: int) -> NdiProposal:
+        return NdiProposal(
+            parent_id=parent,
+            case_ref=state.case_ref,
+            owner=state.owner,
+            manager=state.manager,
+            risk=state.risk or "",
+            reason=ndi_reason,
+            summary=decision.summary,
+            proposed_by=decision.actor.id,
+            comment_window=window,
+            complainant=state.opened.complainant,
+            organisation=state.opened.organisation,
+            reasonable_adjustments=state.reasonable_adjustments,
+            # A restarted child keeps the window, the comments and the letters sent.
+            window_ends=window_ends if attempt else None,
+            comments=list(state.party_comments) if attempt else [],
+            parties_told=attempt > 0,
+            ndi_case_owner=decision.ndi_case_owner,
+            guidance=state.guidance,
         )
-        state.links.children.append(child_id)
-        return handle
 
     result: NdiResult = await run_child(
         case,
-        start,
+        NewDetailedInvestigationWorkflow.run,
+        first_id,
+        proposal,
         "ndi_proceed",
         NewDetailedInvestigationWorkflow.forwarded_proceed,
         "new detailed investigation",
@@ -129,7 +123,7 @@ async def open_new_detailed_investigation(case: Case, decision: OatDecision, app
     new_ref = await open_new_case(
         case, "new_detailed_investigation", decision.summary, decision.note, priority=True
     )
-    if not state.edges:  # since issue 10 the task opens when it is recommended (65)
+    if not case.guidance.ndi_risk_task_when_recommended:  # opened here instead (65)
         case.add_task(
             "risk re-assessment",
             state.owner,
@@ -139,7 +133,7 @@ async def open_new_detailed_investigation(case: Case, decision: OatDecision, app
         )
     case.reach("64", f"new case {new_ref} sent to shared services as a priority")
     case.reach("65", "treated as a priority; risk re-assessment task opened")
-    if approver is not None and (not state.edges or is_senior_decider(approver.role)):
+    if approver is not None and case.guidance.senior_decision_met(approver.role):
         case.reach("73", f"approved by {approver}")
         case.reach("63", f"agreed under the Delegation Scheme by {approver}")
     return await case.close(
@@ -154,9 +148,9 @@ async def open_new_detailed_investigation(case: Case, decision: OatDecision, app
 async def quash_report(case: Case, decision: OatDecision, approver: Actor | None) -> Stage:
     """Paras 66-69: the report is treated as invalid, and all parties are told."""
     state = case.state
-    if approver is not None and (not state.edges or is_senior_decider(approver.role)):
+    if approver is not None and case.guidance.senior_decision_met(approver.role):
         case.reach("69", f"final decision by {approver}")
-    if not state.edges:
+    if not case.guidance.quash_told_at_own_address:
         organisation = case.service_user().model_copy(
             update={"role": "organisation", "id": f"organisation:{state.case_ref}"}
         )
@@ -192,21 +186,23 @@ def route_rule(case: Case, route: str) -> ApprovalRule:
     """Paras 69, 73 (and 60, 72 with a payment): what the proposal waits for."""
     scheme = case.rules.delegation
     proposal = case.state.proposal
-    amount = proposal.amount_gbp if proposal is not None and case.state.edges else 0
+    amount = case.guidance.amount_for_route_approval(proposal.amount_gbp) if proposal is not None else 0
     return scheme.rule_for(route, amount) or (
         scheme.ndi_rule() if route == "new_detailed_investigation" else scheme.quash_rule()
     )
 
 
 def approved_by(case: Case, approver: Actor | None) -> dict[str, object]:
-    """The closing letter names who approved (72); cases begun before did not."""
-    return {"approved_by": named(approver) if approver else None} if case.state.edges else {}
+    """The closing letter names who approved (72), where the case's guidance says so."""
+    if not case.guidance.closing_letter_names_approver:
+        return {}
+    return {"approved_by": named(approver) if approver else None}
 
 
 def approved_remedy(case: Case, approver: Actor | None) -> dict[str, object]:
     """Para 58: the closing letter states every approved remedy, whatever the route."""
     decision = case.state.decision
-    if not case.state.edges or decision is None or decision.remedy is None:
+    if not case.guidance.closing_letter_states_remedy or decision is None or decision.remedy is None:
         return {}
     return {"remedy": decision.remedy.model_dump(mode="json")} | approved_by(case, approver)
 

@@ -17,8 +17,6 @@ with workflow.unsafe.imports_passed_through():
         deadline_given,
         grounds_deadline,
         grounds_timing,
-        our_delay,
-        reminder_date,
         where_grounds_go,
     )
     from domain.grounds import (
@@ -57,7 +55,7 @@ async def at_awaiting_grounds(case: Case) -> Stage:
     """Paras 30-32: ask for grounds by a deadline; remind; the manager may extend."""
     state = case.state
     arriving = case.arriving(Stage.AWAITING_GROUNDS)
-    if state.edges and arriving:
+    if arriving and not case.guidance.grounds_deadline_fixed_at_opening:
         # Our delay never costs the complainant time (34): the request gives at least
         # the minimum notice, and that date is the deadline from now on.
         if state.grounds is None:
@@ -117,14 +115,12 @@ def grounds_alarms(case: Case) -> list[tuple[str, datetime]]:
         return []
     alarms = [("lapsed", end_of_day(case.after(durations.grounds_grace, deadline)))]
     if state.reminded_for != deadline and case.now() < end_of_day(deadline):
-        if state.edges:
-            requested = state.grounds_requested_on or case.today()
-            remind = reminder_date(deadline, requested, durations.grounds_reminder_before, case.calendar)
-            if remind is not None:  # never with or before the request (32)
-                alarms.append(("reminder", london_time(remind, 9)))
-        else:
-            remind_on = case.before(durations.grounds_reminder_before, deadline)
-            alarms.append(("reminder", london_time(remind_on, 9)))
+        requested = state.grounds_requested_on or case.today()
+        remind = case.guidance.grounds_reminder_on(
+            deadline, requested, durations.grounds_reminder_before, case.calendar
+        )
+        if remind is not None:  # never with or before the request (32)
+            alarms.append(("reminder", london_time(remind, 9)))
     return alarms
 
 
@@ -259,7 +255,11 @@ async def at_time_limit(case: Case) -> Stage:
                 case.service_user(),
                 paragraphs=["33"],
                 context={"deadline": str(state.grounds_deadline)}
-                | ({"reply_by": reply_by.isoformat()} if state.edges and reply_by else {}),
+                | (
+                    {"reply_by": reply_by.isoformat()}
+                    if case.guidance.late_explanation_gives_reply_by and reply_by
+                    else {}
+                ),
             )
     if state.awaiting is not None and state.awaiting.action == "late_explanation":
         explanation_due = state.awaiting.due or case.today()
@@ -267,7 +267,7 @@ async def at_time_limit(case: Case) -> Stage:
             lambda: state.late_explanation is not None or case.mailbox.holds("time_limit_decision"),
             lambda: [("no_explanation", end_of_day(explanation_due))],
         )
-        if rang == "no_explanation" and state.edges:
+        if rang == "no_explanation" and not case.guidance.system_declines_without_explanation:
             # Para 35: the case owner decides, even with no explanation; never the system.
             case.record(
                 SYSTEM,
@@ -286,10 +286,8 @@ async def at_time_limit(case: Case) -> Stage:
         case.publish()
         await case.sync()
     msg: TimeLimitDecision = await case.take("time_limit_decision")
-    if state.edges and (
-        delay := our_delay(
-            state.opened.case.decided_on, state.grounds_requested_on, case.rules.durations.grounds_deadline
-        )
+    if delay := case.guidance.delay_factor(
+        state.opened.case.decided_on, state.grounds_requested_on, case.rules.durations.grounds_deadline
     ):
         case.record(SYSTEM, "a factor in the time-limit decision", ["34"], delay)
     if msg.accept and msg.reason is not None:

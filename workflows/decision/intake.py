@@ -9,10 +9,8 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.calendar import end_of_day
-    from domain.eligibility import eligibility
     from domain.enums import OatAdviceRoute, Outcome, Role, Stage
     from domain.grounds import raised_late
-    from domain.legacy import eligibility_before_edges
     from domain.models import SYSTEM, Actor, CaseOwnerResolution, OatAdvice
     from domain.oat_criteria import may_go_on_without_advice, needs_oat_advice
     from domain.permissions import check_case_owner
@@ -38,8 +36,7 @@ async def at_intake(case: Case) -> Stage:
             ["2"],
             "we may decide not to consider the feedback",
         )
-    rules = eligibility if case.state.edges else eligibility_before_edges
-    if ineligible := rules(opened):
+    if ineligible := case.guidance.eligibility(opened):
         outcome, reason, paragraphs = ineligible
         if outcome is Outcome.REFERRED_TO_JOINT_WORKING_TEAM:
             case.reach("76", "directed to the Joint Working Team at intake")
@@ -115,7 +112,7 @@ async def at_oat_advice(case: Case) -> Stage:
         # stall; it goes on with OAT copied on every step (configurable).
         route = OatAdviceRoute(case.rules.oat_advice_if_no_reply or OatAdviceRoute.FURTHER_OVERSIGHT)
         state.oat_route = route
-        state.oat_route_by_policy = state.edges  # OAT's later advice is still taken (27)
+        state.oat_route_by_policy = case.guidance.later_oat_advice_taken  # 27
         state.copy_oat = route is OatAdviceRoute.FURTHER_OVERSIGHT
         due = state.awaiting.due if state.awaiting else None
         case.record(

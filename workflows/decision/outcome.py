@@ -40,7 +40,11 @@ async def at_oat_consideration(case: Case) -> Stage:
     await inform_case_owner(case, msg)
     await record_learning(case, msg)
     if not msg.upheld:
-        rule = case.rules.delegation.rule_for("not_upheld") if state.edges else None
+        rule = (
+            case.rules.delegation.rule_for("not_upheld")
+            if case.guidance.not_upheld_may_need_approval
+            else None
+        )
         if rule is not None:  # the scheme asks for approval of a not-upheld decision (72)
             return propose(case, not_upheld_proposal(msg), rule)
         return await case.close(
@@ -103,7 +107,7 @@ async def inform_case_owner(case: Case, msg: OatDecision) -> None:
 async def record_learning(case: Case, msg: OatDecision) -> None:
     """Paras 55-56, Annex A: learning recorded on the case and sent to the line manager,
     once: not again when OAT decides again after a rejection."""
-    if case.state.edges and case.state.learning_shared:
+    if case.guidance.learning_shared_once and case.state.learning_shared:
         return
     if not msg.learning_points:
         if msg.upheld:
@@ -144,7 +148,7 @@ async def carry_out(case: Case, approver: Actor | None) -> Stage:
     route = decision.route
     by = approver or decision.actor
     remedy = decision.remedy.model_dump(mode="json") if decision.remedy else None
-    if state.edges and not decision.upheld:
+    if case.guidance.not_upheld_may_need_approval and not decision.upheld:
         return await case.close(
             Outcome.NOT_UPHELD,
             reason=decision.analysis,

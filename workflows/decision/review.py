@@ -3,12 +3,9 @@ review of a referral runs as a child workflow and its outcome routes the case.""
 
 from __future__ import annotations
 
-from typing import Any
-
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from contract import CLOCK_OFFSET_MEMO
     from domain.enums import OAT_RETURNS_TO_CASE_OWNER, CaseOwnerFinding, OatOutcome, Outcome, Role, Stage
     from domain.models import (
         CaseOwnerReview,
@@ -118,30 +115,27 @@ async def at_oat_review(case: Case) -> Stage:
         detail=f"OAT review {parent}/oat-review-{state.oat_round}",
     )
 
-    async def start(attempt: int) -> workflow.ChildWorkflowHandle[Any, Any]:
-        child_id = f"{parent}/oat-review-{state.oat_round}" + (f"-restart-{attempt}" if attempt else "")
-        handle = await workflow.start_child_workflow(
-            OatReviewWorkflow.run,
-            OatReferral(
-                parent_id=parent,
-                case_ref=state.case_ref,
-                owner=state.owner,
-                manager=state.manager,
-                risk=state.risk or "",
-                round=state.oat_round,
-                finding=state.finding.finding if state.finding else None,
-                note=state.finding.note if state.finding else "",
-                direct=state.finding is None,
-                reasonable_adjustments=state.reasonable_adjustments,
-            ),
-            id=child_id,
-            memo={CLOCK_OFFSET_MEMO: state.offset_seconds},
-        )
-        state.links.children.append(child_id)
-        return handle
-
+    referral = OatReferral(
+        parent_id=parent,
+        case_ref=state.case_ref,
+        owner=state.owner,
+        manager=state.manager,
+        risk=state.risk or "",
+        round=state.oat_round,
+        finding=state.finding.finding if state.finding else None,
+        note=state.finding.note if state.finding else "",
+        direct=state.finding is None,
+        reasonable_adjustments=state.reasonable_adjustments,
+        guidance=state.guidance,
+    )
     result: OatOutcomeMessage = await run_child(
-        case, start, "oat_outcome", OatReviewWorkflow.forwarded_outcome, "OAT review"
+        case,
+        OatReviewWorkflow.run,
+        f"{parent}/oat-review-{state.oat_round}",
+        lambda attempt: referral,
+        "oat_outcome",
+        OatReviewWorkflow.forwarded_outcome,
+        "OAT review",
     )
     case.record(result.actor, f"OAT outcome: {result.outcome.value}", ["48"], result.directions)
     state.oat_outcomes.append(result.outcome.value)

@@ -101,7 +101,7 @@ class DecisionComplaintWorkflow(
             if state.complainant.name or state.complainant.email or state.complainant.address:
                 acknowledge.received(c, "your complaint")  # the first submission (design.md)
             durations = c.rules.durations
-            if not state.edges:  # since issue 10 the grounds request sets it (32, 34)
+            if c.guidance.grounds_deadline_fixed_at_opening:  # else the request sets it (32, 34)
                 state.grounds_deadline = grounds_deadline(opened.case.decided_on, durations.grounds_deadline)
             state.jr_window_ends = jr_window_ends(opened.case.decided_on, durations.jr_window)
             state.links.reclassified_from = opened.reclassified_from

@@ -1,0 +1,90 @@
+"""Version 0: the rules of the first release (cases begun before 2026-11-27's "edges"
+change). No new case runs them; they stay so that cases begun under them go on as they
+began. Not a place for new rules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from domain.calendar import Period, WorkingCalendar, end_of_day
+from domain.eligibility import JOINT, LOW_LEVEL, Ineligible, eligibility
+from domain.enums import DecisionType, Role
+from domain.escalation import Rung
+from domain.models import ComplaintOpened, PartyComment
+
+
+@dataclass(frozen=True)
+class V0:
+    version: int = 0
+
+    def eligibility(self, opened: ComplaintOpened) -> Ineligible | None:
+        """Paras 21, 76: low-level injustice was checked before a joint LGSCO decision."""
+        if opened.case.decision is DecisionType.LOW_LEVEL_INJUSTICE:
+            return LOW_LEVEL
+        if opened.flags.lgsco_joint:
+            return JOINT
+        return eligibility(opened)
+
+    # Para 27: with no advice by the due date the case went on, and OAT's later advice
+    # was no longer taken.
+    later_oat_advice_taken: bool = False
+
+    # Para 32: the deadline was one month after the decision, fixed when the case opened.
+    grounds_deadline_fixed_at_opening: bool = True
+
+    def grounds_reminder_on(
+        self, deadline: date, requested_on: date, before: Period, calendar: WorkingCalendar
+    ) -> date | None:
+        """Para 32: a reminder `before` the deadline, even if that was before the request."""
+        return before.before(deadline, calendar)
+
+    # Para 33: the late-explanation letter gave no reply-by date ...
+    late_explanation_gives_reply_by: bool = False
+    # ... and para 35 was read as: with no explanation by then, the system declines.
+    system_declines_without_explanation: bool = True
+
+    def delay_factor(self, decided_on: date, requested_on: date | None, period: Period) -> str | None:
+        """Para 34: our own delay was not named as a factor."""
+        return None
+
+    # An overdue step was escalated once, to the case's manager.
+    escalates_repeatedly: bool = False
+
+    def escalation_to(self, ladder: list[Rung], escalations_so_far: int, manager: str) -> Rung:
+        return Rung(manager or "operations-manager", "manager")
+
+    # Para 72: a not-upheld decision never waited for approval ...
+    not_upheld_may_need_approval: bool = False
+    # ... paras 55-56: learning points were sent again when OAT decided again ...
+    learning_shared_once: bool = False
+    # ... para 65: the risk re-assessment task opened only with the new case ...
+    ndi_risk_task_when_recommended: bool = False
+
+    def senior_decision_met(self, role: Role) -> bool:
+        """... paras 69, 73: the ledger marked any approver's decision as met."""
+        return True
+
+    # Para 66: the quash letter went to the organisation at the complainant's address.
+    quash_told_at_own_address: bool = False
+
+    def amount_for_route_approval(self, amount_gbp: float) -> float:
+        """Paras 60, 72: a payment with a route needed only the route's approval."""
+        return 0
+
+    # Paras 58, 72: the closing letter named neither the approver nor every remedy.
+    closing_letter_names_approver: bool = False
+    closing_letter_states_remedy: bool = False
+
+    def ndi_window_closed(self, now: datetime, window_ends: date, comments: Sequence[PartyComment]) -> bool:
+        """Para 63: any two comments ended the window early."""
+        return now >= end_of_day(window_ends) or len(comments) >= 2
+
+    def ndi_named_decider(self, ndi_case_owner: str | None) -> str | None:
+        """Para 64: the step waited on OAT, whoever would handle the investigation."""
+        return None
+
+    # Submissions were not acknowledged, and nothing broke a long silence.
+    acknowledges_submissions: bool = False
+    keeps_in_touch: bool = False
