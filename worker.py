@@ -45,6 +45,7 @@ def build_worker(
     *,
     max_activities: int = 8,
     max_workflow_tasks: int = 100,
+    max_cached_workflows: int = 1000,
 ) -> Worker:
     """Activities are blocking (SQLAlchemy, SMTP) and run in a thread pool: the worker
     takes at most as many activity tasks as there are threads, so slots and threads agree."""
@@ -57,6 +58,7 @@ def build_worker(
         activity_executor=pool,
         max_concurrent_activities=pool._max_workers,
         max_concurrent_workflow_tasks=max_workflow_tasks,
+        max_cached_workflows=max_cached_workflows,
     )
 
 

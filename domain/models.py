@@ -690,6 +690,7 @@ class Status(BaseModel):
     learning_points: list[LearningPoint] = []
     links: Links = Links()
     # Beyond the contract's list, for the people who act on the case.
+    guidance: int | None = None  # the guidance version the case began under (domain/guidance)
     risk: str | None = None
     owner: str | None = None
     owner_role: Role | None = None

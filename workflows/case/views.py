@@ -95,6 +95,7 @@ class Views(Generic[S]):
             approvals=state.approvals,
             learning_points=state.learning_points,
             links=state.links,
+            guidance=state.guidance,
             risk=state.risk,
             owner=state.owner,
             owner_role=state.owner_role,
