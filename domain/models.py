@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -20,9 +20,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-
-if TYPE_CHECKING:  # resolved in domain.state, which the package imports first
-    from domain.state import DecisionState, FeedbackState, ServiceState
 
 from domain.enums import (
     CaseOwnerFinding,
@@ -44,6 +41,23 @@ from domain.enums import (
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class OpenInput(Strict):
+    """What a client may open a case with: never a case's state. Continue-as-new carries
+    the state in a workflow-only input (domain/state.py, `*Run`); a `resume` here is
+    refused, and a null one (written by builds before the split) is dropped."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _never_a_state(cls, data: Any) -> Any:
+        if "resume" in cls.model_fields or not isinstance(data, dict) or "resume" not in data:
+            return data
+        if data["resume"] is not None:
+            raise ValueError(
+                "resume: a case cannot be opened in a given state; only continue-as-new carries one"
+            )
+        return {k: v for k, v in data.items() if k != "resume"}
 
 
 class Lenient(BaseModel):
@@ -195,7 +209,7 @@ class Adjustment(OrText, Strict):
 Adjustments = Annotated[list[Adjustment], BeforeValidator(_as_list), OneOrMany()]
 
 
-class ComplaintOpened(Strict):
+class ComplaintOpened(OpenInput):
     """Start input of DecisionComplaintWorkflow."""
 
     case: DecidedCase
@@ -206,8 +220,6 @@ class ComplaintOpened(Strict):
     organisation: Contact = Contact()
     # Set when a service complaint is reclassified as a decision complaint (para 12).
     reclassified_from: str | None = None
-    # Set only by continue-as-new: the case's whole state, carried to the next run.
-    resume: DecisionState | None = None
 
 
 # ------------------------------------------------------------- messages: signals
@@ -449,7 +461,7 @@ class About(OrText, Strict):
         return {"text": value} if isinstance(value, str) else value
 
 
-class ServiceComplaintOpened(Strict):
+class ServiceComplaintOpened(OpenInput):
     case: CaseRef
     about: About = About()
     summary: str = ""
@@ -457,12 +469,12 @@ class ServiceComplaintOpened(Strict):
     reasonable_adjustments: Adjustments = []
     complainant: Contact = Contact()
     reclassified_from: str | None = None
-    resume: ServiceState | None = None  # set only by continue-as-new
 
     @model_validator(mode="after")
     def _manager_not_complained_about(self) -> ServiceComplaintOpened:
         """Para 13: the manager handles it first, so they must not be someone it is about."""
-        if self.resume is None and self.case.manager in self.about.staff:
+        carried = getattr(self, "resume", None) is not None  # continue-as-new: checked at opening
+        if not carried and self.case.manager in self.about.staff:
             raise ValueError(
                 f"the case's manager {self.case.manager} is named in about.staff: a complaint is "
                 "never handled by someone it is about; name another manager (11, 13, 15)"
@@ -470,13 +482,12 @@ class ServiceComplaintOpened(Strict):
         return self
 
 
-class PositiveFeedbackOpened(Strict):
+class PositiveFeedbackOpened(OpenInput):
     case: CaseRef
     received_by: str = Field(min_length=1)
     channel: Channel
     content: str = Field(min_length=1)
     received_on: Day | None = None
-    resume: FeedbackState | None = None  # set only by continue-as-new
 
 
 class ManagerResolution(Message):

@@ -7,7 +7,7 @@ Pure data: no Temporal, no I/O. Workflows change it through `workflows/case/`.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, model_validator
 
@@ -45,6 +45,8 @@ from domain.models import (
 )
 from domain.policy import Policy
 
+Input = TypeVar("Input", bound=BaseModel)
+R = TypeVar("R", bound=BaseModel)
 _LEGACY_FLAGS = frozenset({"edges", "acknowledges", "keeps_in_touch"})
 
 
@@ -147,15 +149,39 @@ class FeedbackState(CaseState):
     received_on: date | None = None
 
 
-# The open inputs carry a case's state across continue-as-new (their `resume` field).
-for _opened in (ComplaintOpened, ServiceComplaintOpened, PositiveFeedbackOpened):
-    _opened.model_rebuild(
-        _types_namespace={
-            "DecisionState": DecisionState,
-            "ServiceState": ServiceState,
-            "FeedbackState": FeedbackState,
-        }
+# The workflows' own inputs: what a client opened the case with or, set only by
+# continue-as-new, the state the next run goes on from. Never a client's type: the public
+# open inputs refuse `resume`, and a workflow refuses a state it was not continued with.
+
+
+class DecisionRun(ComplaintOpened):
+    resume: DecisionState | None = None
+
+
+class ServiceRun(ServiceComplaintOpened):
+    resume: ServiceState | None = None
+
+
+class FeedbackRun(PositiveFeedbackOpened):
+    resume: FeedbackState | None = None
+
+
+def open_input_of(run: BaseModel, model: type[Input]) -> Input:
+    """The client's open input inside a run's input (without the carried state)."""
+    return model.model_construct(
+        _fields_set=run.model_fields_set - {"resume"},
+        **{name: getattr(run, name) for name in model.model_fields},
     )
+
+
+def carrying(run_type: type[R], state: DecisionState | ServiceState | FeedbackState) -> R:
+    """The next run's input: the case's open input and the state to go on from."""
+    return run_type.model_construct(
+        _fields_set=state.opened.model_fields_set | {"resume"},
+        **{name: getattr(state.opened, name) for name in type(state.opened).model_fields},
+        resume=state,
+    )
+
 
 __all__ = [
     "CaseState",

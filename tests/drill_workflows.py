@@ -12,7 +12,8 @@ from temporalio import workflow
 from workflows.decision.workflow import DecisionComplaintWorkflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.models import ComplaintOpened, Status
+    from domain.models import Status
+    from domain.state import DecisionRun
 
 DRILL_PATCH = "versioning-drill"
 
@@ -22,7 +23,7 @@ class PatchedBuild(DecisionComplaintWorkflow):
     """The new build: the change sits behind workflow.patched, as the README says."""
 
     @workflow.run
-    async def run(self, opened: ComplaintOpened) -> Status:
+    async def run(self, opened: DecisionRun) -> Status:
         if workflow.patched(DRILL_PATCH):
             await workflow.sleep(timedelta(seconds=1))
         return await super().run(opened)
@@ -33,6 +34,6 @@ class UnguardedBuild(DecisionComplaintWorkflow):
     """The same change made carelessly."""
 
     @workflow.run
-    async def run(self, opened: ComplaintOpened) -> Status:
+    async def run(self, opened: DecisionRun) -> Status:
         await workflow.sleep(timedelta(seconds=1))
         return await super().run(opened)

@@ -15,9 +15,10 @@ with workflow.unsafe.imports_passed_through():
     from domain import permissions
     from domain.enums import Kind, Outcome, Role, Stage
     from domain.models import ManagerReview, PositiveFeedbackOpened, Status
-    from domain.state import FeedbackState
+    from domain.state import FeedbackRun, FeedbackState, carrying, open_input_of
     from workflows.case.core import CaseCore
     from workflows.case.handlers import ClockHandlers, UnknownSignals, WouldTakeQuery
+    from workflows.case.runs import carried, refuse_forged
 
 SUBJECT = "positive feedback received"  # para 8, word for word
 
@@ -25,25 +26,26 @@ SUBJECT = "positive feedback received"  # para 8, word for word
 @workflow.defn
 class PositiveFeedbackWorkflow(ClockHandlers, UnknownSignals, WouldTakeQuery):
     @workflow.init
-    def __init__(self, opened: PositiveFeedbackOpened) -> None:
-        state = opened.resume or FeedbackState(
+    def __init__(self, opened: FeedbackRun) -> None:
+        state = carried(opened) or FeedbackState(
             kind=Kind.POSITIVE_FEEDBACK,
             case_ref=opened.case.ref,
             owner=opened.case.owner,
             manager=opened.case.manager,
             owner_role=opened.case.owner_role,
-            opened=opened.model_copy(update={"resume": None}),
+            opened=open_input_of(opened, PositiveFeedbackOpened),
         )
         self.case = CaseCore(state)
         self.state = state
         self.case.checks["manager_review"] = self.check_manager_review
         self.case.extra_status = lambda: {"received_on": state.received_on}
-        self.case.continue_with = lambda s: s.opened.model_copy(update={"resume": s})
+        self.case.continue_with = lambda s: carrying(FeedbackRun, s)
 
     @workflow.run
-    async def run(self, opened: PositiveFeedbackOpened) -> Status:
+    async def run(self, opened: FeedbackRun) -> Status:
         c = self.case
-        if opened.resume is None:
+        refuse_forged(opened)
+        if carried(opened) is None:
             await c.begin()
             self.state.received_on = opened.received_on or c.today()
         return await c.run_stages(

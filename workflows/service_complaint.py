@@ -35,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
         ServiceComplaintOpened,
         Status,
     )
-    from domain.state import ServiceState
+    from domain.state import ServiceRun, ServiceState, carrying, open_input_of
     from workflows.case import acknowledge
     from workflows.case.approvals import ApprovalHandlers, approval_checks, awaiting_approval, propose
     from workflows.case.core import CaseCore
@@ -47,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
         WouldTakeQuery,
     )
     from workflows.case.learning import share_learning
+    from workflows.case.runs import carried, refuse_forged
     from workflows.reclassify import start_reclassified
 
 Case = CaseCore[ServiceState]
@@ -66,8 +67,8 @@ class ServiceComplaintWorkflow(
     ApprovalHandlers, ClockHandlers, DeclineHandler, EvidenceHandler, UnknownSignals, WouldTakeQuery
 ):
     @workflow.init
-    def __init__(self, opened: ServiceComplaintOpened) -> None:
-        state = opened.resume or ServiceState(
+    def __init__(self, opened: ServiceRun) -> None:
+        state = carried(opened) or ServiceState(
             kind=Kind.SERVICE_COMPLAINT,
             case_ref=opened.case.ref,
             owner=opened.case.owner,
@@ -75,7 +76,7 @@ class ServiceComplaintWorkflow(
             owner_role=opened.case.owner_role,
             complainant=opened.complainant,
             reasonable_adjustments=opened.reasonable_adjustments,
-            opened=opened.model_copy(update={"resume": None}),
+            opened=open_input_of(opened, ServiceComplaintOpened),
         )
         self.case = c = CaseCore(state)
         self.state = state
@@ -98,12 +99,13 @@ class ServiceComplaintWorkflow(
             "received_on": state.received_on,
             "escalations": state.escalations,
         }
-        c.continue_with = lambda s: s.opened.model_copy(update={"resume": s})
+        c.continue_with = lambda s: carrying(ServiceRun, s)
 
     @workflow.run
-    async def run(self, opened: ServiceComplaintOpened) -> Status:
+    async def run(self, opened: ServiceRun) -> Status:
         c, state = self.case, self.state
-        if opened.resume is None:
+        refuse_forged(opened)
+        if carried(opened) is None:
             await c.begin()
             if state.complainant.name or state.complainant.email or state.complainant.address:
                 acknowledge.received(c, "your complaint about our service")

@@ -34,7 +34,7 @@ with workflow.unsafe.imports_passed_through():
         TimeLimitDecision,
     )
     from domain.review_rules import comment_party
-    from domain.state import DecisionState
+    from domain.state import DecisionRun, DecisionState, carrying, open_input_of
     from workflows.case import acknowledge
     from workflows.case.approvals import ApprovalHandlers, approval_checks, awaiting_approval
     from workflows.case.children import forward
@@ -46,6 +46,7 @@ with workflow.unsafe.imports_passed_through():
         UnknownSignals,
         WouldTakeQuery,
     )
+    from workflows.case.runs import carried, refuse_forged
     from workflows.decision import further_work, grounds, intake, outcome, review
     from workflows.new_detailed_investigation import NewDetailedInvestigationWorkflow
 
@@ -55,9 +56,9 @@ class DecisionComplaintWorkflow(
     ApprovalHandlers, ClockHandlers, DeclineHandler, EvidenceHandler, UnknownSignals, WouldTakeQuery
 ):
     @workflow.init
-    def __init__(self, opened: ComplaintOpened) -> None:
+    def __init__(self, opened: DecisionRun) -> None:
         case = opened.case
-        state = opened.resume or DecisionState(
+        state = carried(opened) or DecisionState(
             kind=Kind.DECISION_COMPLAINT,
             case_ref=case.ref,
             owner=case.owner,
@@ -66,7 +67,7 @@ class DecisionComplaintWorkflow(
             risk=case.risk.value,
             complainant=opened.complainant,
             reasonable_adjustments=opened.reasonable_adjustments,
-            opened=opened.model_copy(update={"resume": None}),
+            opened=open_input_of(opened, ComplaintOpened),
         )
         self.case = CaseCore(state)
         self.state = state
@@ -91,12 +92,13 @@ class DecisionComplaintWorkflow(
         c.extra_status = self.extra_status
         c.extra_search_attributes = self.extra_search_attributes
         c.before_close = self.before_close
-        c.continue_with = lambda s: s.opened.model_copy(update={"resume": s})
+        c.continue_with = lambda s: carrying(DecisionRun, s)
 
     @workflow.run
-    async def run(self, opened: ComplaintOpened) -> Status:
+    async def run(self, opened: DecisionRun) -> Status:
         c, state = self.case, self.state
-        if opened.resume is None:
+        refuse_forged(opened)
+        if carried(opened) is None:
             await c.begin()
             if state.complainant.name or state.complainant.email or state.complainant.address:
                 acknowledge.received(c, "your complaint")  # the first submission (design.md)
