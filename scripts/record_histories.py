@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHistory
 
 from starter.client import quiet_runtime
 from starter.simulate import load_scenario, simulate
@@ -38,6 +38,15 @@ async def _linked(client: Client, workflow_id: str, seen: set[str]) -> list[str]
     return out
 
 
+async def _runs(client: Client, workflow_id: str) -> list[WorkflowHistory]:
+    """Every run of a workflow, first to last: a case that continued as new has one
+    history per run, and each must replay (the later ones start from the carried state)."""
+    runs = [await client.get_workflow_handle(workflow_id).fetch_history()]
+    while previous := runs[0].events[0].workflow_execution_started_event_attributes.continued_execution_run_id:
+        runs.insert(0, await client.get_workflow_handle(workflow_id, run_id=previous).fetch_history())
+    return runs
+
+
 async def record(set_name: str) -> None:
     target = ROOT / "tests" / "histories" / set_name
     if target.exists():
@@ -52,12 +61,14 @@ async def record(set_name: str) -> None:
             scenario = load_scenario(path)
             with tempfile.TemporaryDirectory() as folder:
                 result = await simulate(scenario, env=env, data_dir=Path(folder))
-            for n, wid in enumerate(await _linked(env.client, result["workflow_id"], set())):
-                history = await env.client.get_workflow_handle(wid).fetch_history()
-                name = f"{path.stem}.{n}.json.gz"
-                (target / name).write_bytes(gzip.compress(history.to_json().encode()))
-                manifest[name] = wid
-                print(f"{name}: {wid} ({len(history.events)} events)")
+            n = 0
+            for wid in await _linked(env.client, result["workflow_id"], set()):
+                for history in await _runs(env.client, wid):
+                    name = f"{path.stem}.{n}.json.gz"
+                    (target / name).write_bytes(gzip.compress(history.to_json().encode()))
+                    manifest[name] = wid
+                    print(f"{name}: {wid} ({len(history.events)} events)")
+                    n += 1
         finally:
             await env.shutdown()
     (target / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
