@@ -44,6 +44,15 @@ class WouldTake(BaseModel):
     data: dict[str, Any]
 
 
+class Offers(BaseModel):
+    """The `offers` query: which updates this actor may send now. Each update's own
+    validator is asked with the table's example body, so a refusal for who or when leaves
+    it out and one for the data (which the person has yet to type) does not: what the
+    pages offer is exactly what the validators accept."""
+
+    actor: dict[str, Any]
+
+
 class WouldTakeAnswer(BaseModel):
     accepted: bool
     kind: str | None = None  # not_allowed / not_now / invalid, as a refusal's kind

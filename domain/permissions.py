@@ -7,35 +7,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from domain.authority import LADDER, NotAllowed, NotNow, Refused, at_least, rank, require_role
-from domain.enums import ROLE_VALUES, OatAdviceRoute, Risk, Role, Stage
+from domain.authority import LADDER, NotAllowed, NotNow, Refused, rank, require_role
+from domain.enums import OatAdviceRoute, Risk, Role, Stage
 from domain.models import Actor, Awaiting
 
-# The stages at which each update is expected. Extensions are taken at any stage before
-# grounds arrive (32); approvals wherever a proposal waits.
+# Extensions are taken at any stage before grounds arrive (32). Which stages take each
+# message is the message table's (contract/messages.py); the checks here take it as given.
 BEFORE_GROUNDS = (Stage.INTAKE, Stage.CASE_OWNER_RESOLUTION, Stage.OAT_ADVICE, Stage.AWAITING_GROUNDS)
-EXPECTED_AT: dict[str, tuple[Stage, ...]] = {
-    "case_owner_resolution": (Stage.CASE_OWNER_RESOLUTION,),
-    "oat_advice": (Stage.OAT_ADVICE,),
-    "extend_grounds_deadline": BEFORE_GROUNDS,
-    "legal_advice": (Stage.LEGAL_ADVICE,),
-    "time_limit_decision": (Stage.TIME_LIMIT,),
-    "challenge_assessment": (Stage.CHALLENGE_ASSESSMENT,),
-    "case_owner_review": (Stage.CASE_OWNER_REVIEW,),
-    "oat_outcome": (Stage.OAT_REVIEW,),
-    "oat_decision": (Stage.OAT_CONSIDERATION,),
-    "ndi_proceed": (Stage.NEW_DETAILED_INVESTIGATION,),
-    "legal_referral_done": (Stage.QUASH,),
-    "approve": (Stage.AWAITING_APPROVAL,),
-    "reject": (Stage.AWAITING_APPROVAL,),
-    "manager_resolution": (Stage.MANAGER_RESOLUTION,),
-    "reclassify_as_decision_complaint": (Stage.MANAGER_RESOLUTION, Stage.CONSIDERATION),
-    "oat_service_advice": (Stage.MANAGER_RESOLUTION, Stage.CONSIDERATION),
-    "escalate": (Stage.CONSIDERATION,),
-    "service_complaint_decision": (Stage.CONSIDERATION,),
-    "close_unresolved": (Stage.CONSIDERATION,),
-    "manager_review": (Stage.AWAITING_MANAGER_REVIEW,),
-}
 
 
 def check_open(stage: Stage, outcome: str | None) -> None:
@@ -43,11 +21,12 @@ def check_open(stage: Stage, outcome: str | None) -> None:
         raise NotNow(f"the case is closed ({outcome or ''})")
 
 
-def check_stage(name: str, stage: Stage, case_ref: str, outcome: str | None = None) -> None:
-    """A message is taken only at the stages that expect it."""
+def check_stage(
+    name: str, expected: tuple[Stage, ...], stage: Stage, case_ref: str, outcome: str | None = None
+) -> None:
+    """A message is taken only at the stages that expect it (none named: any stage)."""
     check_open(stage, outcome)
-    expected = EXPECTED_AT[name]
-    if stage not in expected:
+    if expected and stage not in expected:
         allowed = " or ".join(s.value for s in expected)
         raise NotNow(
             f"{name} is not expected now: case {case_ref} is at stage {stage.value}, {name} belongs to {allowed}"
@@ -192,64 +171,3 @@ def check_comments(comments: str) -> None:
 
 
 # ------------------------------------------------------------ what to offer a person
-
-OAT_MESSAGES = frozenset({"oat_advice", "oat_outcome", "oat_decision", "oat_service_advice"})
-OWNER_MESSAGES = frozenset(
-    {"case_owner_resolution", "challenge_assessment", "case_owner_review", "time_limit_decision"}
-)
-LEGAL_MESSAGES = frozenset({"legal_advice", "legal_referral_done"})
-MANAGER_MESSAGES = frozenset({"manager_resolution", "manager_review"})
-HANDLER_MESSAGES = frozenset({"escalate", "service_complaint_decision", "close_unresolved"})
-SENIOR_MESSAGES = frozenset({"extend_grounds_deadline", "decline_unacceptable_behaviour"})
-
-
-def may_offer(
-    name: str,
-    actor: Actor,
-    *,
-    stage: Stage,
-    owner: str,
-    manager: str,
-    awaiting: Awaiting | None,
-    oat_route: OatAdviceRoute | None = None,
-) -> bool:
-    """Whether a form for `name` is worth showing `actor` now: the stage takes it and they
-    are the kind of person who sends it. The workflow still checks every rule when it is
-    sent; this only keeps the page to what the person may do (issue 12)."""
-    if stage is Stage.CLOSED:
-        return False
-    expected = EXPECTED_AT.get(name)
-    if expected is not None and stage not in expected:
-        return False
-    position = rank(actor.role)
-    senior = position is not None and position > LADDER.index(Role.OPERATIONS_MANAGER)
-    awaited = awaiting is not None and (
-        actor.id == awaiting.actor_id
-        or (awaiting.actor_id is None and actor.role.value == awaiting.actor_role)
-    )
-    if name in OWNER_MESSAGES:
-        return actor.id == owner or (
-            oat_route is OatAdviceRoute.WITHIN_OAT and actor.role is Role.OAT_CASEWORKER
-        )
-    if name in OAT_MESSAGES:
-        return actor.role is Role.OAT_CASEWORKER
-    if name == "ndi_proceed":
-        return actor.id not in (owner, manager) and (actor.role is Role.OAT_CASEWORKER or awaited)
-    if name in LEGAL_MESSAGES:
-        return actor.role is Role.LEGAL_TEAM
-    if name in ("approve", "reject"):
-        needed = Role(awaiting.actor_role) if awaiting and awaiting.actor_role in ROLE_VALUES else None
-        return needed is not None and at_least(actor.role, needed)
-    if name in MANAGER_MESSAGES:
-        return actor.id == manager
-    if name in HANDLER_MESSAGES:
-        return awaited
-    if name in SENIOR_MESSAGES:
-        return actor.id == manager or senior
-    if name in ("pause_clock", "resume_clock"):
-        paused = awaiting is not None and awaiting.paused_since is not None
-        wanted = not paused if name == "pause_clock" else paused
-        return awaiting is not None and awaiting.chase and wanted and (awaited or actor.id == manager)
-    if name == "reclassify_as_decision_complaint":
-        return actor.id in (owner, manager) or awaited
-    return False

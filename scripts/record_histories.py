@@ -42,7 +42,9 @@ async def _runs(client: Client, workflow_id: str) -> list[WorkflowHistory]:
     """Every run of a workflow, first to last: a case that continued as new has one
     history per run, and each must replay (the later ones start from the carried state)."""
     runs = [await client.get_workflow_handle(workflow_id).fetch_history()]
-    while previous := runs[0].events[0].workflow_execution_started_event_attributes.continued_execution_run_id:
+    while (
+        previous := runs[0].events[0].workflow_execution_started_event_attributes.continued_execution_run_id
+    ):
         runs.insert(0, await client.get_workflow_handle(workflow_id, run_id=previous).fetch_history())
     return runs
 

@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
@@ -288,7 +289,9 @@ def messages(
             "name": spec.name,
             "kind": spec.kind,
             "cases": [k.value for k in spec.case_kinds],
-            "stages": spec.stages,
+            "stages": spec.when,
+            "stage_values": [stage.value for stage in spec.stages],
+            "example": spec.example,
             "by": spec.by,
             "paragraphs": spec.paragraphs,
             "fields": spec.fields(),
@@ -298,13 +301,19 @@ def messages(
     if as_json:
         print(json.dumps(rows, indent=2))
         return
-    table = Table(
-        "message", "signal/update", "stages", "who may send it", "paras", "fields", title="Messages"
-    )
+    # One block a message, wrapped to the terminal: readable at 80 columns.
+    width = max(40, min(console.width, 100))
     for row in rows:
         fields = ", ".join(f"{name}: {shown}" for name, shown in row["fields"].items())
-        table.add_row(row["name"], row["kind"], row["stages"], row["by"], row["paragraphs"], fields)
-    console.print(table)
+        console.print(
+            f"[bold]{row['name']}[/bold] ({row['kind']}, paras {row['paragraphs']})", soft_wrap=False
+        )
+        for label, text in (("when", row["stages"]), ("by", row["by"]), ("fields", fields or "none")):
+            wrapped = textwrap.fill(
+                text, width=width, initial_indent=f"  {label + ':':8}", subsequent_indent=" " * 10
+            )
+            console.print(wrapped, markup=False, highlight=False)
+        console.print()
 
 
 @app.command()

@@ -31,7 +31,7 @@ from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 from contract import CLOCK_OFFSET_MEMO
 from contract import search_attributes as sa
 from contract.messages import KIND_OF_WORKFLOW_TYPE, MESSAGES, OPEN_INPUTS, messages_for, refuse_for_kind
-from contract.receipts import Receipt, SignalAck
+from contract.receipts import Offers, Receipt, SignalAck
 from domain.enums import Kind
 from domain.models import Actor, Status
 from starter.codec import codec_from_env, data_converter
@@ -304,6 +304,18 @@ class ReviewsClient:
             reason, kind = await self._rpc_reason(case_id, err)
             raise Refusal(reason, kind) from None
         return status
+
+    async def offers(self, case_id: str, actor: dict[str, Any] | Actor) -> list[str]:
+        """The updates `actor` may send to the case now, by the updates' own validators
+        (what the pages offer)."""
+        who = actor.model_dump(mode="json") if isinstance(actor, Actor) else actor
+        handle: WorkflowHandle[Any, Any] = self.client.get_workflow_handle(case_id)
+        try:
+            offered: list[str] = await handle.query("offers", Offers(actor=who), result_type=list[str])
+        except RPCError as err:
+            reason, kind = await self._rpc_reason(case_id, err)
+            raise Refusal(reason, kind) from None
+        return offered
 
     async def _rpc_reason(self, case_id: str, err: RPCError) -> tuple[str, str]:
         """Why the server refused, and the kind of refusal."""

@@ -1,6 +1,7 @@
 """The authority matrix (issue 14), generated from the contract's message table: every
-update × every role and every relation to the case, at the moment each scenario sends it,
-accepted exactly where the table's `who` says.
+update × every role and every relation to the case (owners of every grade, roles the
+Delegation Scheme names), at the moment each scenario sends it, accepted exactly where
+the table's `who` says, and offered on the pages exactly where the validator accepts.
 
 Each scenario runs on the time-skipping server. Before each update step, every identity
 asks the case `would_take` (the update's own validator, changing nothing); the answer must
@@ -16,10 +17,11 @@ from typing import Any
 
 import pytest
 
-from contract.messages import MESSAGES
+from contract.messages import MESSAGES, Standing
 from contract.receipts import WouldTake, WouldTakeAnswer
 from domain.enums import Role
 from domain.models import Status
+from domain.policy import policy_over_default
 from starter.client import Refusal, ReviewsClient
 from starter.simulate import load_scenario, simulate
 
@@ -78,7 +80,18 @@ def identities(status: Status, sender: dict[str, str]) -> list[dict[str, str]]:
 class Matrix:
     def __init__(self) -> None:
         self.checked: Counter[str] = Counter()
+        self.offers_checked = 0
         self.wrong: list[str] = []
+        self.extension_roles: frozenset[Role] = frozenset()
+
+    def standing(self, person: dict[str, str], status: Status) -> Standing:
+        return Standing(
+            role=Role(person["role"]),
+            relations=relations_of(person, status),
+            scheme_role=scheme_role(status),
+            owner_role=status.owner_role or Role.CASEWORKER,
+            extension_roles=self.extension_roles,
+        )
 
     async def before(self, client: ReviewsClient, wid: str, step: dict[str, Any]) -> None:
         name = str(step.get("send", ""))
@@ -93,9 +106,16 @@ class Matrix:
             return  # a step the scenario expects refused: nothing to compare against
         refused_one: dict[str, str] | None = None
         for person in identities(status, sender):
-            allowed = spec.who.allows(Role(person["role"]), relations_of(person, status), scheme_role(status))
+            allowed = spec.who.allows(self.standing(person, status))
             answer = await self._ask(client, wid, name, data, person)
             self.checked[name] += 1
+            # The pages offer exactly what the validator takes from this person now.
+            offered = name in await client.offers(wid, person)
+            self.offers_checked += 1
+            if answer.accepted and not offered:
+                self.wrong.append(f"{name} at {status.stage.value}: {person} accepted but not offered")
+            if answer.kind in ("not_allowed", "not_now") and offered:
+                self.wrong.append(f"{name} at {status.stage.value}: {person} offered but {answer}")
             if allowed and answer.kind == "not_allowed":
                 self.wrong.append(
                     f"{name} at {status.stage.value}: {person} refused, table allows: {answer.reason}"
@@ -128,8 +148,12 @@ def _actor(given: str | dict[str, str]) -> dict[str, str]:
 async def test_every_update_is_accepted_exactly_where_the_table_says(tmp_path: Path) -> None:
     matrix = Matrix()
     for path in SCENARIOS:  # each on its own server, as `reviews simulate` runs them
-        await simulate(load_scenario(path), data_dir=tmp_path / path.stem, before_step=matrix.before)
+        scenario = load_scenario(path)
+        policy = policy_over_default(scenario.get("policy") or {})
+        matrix.extension_roles = frozenset(policy.delegation.extend_grounds_deadline_roles)
+        await simulate(scenario, data_dir=tmp_path / path.stem, before_step=matrix.before)
     assert matrix.wrong == [], "\n".join(matrix.wrong)
+    assert matrix.offers_checked >= sum(matrix.checked.values()) > 0
     updates = {name for name, spec in MESSAGES.items() if spec.kind == "update"}
     unchecked = updates - set(matrix.checked)
     # Every update in the table is sent by some scenario and checked for every identity.

@@ -22,13 +22,11 @@ from sqlalchemy.orm import Session
 from api.ui.forms import data_from, entry_fields, fields_of
 from api.ui.oidc import OAuthError, person_from
 from api.ui.staff import Person, Staff
-from contract.messages import MESSAGES, messages_for
+from contract.messages import MESSAGES
 from domain.authority import at_least
 from domain.calendar import PACKAGE_CALENDAR, london_date
-from domain.enums import Kind, OatAdviceRoute, Role, Stage
+from domain.enums import Role
 from domain.letters import date_in_words
-from domain.models import Awaiting
-from domain.permissions import may_offer
 from starter.client import Refusal
 from store.models import CaseRow, LetterRow, TaskRow
 
@@ -265,16 +263,14 @@ async def case_for(request: Request, person: Person, workflow_id: str) -> Any:
     return status
 
 
-def offered(person: Person, status: Any) -> list[str]:
-    kind = Kind(status.kind)
-    awaiting: Awaiting | None = status.awaiting
-    route = OatAdviceRoute(status.oat_route) if getattr(status, "oat_route", None) else None
-    owner, manager = status.owner or "", status.manager or ""
-    return [
-        spec.name for spec in messages_for(kind)
-        if spec.kind == "update"
-        and may_offer(spec.name, person.actor, stage=Stage(status.stage), owner=owner, manager=manager, awaiting=awaiting, oat_route=route)
-    ]  # fmt: skip
+async def offered(request: Request, person: Person, workflow_id: str) -> list[str]:
+    """The forms this person is offered: exactly the updates whose own validators would
+    take them from this person now (the `offers` query)."""
+    try:
+        names: list[str] = await request.app.state.reviews.offers(workflow_id, person.actor)
+    except Refusal:
+        return []
+    return names
 
 
 async def case_page(
@@ -294,7 +290,7 @@ async def case_page(
             )
         )
     forms = []
-    for name in offered(person, status):
+    for name in await offered(request, person, workflow_id):
         fields = fields_of(MESSAGES[name].model)
         error = ""
         if failed is not None and failed[0] == name:

@@ -9,7 +9,6 @@ from domain.enums import OatAdviceRoute, Role, Stage
 from domain.models import Actor, Awaiting
 from domain.permissions import (
     BEFORE_GROUNDS,
-    EXPECTED_AT,
     check_case_owner,
     check_decline,
     check_escalate,
@@ -30,9 +29,9 @@ TODAY = date(2026, 3, 10)
 
 
 def test_a_message_is_taken_only_at_its_stages() -> None:
-    check_stage("case_owner_review", Stage.CASE_OWNER_REVIEW, "C-1")
+    check_stage("case_owner_review", (Stage.CASE_OWNER_REVIEW,), Stage.CASE_OWNER_REVIEW, "C-1")
     with pytest.raises(Refused) as refused:
-        check_stage("case_owner_review", Stage.OAT_REVIEW, "C-1")
+        check_stage("case_owner_review", (Stage.CASE_OWNER_REVIEW,), Stage.OAT_REVIEW, "C-1")
     assert str(refused.value) == (
         "case_owner_review is not expected now: case C-1 is at stage oat_review, "
         "case_owner_review belongs to case_owner_review"
@@ -40,18 +39,23 @@ def test_a_message_is_taken_only_at_its_stages() -> None:
 
 
 def test_extensions_are_expected_at_every_stage_before_grounds() -> None:
-    assert EXPECTED_AT["extend_grounds_deadline"] == BEFORE_GROUNDS
     for stage in (Stage.CASE_OWNER_RESOLUTION, Stage.OAT_ADVICE, Stage.AWAITING_GROUNDS):
-        check_stage("extend_grounds_deadline", stage, "C-1")
+        check_stage("extend_grounds_deadline", BEFORE_GROUNDS, stage, "C-1")
     with pytest.raises(
         Refused, match="belongs to intake or case_owner_resolution or oat_advice or awaiting_grounds"
     ):
-        check_stage("extend_grounds_deadline", Stage.TIME_LIMIT, "C-1")
+        check_stage("extend_grounds_deadline", BEFORE_GROUNDS, Stage.TIME_LIMIT, "C-1")
+
+
+def test_a_message_the_table_names_no_stage_for_is_taken_at_any_open_stage() -> None:
+    check_stage("pause_clock", (), Stage.TIME_LIMIT, "C-1")
+    with pytest.raises(Refused, match="closed"):
+        check_stage("pause_clock", (), Stage.CLOSED, "C-1")
 
 
 def test_a_closed_case_says_so_with_its_outcome() -> None:
     with pytest.raises(Refused, match=r"^the case is closed \(not_upheld\)$"):
-        check_stage("approve", Stage.CLOSED, "C-1", "not_upheld")
+        check_stage("approve", (Stage.AWAITING_APPROVAL,), Stage.CLOSED, "C-1", "not_upheld")
     with pytest.raises(Refused, match=r"^the case is closed \(\)$"):
         check_open(Stage.CLOSED, None)
     check_open(Stage.AWAITING_APPROVAL, None)

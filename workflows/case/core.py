@@ -17,6 +17,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.models import AuditEvent, CaseSnapshot, Recipient
     from contract import CLOCK_OFFSET_MEMO
+    from contract.messages import MESSAGES
     from contract.receipts import Receipt
     from domain.authority import NotNow, Refused
     from domain.calendar import Period, WorkingCalendar, london_date
@@ -392,6 +393,6 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         check_open(self.state.stage, outcome)
 
     def require_stage(self, name: str) -> None:
-        """The stages at which `name` is expected are the core's (domain.permissions)."""
+        """The stages at which `name` is expected are the message table's."""
         outcome = self.state.outcome.value if self.state.outcome else None
-        check_stage(name, self.state.stage, self.state.case_ref, outcome)
+        check_stage(name, MESSAGES[name].stages, self.state.stage, self.state.case_ref, outcome)

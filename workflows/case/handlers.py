@@ -14,7 +14,7 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
     from contract.messages import MESSAGES
-    from contract.receipts import Receipt, WouldTake, WouldTakeAnswer
+    from contract.receipts import Offers, Receipt, WouldTake, WouldTakeAnswer
     from domain import permissions
     from domain.authority import NotAllowed, NotNow, Refused
     from domain.enums import Role
@@ -129,7 +129,22 @@ class WouldTakeQuery:
 
     @workflow.query
     def would_take(self, ask: WouldTake) -> WouldTakeAnswer:
-        spec, name = MESSAGES.get(ask.message), ask.message
+        return self._would_take(ask.message, ask.data)
+
+    @workflow.query
+    def offers(self, ask: Offers) -> list[str]:
+        kind = self.case.state.kind
+        return [
+            spec.name
+            for spec in MESSAGES.values()
+            if spec.kind == "update"
+            and kind in spec.case_kinds
+            and self._would_take(spec.name, {**spec.example, "actor": ask.actor}).kind
+            not in ("not_allowed", "not_now", "not_taken")
+        ]
+
+    def _would_take(self, name: str, data: dict[str, Any]) -> WouldTakeAnswer:
+        spec = MESSAGES.get(name)
         # The update's own validator: a mixin's `_check_<name>`, else the case's check.
         validator = getattr(self, f"_check_{name}", None)
         if validator is None and name in self.case.checks:
@@ -137,7 +152,7 @@ class WouldTakeQuery:
         if spec is None or spec.kind != "update" or validator is None:
             return WouldTakeAnswer(accepted=False, kind="not_taken", reason=f"this case takes no {name}")
         try:
-            validator(spec.model.model_validate(ask.data))
+            validator(spec.model.model_validate(data))
         except NotAllowed as err:
             return WouldTakeAnswer(accepted=False, kind="not_allowed", reason=str(err))
         except NotNow as err:
