@@ -681,6 +681,26 @@ class Escalation(BaseModel):
     at: datetime
 
 
+class StatusExtra(Strict):
+    """What one kind of case adds to `status` (workflows/case/kind.py): each a field of
+    Status, so a misspelt one is an error, never dropped."""
+
+    # Decision complaints (20-74).
+    grounds_deadline: date | None = None
+    jr_window_ends: date | None = None
+    jr_delay_not_challenged: bool = False
+    oat_route: str | None = None
+    oat_advice_reasons: list[str] = []
+    grounds_received_on: date | None = None
+    grounds_in_time: bool | None = None
+    oat_outcomes: list[str] = []
+    ndi_case_owner: str | None = None
+    # Service complaints (10-19) and positive feedback (7-9).
+    handler: Actor | None = None
+    escalations: list[Escalation] = []
+    received_on: date | None = None
+
+
 class Status(BaseModel):
     """What `status` answers and the CLI prints with --json (design.md)."""
 

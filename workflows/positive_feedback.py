@@ -14,13 +14,24 @@ with workflow.unsafe.imports_passed_through():
     from contract.receipts import Receipt
     from domain import permissions
     from domain.enums import Kind, Outcome, Role, Stage
-    from domain.models import ManagerReview, PositiveFeedbackOpened, Status
+    from domain.models import ManagerReview, PositiveFeedbackOpened, Status, StatusExtra
     from domain.state import FeedbackRun, FeedbackState, carrying, open_input_of
     from workflows.case.core import CaseCore
     from workflows.case.handlers import ClockHandlers, UnknownSignals, WouldTakeQuery
+    from workflows.case.kind import KindHooks
     from workflows.case.runs import carried, refuse_forged
 
 SUBJECT = "positive feedback received"  # para 8, word for word
+
+
+class FeedbackKind(KindHooks[FeedbackState]):
+    """What positive feedback adds to the core: the day it was received (8)."""
+
+    def status(self, case: CaseCore[FeedbackState]) -> StatusExtra:
+        return StatusExtra(received_on=case.state.received_on)
+
+    def next_run(self, case: CaseCore[FeedbackState]) -> FeedbackRun:
+        return carrying(FeedbackRun, case.state)
 
 
 @workflow.defn
@@ -35,11 +46,9 @@ class PositiveFeedbackWorkflow(ClockHandlers, UnknownSignals, WouldTakeQuery):
             owner_role=opened.case.owner_role,
             opened=open_input_of(opened, PositiveFeedbackOpened),
         )
-        self.case = CaseCore(state)
+        self.case = CaseCore(state, FeedbackKind())
         self.state = state
         self.case.checks["manager_review"] = self.check_manager_review
-        self.case.extra_status = lambda: {"received_on": state.received_on}
-        self.case.continue_with = lambda s: carrying(FeedbackRun, s)
 
     @workflow.run
     async def run(self, opened: FeedbackRun) -> Status:

@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         ServiceComplaintDecision,
         ServiceComplaintOpened,
         Status,
+        StatusExtra,
     )
     from domain.state import ServiceRun, ServiceState, carrying, open_input_of
     from workflows.case import acknowledge
@@ -46,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
         UnknownSignals,
         WouldTakeQuery,
     )
+    from workflows.case.kind import KindHooks
     from workflows.case.learning import share_learning
     from workflows.case.runs import carried, refuse_forged
     from workflows.reclassify import start_reclassified
@@ -60,6 +62,19 @@ CONSIDERATION = (
     "oat_service_advice",
 )
 REMEDY = "service complaint remedy"
+
+
+class ServiceKind(KindHooks[ServiceState]):
+    """What a service complaint adds to the core: who handles it and its escalations."""
+
+    def status(self, case: CaseCore[ServiceState]) -> StatusExtra:
+        state = case.state
+        return StatusExtra(
+            handler=state.handler, received_on=state.received_on, escalations=state.escalations
+        )
+
+    def next_run(self, case: CaseCore[ServiceState]) -> ServiceRun:
+        return carrying(ServiceRun, case.state)
 
 
 @workflow.defn
@@ -78,7 +93,7 @@ class ServiceComplaintWorkflow(
             reasonable_adjustments=opened.reasonable_adjustments,
             opened=open_input_of(opened, ServiceComplaintOpened),
         )
-        self.case = c = CaseCore(state)
+        self.case = c = CaseCore(state, ServiceKind())
         self.state = state
         c.about_staff = list(state.opened.about.staff)
         c.checks.update(
@@ -94,12 +109,6 @@ class ServiceComplaintWorkflow(
                 **approval_checks(c),
             }
         )
-        c.extra_status = lambda: {
-            "handler": state.handler,
-            "received_on": state.received_on,
-            "escalations": state.escalations,
-        }
-        c.continue_with = lambda s: carrying(ServiceRun, s)
 
     @workflow.run
     async def run(self, opened: ServiceRun) -> Status:

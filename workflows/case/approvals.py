@@ -28,7 +28,7 @@ def propose(case: CaseCore[Any], proposal: Proposal, rule: ApprovalRule) -> Stag
 def check_approval(case: CaseCore[Any], actor: Actor) -> None:
     """Paras 72-73: one approval from the scheme's role or higher; never the proposer's."""
     case.require_open()
-    if not_yet := case.approval_not_yet():
+    if not_yet := case.kind.approval_not_yet(case):
         raise NotNow(not_yet)
     case.require_stage("approve")
     rule, proposal = case.state.pending_rule, case.state.proposal

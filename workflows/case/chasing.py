@@ -60,7 +60,7 @@ async def wait_until(
         if case.state.synced < len(case.state.history):
             await case.sync()
             continue
-        if should_continue_as_new(case) and case.continue_with is not None:
+        if should_continue_as_new(case):
             # Let handlers in flight finish first (pause_clock answers when idle); a
             # message accepted meanwhile, or a decline, is dealt with in this run.
             case.idle = True
@@ -81,7 +81,7 @@ async def wait_until(
             ):
                 case.state.resumed_in = case.state.stage
                 case.state.runs += 1
-                workflow.continue_as_new(case.continue_with(case.state))
+                workflow.continue_as_new(case.kind.next_run(case))
             continue
         wakes = [when for _, when in ringing]
         if chase_at := next_chase(case):
@@ -111,7 +111,7 @@ def should_continue_as_new(case: CaseCore[Any]) -> bool:
     """Long-lived cases stay small (design.md): when the server suggests it or the history
     passes the policy's limit, and nothing is in flight (no message waiting to be applied,
     no child running: a child belongs to this run)."""
-    if case.continue_with is None or case.children_running or case.mailbox.waiting:
+    if case.children_running or case.mailbox.waiting or case.kind.next_run(case) is None:
         return False
     info = workflow.info()
     limit = case.rules.history_limit

@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from temporalio import workflow
-from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -29,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.policy import Policy
     from domain.state import CaseState
     from workflows.case import acknowledge, chasing, effects
+    from workflows.case.kind import KindHooks
     from workflows.case.ledger import Ledger
     from workflows.case.letters import Letters
     from workflows.case.mailbox import Mailbox
@@ -56,16 +56,11 @@ class Declined(Exception):
 class CaseCore(Letters[S], Ledger[S], Views[S]):
     """A case's state and what can be done to it. Workflows hold one and wire handlers."""
 
-    def __init__(self, state: S) -> None:
+    def __init__(self, state: S, kind: KindHooks[S] | None = None) -> None:
         self.state = state
+        self.kind: KindHooks[S] = kind or KindHooks()  # what this kind of case adds (workflows/case/kind.py)
         self.mailbox = Mailbox()
         self.checks: dict[str, Callable[[Any], None]] = {}  # validators, re-run at use
-        self.extra_status: Callable[[], dict[str, Any]] = dict
-        self.extra_search_attributes: Callable[[], list[SearchAttributeUpdate[Any]]] = list
-        self.before_close: Callable[[], None] = lambda: None
-        self.continue_with: Callable[[S], Any] | None = None  # the next run's input
-        # Why an approval cannot be given yet at this stage (None: ask the stage check).
-        self.approval_not_yet: Callable[[], str | None] = lambda: None
         self.children_running = 0
         # Paras 11, 13, 15: people a service complaint is about are never escalated to.
         self.about_staff: list[str] = []
@@ -350,7 +345,7 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         chasing.end_pause(self)
         state.awaiting = None
         ends = ends_internal_process(outcome, state.kind)
-        self.before_close()
+        self.kind.before_close(self)
         if state.to_acknowledge and workflow.patched(ACKNOWLEDGE_BEFORE_CLOSING_PATCH):
             # What arrived is acknowledged even when the case closes straight away (13).
             await acknowledge.send_acknowledgements(self)

@@ -23,8 +23,9 @@ class Ledger(Generic[S]):
 
     state: S
 
-    def now(self) -> Any:
-        raise NotImplementedError  # CaseCore's
+    if TYPE_CHECKING:  # the host's (CaseCore), declared for the type checker only
+
+        def now(self) -> Any: ...
 
     def record(
         self, actor: Actor | str, action: str, paragraphs: list[str] | None = None, detail: str = ""

@@ -3,9 +3,8 @@ the Web UI (design.md, "Operators"), and the `status` answer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
@@ -15,6 +14,10 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar import end_of_day
     from domain.models import Status
     from workflows.case import chasing
+
+if TYPE_CHECKING:
+    from workflows.case.core import CaseCore
+    from workflows.case.kind import KindHooks
 
 S = TypeVar("S", bound="CaseState")
 
@@ -26,15 +29,14 @@ class Views(Generic[S]):
     """Mixed into CaseCore."""
 
     state: S
-    extra_status: Callable[[], dict[str, Any]]
-    extra_search_attributes: Callable[[], list[SearchAttributeUpdate[Any]]]
+    kind: KindHooks[S]
     about_staff: list[str]
 
-    def ledger_unmet(self) -> list[str]:
-        raise NotImplementedError  # Ledger's
+    if TYPE_CHECKING:  # the host's (CaseCore), declared for the type checker only
 
-    def today(self) -> date:
-        raise NotImplementedError  # CaseCore's
+        def ledger_unmet(self) -> list[str]: ...
+
+        def today(self) -> date: ...
 
     def publish(self) -> None:
         """Search attributes and current details for operators (design.md, "Operators").
@@ -58,7 +60,7 @@ class Views(Generic[S]):
         if state.outcome:
             updates.append(sa.OUTCOME.value_set(state.outcome.value))
             updates.append(sa.LEDGER_UNMET.value_set(self.ledger_unmet()))
-        updates.extend(self.extra_search_attributes())
+        updates.extend(self.kind.search_attributes(cast("CaseCore[S]", self)))
         workflow.upsert_search_attributes(updates)
         workflow.set_current_details(self.summary_line())
 
@@ -108,5 +110,5 @@ class Views(Generic[S]):
             time_paused_days=chasing.time_paused_days(self.state.pauses, self.today()),
             clock_paused=bool(state.awaiting and state.awaiting.paused_since),
             proposal=state.proposal if state.pending_rule else None,
-            **self.extra_status(),
+            **self.kind.status(cast("CaseCore[S]", self)).model_dump(exclude_unset=True),
         )

@@ -4,18 +4,14 @@ lives with the checks of its messages in the module of its paragraph group."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from contract import search_attributes as sa
     from contract.receipts import Receipt
-    from domain.calendar import end_of_day
     from domain.enums import Kind, Role, Stage
-    from domain.grounds import grounds_deadline, jr_delay_not_challenged, jr_window_ends
+    from domain.grounds import grounds_deadline, jr_window_ends
     from domain.models import (
-        SYSTEM,
         CaseOwnerResolution,
         CaseOwnerReview,
         ChallengeAssessment,
@@ -34,7 +30,7 @@ with workflow.unsafe.imports_passed_through():
         TimeLimitDecision,
     )
     from domain.review_rules import comment_party
-    from domain.state import DecisionRun, DecisionState, carrying, open_input_of
+    from domain.state import DecisionRun, DecisionState, open_input_of
     from workflows.case import acknowledge
     from workflows.case.approvals import ApprovalHandlers, approval_checks, awaiting_approval
     from workflows.case.children import forward
@@ -48,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.case.runs import carried, refuse_forged
     from workflows.decision import further_work, grounds, intake, outcome, review
+    from workflows.decision.kind import DecisionKind
     from workflows.new_detailed_investigation import NewDetailedInvestigationWorkflow
 
 
@@ -69,7 +66,7 @@ class DecisionComplaintWorkflow(
             reasonable_adjustments=opened.reasonable_adjustments,
             opened=open_input_of(opened, ComplaintOpened),
         )
-        self.case = CaseCore(state)
+        self.case = CaseCore(state, DecisionKind())
         self.state = state
         c = self.case
         c.checks.update(
@@ -88,11 +85,6 @@ class DecisionComplaintWorkflow(
                 **approval_checks(c),
             }
         )
-        c.approval_not_yet = lambda: further_work.approval_not_yet(c)
-        c.extra_status = self.extra_status
-        c.extra_search_attributes = self.extra_search_attributes
-        c.before_close = self.before_close
-        c.continue_with = lambda s: carrying(DecisionRun, s)
 
     @workflow.run
     async def run(self, opened: DecisionRun) -> Status:
@@ -128,42 +120,6 @@ class DecisionComplaintWorkflow(
         )
 
     # ------------------------------------------------------------- status
-
-    def before_close(self) -> None:
-        """Para 71: a timely request whose review took over three months is flagged."""
-        state = self.state
-        state.jr_delay = jr_delay_not_challenged(
-            grounds_in_time=state.grounds_in_time,
-            received_on=state.grounds.received_on if state.grounds else None,
-            decided_on=self.case.today(),
-            jr_window=self.case.rules.durations.jr_window,
-        )
-        if state.jr_delay:
-            self.case.record(
-                SYSTEM, "jr_delay_not_challenged", ["71"], "requested in time; decided after three months"
-            )
-
-    def extra_search_attributes(self) -> list[Any]:
-        state, out = self.state, []
-        if state.grounds_deadline:
-            out.append(sa.GROUNDS_DEADLINE.value_set(end_of_day(state.grounds_deadline)))
-        if state.jr_window_ends:
-            out.append(sa.JR_WINDOW_ENDS.value_set(end_of_day(state.jr_window_ends)))
-        return out
-
-    def extra_status(self) -> dict[str, Any]:
-        state = self.state
-        return {
-            "grounds_deadline": state.grounds_deadline,
-            "jr_window_ends": state.jr_window_ends,
-            "jr_delay_not_challenged": state.jr_delay,
-            "oat_route": state.oat_route.value if state.oat_route else None,
-            "oat_advice_reasons": state.oat_reasons,
-            "grounds_received_on": state.grounds.received_on if state.grounds else None,
-            "grounds_in_time": state.grounds_in_time,
-            "oat_outcomes": state.oat_outcomes,
-            "ndi_case_owner": state.decision.ndi_case_owner if state.decision else None,
-        }
 
     @workflow.query
     def status(self) -> Status:
