@@ -15,7 +15,7 @@ from workflows.decision.workflow import DecisionComplaintWorkflow
 from workflows.new_detailed_investigation import NewDetailedInvestigationWorkflow
 from workflows.oat_review import OatReviewWorkflow
 from workflows.positive_feedback import PositiveFeedbackWorkflow
-from workflows.service_complaint import ServiceComplaintWorkflow
+from workflows.service.workflow import ServiceComplaintWorkflow
 
 DEFAULT_TASK_QUEUE = "reviews"
 
