@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select, text
 
 from activities.models import AuditEvent, CaseSnapshot, LetterRequest, Recipient
@@ -19,6 +17,7 @@ from domain.models import Awaiting, HistoryEntry
 from store.db import make_engine
 from store.models import AuditRow, LetterRow, TaskRow
 from tests.conftest import POSTGRES_URL, settings_in
+from tests.mail import smtp_server
 
 
 def postgres_schema_url() -> str:
@@ -97,32 +96,12 @@ def test_a_retried_sync_writes_each_audit_event_and_task_once(store: CaseActivit
         assert len(tasks) == 1 and tasks[0].closed_at is not None
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
-        self.messages.append(envelope.content)  # type: ignore[attr-defined]
-        return "250 OK"
-
-
 async def test_letters_are_delivered_over_smtp_once(tmp_path: Path) -> None:
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        settings = Settings(tmp_path, f"sqlite:///{tmp_path / 'r.db'}", f"smtp://127.0.0.1:{port}", None)
+    with smtp_server() as (inbox, url):
+        settings = Settings(tmp_path, f"sqlite:///{tmp_path / 'r.db'}", url, None)
         activities = CaseActivities(settings)
         await asyncio.to_thread(activities.send_letter, letter())
         await asyncio.to_thread(activities.send_letter, letter())  # a retry after success
-    finally:
-        controller.stop()
     assert len(inbox.messages) == 1
     assert b"Subject: Your complaint about our decision" in inbox.messages[0]
     assert b"X-Reviews-Case: C-1" in inbox.messages[0]

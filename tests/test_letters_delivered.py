@@ -1,0 +1,55 @@
+"""Letters as the mail server receives them (design.md, "What the complainant gets";
+paras 24, 30-31, 74): a real case on the time-skipping server writes to a real local
+SMTP server, and each person gets their own letter at their own address, once. The
+outbox files are not what a person reads: these tests read what was delivered."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+from temporalio.testing import WorkflowEnvironment
+
+from activities.records import CaseActivities
+from starter.client import ReviewsClient
+from tests.conftest import CASE_OWNER, decision_case, settings_in, terminate_when_quiet, today
+from tests.mail import smtp_server
+from worker import build_worker
+
+COMPLAINANT = "sam@example.org"
+ADVOCATE = "help@advocacy.example"
+
+
+async def test_the_advocate_gets_their_own_copy_of_each_letter_to_the_complainant(
+    env: WorkflowEnvironment, tmp_path: Path
+) -> None:  # para 31: reasonable adjustments; design.md advocate_copy
+    with smtp_server() as (inbox, url):
+        activities = CaseActivities(replace(settings_in(tmp_path), smtp_url=url))
+        reviews = ReviewsClient(env.client, f"mail-{uuid.uuid4().hex[:8]}")
+        async with build_worker(env.client, activities, reviews.task_queue):
+            opened = decision_case(decided_on=await today(env)) | {
+                "complainant": {"name": "Sam Patel", "email": COMPLAINANT},
+                "reasonable_adjustments": [
+                    {"kind": "advocate_copy", "contact": {"name": "Leeds Advocacy", "email": ADVOCATE}}
+                ],
+            }
+            wid = await reviews.open("decision_complaint", opened)
+            try:
+                status = await reviews.act(
+                    wid, "case_owner_resolution", CASE_OWNER, {"resolved": True, "note": "agreed by phone"}
+                )
+                assert status is not None and status.outcome == "resolved_by_case_owner"
+            finally:
+                await terminate_when_quiet(env, wid)
+    to_complainant = sorted(r.kind for r in inbox.to(COMPLAINANT))
+    to_advocate = sorted(r.kind for r in inbox.to(ADVOCATE))
+    assert to_complainant == ["acknowledgement", "closing"]
+    assert to_advocate == to_complainant, "the advocate must receive every letter the complainant gets"
+    for received in inbox.received:
+        # One person per message: never the complainant and the advocate on one e-mail.
+        assert len(received.rcpt_tos) == 1
+        assert received.message["To"].addresses[0].addr_spec == received.rcpt_tos[0]
+    closing = next(r.message for r in inbox.to(ADVOCATE) if r.kind == "closing")
+    body = closing.get_body(preferencelist=("plain",))
+    assert body is not None and "Sam Patel" in body.get_content()
