@@ -76,11 +76,14 @@ def expectation_met(expected: Any, actual: Any) -> bool:
     return bool(expected == actual)
 
 
-def rejected_as_expected(expected: Any, rejected: list[dict[str, Any]]) -> bool:
-    """`expect_rejected: [indexes]`, when given, must equal the refused steps (design.md)."""
-    if expected is None:
-        return True
-    return sorted(int(i) for i in expected) == sorted(r["step"] for r in rejected)
+def rejected_as_expected(expected: Any, rejected: list[dict[str, Any]], because: Any = None) -> bool:
+    """`expect_rejected: [indexes]`, when given, must equal the refused steps (design.md);
+    `expect_refusals: {index: words}`, when given, says why: each of those steps must be
+    refused with an error containing its words, so a refusal for another reason fails."""
+    if expected is not None and sorted(int(i) for i in expected) != sorted(r["step"] for r in rejected):
+        return False
+    errors = {r["step"]: str(r["error"]).casefold() for r in rejected}
+    return all(str(words).casefold() in errors.get(int(step), "") for step, words in (because or {}).items())
 
 
 async def simulate(
@@ -161,5 +164,5 @@ async def _play(
         "status": shown,
         "rejected": rejected,
         "expect_met": (True if expect is None else expectation_met(expect, shown))
-        and rejected_as_expected(scenario.get("expect_rejected"), rejected),
+        and rejected_as_expected(scenario.get("expect_rejected"), rejected, scenario.get("expect_refusals")),
     }

@@ -21,6 +21,23 @@ async def test_scenario(path: Path, tmp_path: Path) -> None:
     assert status["outcome"] == scenario["expect"].get("outcome")
     assert result["expect_met"], {k: status[k] for k in ("stage", "outcome", "letters", "approvals")}
     assert [r["step"] for r in result["rejected"]] == scenario.get("expect_rejected", []), result["rejected"]
+    # Every refused step says why it is refused, and is refused for that reason.
+    because = scenario.get("expect_refusals") or {}
+    assert sorted(because) == sorted(scenario.get("expect_rejected", [])), (
+        f"{path.name}: give expect_refusals"
+    )
+    for refused in result["rejected"]:
+        assert because[refused["step"]].casefold() in refused["error"].casefold(), refused
+
+
+def test_a_refusal_for_another_reason_does_not_meet_the_scenario() -> None:
+    from starter.simulate import rejected_as_expected
+
+    rejected = [{"step": 1, "error": "approve refused: om-bob may not approve: payment of £5,000.00"}]
+    assert rejected_as_expected([1], rejected, {1: "may not approve"})
+    assert not rejected_as_expected([1], rejected, {1: "proposed this and may not approve it"})
+    assert not rejected_as_expected([1], rejected, {2: "may not approve"})
+    assert not rejected_as_expected([2], rejected, None)
 
 
 def test_there_is_a_scenario_for_every_outcome_of_every_kind() -> None:
