@@ -8,10 +8,13 @@ import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.testservice.v1 import SleepRequest
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.records import CaseActivities
@@ -115,6 +118,25 @@ CASE_OWNER = {"id": "cw-alice", "role": "caseworker"}
 MANAGER = {"id": "om-bob", "role": "operations_manager"}
 OAT = {"id": "oat-olu", "role": "oat_caseworker"}
 SERVICE_USER = {"id": "su-1", "role": "service_user"}
+
+
+async def skip(env: WorkflowEnvironment, duration: timedelta, wall_seconds: float = 240) -> None:
+    """Let `duration` pass on the time-skipping server, a day at a time. One long sleep on
+    a loaded machine can outlast the RPC's timeout while the server fires every timer on
+    the way ("Timeout expired", an h2 error) although time does pass; each step here is
+    short, and a step cut off is simply taken again from the server's clock."""
+    end = await env.get_current_time() + duration
+    give_up = asyncio.get_running_loop().time() + wall_seconds
+    while (now := await env.get_current_time()) < end:
+        request = SleepRequest()
+        request.duration.FromTimedelta(min(end - now, timedelta(days=1)))
+        try:
+            await env.client.test_service.unlock_time_skipping_with_sleep(
+                request, timeout=timedelta(seconds=60)
+            )
+        except RPCError:
+            if asyncio.get_running_loop().time() > give_up:
+                raise
 
 
 async def today(env: WorkflowEnvironment) -> str:

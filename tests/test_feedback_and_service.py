@@ -16,7 +16,7 @@ from domain.enums import Kind
 from domain.ledger import requirements_for
 from domain.models import Status
 from starter.client import Refusal, ReviewsClient
-from tests.conftest import CASE_OWNER, MANAGER, OAT, SERVICE_USER, decision_case, today
+from tests.conftest import CASE_OWNER, MANAGER, OAT, SERVICE_USER, decision_case, skip, today
 
 AD = {"id": "ad-ann", "role": "assistant_director"}
 POINT = {
@@ -103,7 +103,7 @@ async def test_feedback_saved_late_leaves_para_7_unmet_and_the_review_is_chased(
     wid = await reviews.open("positive_feedback", data)
     status = await reviews.status(wid)
     assert status.awaiting is not None and status.awaiting.due is not None
-    await env.sleep(end_of_day(status.awaiting.due) - await env.get_current_time() + timedelta(hours=1))
+    await skip(env, end_of_day(status.awaiting.due) - await env.get_current_time() + timedelta(hours=1))
     status = await reviews.status(wid)
     assert status.letters[-1].kind == "task_overdue" and status.letters[-1].to == "om-bob"
     status = await reviews.act(wid, "manager_review", MANAGER, {"comments": "thanks"})
@@ -314,10 +314,10 @@ async def test_a_paused_clock_moves_the_due_date_and_a_forgotten_pause_is_chased
     with pytest.raises(Refusal, match="already paused"):
         await reviews.send(wid, "pause_clock", MANAGER, {"reason": "again"})
     # Past the original due date nobody is chased: the clock is stopped.
-    await env.sleep(end_of_day(due) - await env.get_current_time() + timedelta(days=1))
+    await skip(env, end_of_day(due) - await env.get_current_time() + timedelta(days=1))
     assert [x.kind for x in (await reviews.status(wid)).letters] == ["service_complaint_received"]
     # But a pause nobody resumes is chased at its resume-by date.
-    await env.sleep(end_of_day(resume_by) - await env.get_current_time() + timedelta(hours=1))
+    await skip(env, end_of_day(resume_by) - await env.get_current_time() + timedelta(hours=1))
     status = await reviews.status(wid)
     assert status.letters[-1].kind == "task_overdue"
     assert any("clock paused" in h.action and "not resumed" in h.action for h in status.history)
@@ -336,7 +336,7 @@ async def test_what_the_service_user_sends_restarts_a_paused_clock(
     await reviews.send(wid, "grounds_submitted", SERVICE_USER, {"why_wrong": "x", "wanted": "y"})
     status = await reviews.act(wid, "pause_clock", CASE_OWNER, {"reason": "asked for the GP letter"})
     assert status is not None and status.clock_paused
-    await env.sleep(timedelta(days=3))
+    await skip(env, timedelta(days=3))
     await reviews.send(wid, "grounds_submitted", SERVICE_USER, {"evidence": ["GP letter"]})
     status = await wait_until(reviews, wid, lambda s: not s.clock_paused)
     assert status.pauses[0].days == 3 and status.time_paused_days == 3

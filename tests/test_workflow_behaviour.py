@@ -17,7 +17,7 @@ from domain.calendar import end_of_day
 from domain.policy import load_policy
 from starter.client import Refusal, ReviewsClient
 from store.models import AuditRow, CaseRow, LetterRow, TaskRow
-from tests.conftest import CASE_OWNER, MANAGER, SERVICE_USER, decision_case, today
+from tests.conftest import CASE_OWNER, MANAGER, SERVICE_USER, decision_case, skip, today
 from worker import WORKFLOWS
 
 
@@ -84,10 +84,10 @@ async def test_extension_moves_the_durable_timer(
         MANAGER,
         {"new_deadline": new_deadline.isoformat(), "reason": "GP records"},
     )
-    await env.sleep(timedelta(days=70))  # past the old deadline and its grace month
+    await skip(env, timedelta(days=70))  # past the old deadline and its grace month
     status = await reviews.status(wid)
     assert status.stage.value == "awaiting_grounds" and status.grounds_deadline == new_deadline
-    await env.sleep(timedelta(days=55))  # past the new deadline and its grace month
+    await skip(env, timedelta(days=55))  # past the new deadline and its grace month
     assert (await reviews.status(wid)).outcome == "grounds_not_received"
 
 
@@ -96,12 +96,12 @@ async def test_overdue_steps_remind_then_escalate(env: WorkflowEnvironment, revi
     status = await reviews.status(wid)
     assert status.awaiting is not None and status.awaiting.due is not None
     due = end_of_day(status.awaiting.due)
-    await env.sleep(due - await env.get_current_time() - timedelta(hours=1))
+    await skip(env, due - await env.get_current_time() - timedelta(hours=1))
     assert (await reviews.status(wid)).letters == []  # not overdue yet
-    await env.sleep(timedelta(hours=2))
+    await skip(env, timedelta(hours=2))
     assert [x.kind for x in (await reviews.status(wid)).letters] == ["task_overdue"]
     escalation = end_of_day(load_policy().durations.escalate_after.after(status.awaiting.due))
-    await env.sleep(escalation - await env.get_current_time() + timedelta(hours=1))
+    await skip(env, escalation - await env.get_current_time() + timedelta(hours=1))
     status = await reviews.status(wid)
     assert [x.kind for x in status.letters] == ["task_overdue", "task_escalated"]
     assert status.awaiting is not None and status.awaiting.escalated
