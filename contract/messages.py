@@ -9,6 +9,7 @@ case's kind does not take and lists the ones it does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -140,6 +141,8 @@ def _shown(annotation: Any) -> str:
         return " or ".join(_shown(a) for a in args if a is not type(None))
     if origin is list:
         return f"list of {_shown(args[0])}" if args else "list"
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return "/".join(str(member.value) for member in annotation)
     return str(getattr(annotation, "__name__", annotation)).replace("typing.", "")
 
 

@@ -193,10 +193,18 @@ def token(
     from datetime import timedelta
 
     from api.auth import mint
-    from api.settings import ApiSettings, ensure_secret
+    from api.settings import ApiSettings, read_secret
 
     settings = ApiSettings.from_env(data_dir)
-    secret = settings.secret or ensure_secret(settings.store.data_dir)
+    secret = settings.secret or read_secret(settings.store.data_dir)
+    if not secret:
+        # A token signed with a secret nobody checks would be refused (401) by every call.
+        err_console.print(
+            f"[red]Refused:[/red] no API secret: REVIEWS_API_SECRET is not set and "
+            f"{settings.store.data_dir} holds none. Run this in the folder where `reviews dev` "
+            "runs (it keeps the secret in .reviews/), or pass --data-dir or REVIEWS_API_SECRET."
+        )
+        raise typer.Exit(2)
     try:
         print(
             mint(

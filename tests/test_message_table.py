@@ -100,3 +100,11 @@ def test_reviews_messages_json_is_the_table() -> None:
         spec = MESSAGES[row["name"]]
         assert row["stage_values"] == [s.value for s in spec.stages]
         assert row["example"] == spec.example
+
+
+def test_docs_contract_md_is_generated_from_the_code() -> None:
+    """docs/contract.md is the contract a newcomer reads: it never drifts from the code."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from contract_doc import TARGET, render
+
+    assert TARGET.read_text() == render(), "run: python scripts/contract_doc.py"
