@@ -30,6 +30,9 @@ class CaseSnapshot(BaseModel):
     closed_at: datetime | None = None
     awaiting: Awaiting | None = None
     status: dict[str, Any]
+    # True: `status` holds only the fields that changed since the last sync (builds
+    # before 2026-12-01 sent it whole, and their retries still may).
+    status_changes_only: bool = False
     events: list[AuditEvent] = []
 
 

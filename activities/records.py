@@ -68,7 +68,8 @@ class CaseActivities:
             session.add(row)
         row.kind, row.case_ref, row.stage, row.outcome = snap.kind, snap.case_ref, snap.stage, snap.outcome
         row.owner, row.manager, row.risk = snap.owner, snap.manager, snap.risk
-        row.closed_at, row.status = snap.closed_at, snap.status
+        row.closed_at = snap.closed_at
+        row.status = {**(row.status or {}), **snap.status} if snap.status_changes_only else snap.status
         row.updated_at = datetime.now(UTC)
 
     def _append_audit(self, session: Session, snap: CaseSnapshot) -> None:

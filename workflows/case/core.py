@@ -46,6 +46,7 @@ NEVER_SILENT_PATCH = "never-silent-issue-13"
 # A short-lived fix to running code (acknowledge what arrived before closing at once).
 ACKNOWLEDGE_BEFORE_CLOSING_PATCH = "acknowledge-before-closing"
 StageBody = Callable[[], Awaitable[Stage]]
+_UNSENT = object()
 
 
 class Declined(Exception):
@@ -61,6 +62,8 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         self.kind: KindHooks[S] = kind or KindHooks()  # what this kind of case adds (workflows/case/kind.py)
         self.mailbox = Mailbox()
         self.checks: dict[str, Callable[[Any], None]] = {}  # validators, re-run at use
+        # The status as last written to the store (the first sync of a run sends it whole).
+        self.synced_status: dict[str, Any] = {}
         self.children_running = 0
         # Paras 11, 13, 15: people a service complaint is about are never escalated to.
         self.about_staff: list[str] = []
@@ -239,8 +242,14 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         )
 
     async def sync(self) -> None:
-        """Write the case, its new audit events and its open task to the store."""
+        """Write the case, its new audit events and its open task to the store: only what
+        changed since the last sync (the audit trail from `synced` on; of the status, the
+        fields that changed), so a long case's history does not grow with its square."""
         state = self.state
+        # The audit trail and the letters have tables of their own in the store.
+        status = self.status().model_dump(mode="json", exclude={"history", "letters"})
+        changed = {k: v for k, v in status.items() if self.synced_status.get(k, _UNSENT) != v}
+        self.synced_status = status
         events = [
             AuditEvent(seq=i, entry=entry)
             for i, entry in enumerate(state.history[state.synced :], start=state.synced)
@@ -257,7 +266,8 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
             opened_at=state.opened_at or self.now(),
             closed_at=state.closed_at,
             awaiting=state.awaiting,
-            status=self.status().model_dump(mode="json", exclude={"history"}),
+            status=changed,
+            status_changes_only=True,
             events=events,
         )
         state.synced = len(state.history)
