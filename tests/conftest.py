@@ -139,6 +139,11 @@ async def skip(env: WorkflowEnvironment, duration: timedelta, wall_seconds: floa
                 raise
 
 
+async def failed_workflow_tasks(client: ReviewsClient, wid: str) -> int:
+    history = await client.client.get_workflow_handle(wid).fetch_history()
+    return sum(1 for e in history.events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+
+
 async def today(env: WorkflowEnvironment) -> str:
     """The test server's date: its clock is shared and moves on as tests skip time."""
     from domain.calendar import london_date

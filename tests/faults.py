@@ -25,7 +25,7 @@ from starter.client import ReviewsClient, connect, register_search_attributes
 from starter.dev import start_dev_server
 from store.db import make_engine
 from store.models import AuditRow, LetterRow
-from tests.test_dev_server import free_port
+from tests.test_deploy_dev_server import free_port
 
 REVIEWS = str(Path(sys.executable).with_name("reviews"))
 

@@ -13,7 +13,7 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
-from tests.test_dev_server import free_port
+from tests.test_deploy_dev_server import free_port
 
 
 @dataclass

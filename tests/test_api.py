@@ -1,4 +1,4 @@
-"""The back-office HTTP API (issue 11) on a real Temporal test server with a worker: a
+"""The back-office HTTP API (design.md, "Back-office HTTP API"; paras 20-22, 30-31, 72) on a real Temporal test server with a worker: a
 case from POST /cases to closing through the API alone, problems for every kind of
 refusal, idempotent opening, evidence limits, tokens and who may see what."""
 

@@ -1,4 +1,4 @@
-"""The API against its own OpenAPI, with schemathesis (issue 11): generated requests to
+"""The API against its own OpenAPI, with schemathesis (design.md, "Back-office HTTP API"): generated requests to
 every route, on a real Temporal test server with a worker, never answer 500 and every
 answer matches the schema (status, content type, body)."""
 
@@ -49,7 +49,7 @@ STAFF = {"Authorization": "Bearer " + mint(SECRET, Actor(id="crm", role=Role.BAC
 
 
 # The time-skipping server has no visibility, so listing is tested on the dev server
-# (tests/test_dev_server.py).
+# (tests/test_deploy_dev_server.py).
 @schema.exclude(path="/cases", method="GET").parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_route_answers_500_or_off_its_schema(case: Any, live_api: LiveApi) -> None:

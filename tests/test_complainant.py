@@ -1,4 +1,4 @@
-"""What the complainant gets (issue 13): every submission acknowledged the same day,
+"""What the complainant gets (design.md; paras 30-31, 33, 63): every submission acknowledged the same day,
 listing what arrived, and saying plainly what did not."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Proof under faults (issue 14): parts of the system are killed or cut while cases are
+"""Nothing is lost under faults (design.md, "Rules of the house"): parts of the system are killed or cut while cases are
 moving, and afterwards every case is where it would have been, with each audit record
 and each letter exactly once in the store, the outbox and the mail server.
 
@@ -165,7 +165,7 @@ async def test_the_store_cut_off_for_30_seconds_while_cases_move_loses_and_repea
     """PostgreSQL reached through a proxy the test cuts: every connection dropped and new
     ones refused for 30 s. Activities fail and retry; the cases keep taking messages; and
     afterwards each audit record and each letter is in the store exactly once."""
-    from tests.test_store_and_letters import postgres_schema_url
+    from tests.test_store import postgres_schema_url
 
     direct = postgres_schema_url()
     proxy = TcpProxy(target_port=5432)

@@ -22,7 +22,7 @@ from starter.simulate import simulate
 from store.db import make_engine
 from store.report import build_report, percentile
 from tests.conftest import settings_in
-from tests.test_store_and_letters import postgres_schema_url
+from tests.test_store import postgres_schema_url
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 

@@ -1,4 +1,4 @@
-"""The versioning drill (issue 14; README, "Changing a workflow while cases are running").
+"""The versioning drill (design.md, "Rules of the house"; README, "Changing a workflow while cases are running").
 
 A new build changes the decision complaint's commands: it waits a moment at intake before
 anything else, behind `workflow.patched`. A case started on the old build and waiting for
@@ -25,7 +25,7 @@ from activities.records import CaseActivities
 from starter.client import ReviewsClient
 from tests.conftest import CASE_OWNER, decision_case, today, until_stage
 from tests.drill_workflows import DRILL_PATCH, PatchedBuild, UnguardedBuild
-from tests.test_replay_histories import recorded
+from tests.test_versioning_replay import recorded
 from worker import WORKFLOWS, activity_functions
 from workflows.decision.workflow import DecisionComplaintWorkflow
 

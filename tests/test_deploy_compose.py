@@ -1,4 +1,4 @@
-"""The compose deployment (issue 11): images cannot be pulled here, so what can be
+"""The compose deployment (design.md, "Real components and how they start"): images cannot be pulled here, so what can be
 checked is checked: the file is valid Compose (its JSON schema, and `docker-compose
 config -q` where that command exists), images are pinned, every REVIEWS_ variable it
 sets is one the code reads, and the setup registers exactly the search attributes the

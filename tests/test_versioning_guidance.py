@@ -17,7 +17,7 @@ from domain.guidance import CURRENT
 from domain.policy import DEFAULT_POLICY_FILE
 from starter.client import ReviewsClient
 from tests.conftest import SERVICE_USER, settings_in, terminate_when_quiet
-from tests.test_upheld_routes import POINT, to_oat_consideration
+from tests.test_approvals_and_further_work import POINT, to_oat_consideration
 from worker import build_worker
 
 NDI = {

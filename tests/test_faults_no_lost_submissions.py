@@ -1,4 +1,4 @@
-"""No submission is lost (issue 14): 1,000 signals and updates from concurrent senders
+"""No submission is lost (paras 30-31, 63): 1,000 signals and updates from concurrent senders
 across 100 cases on the real workflows; every accepted one appears in its case's audit
 trail exactly once, and each sender's in the order it sent them."""
 

@@ -1,4 +1,4 @@
-"""The people's pages in a real browser (issue 12): Debian's chromium driven by
+"""The people's pages in a real browser (design.md, "Actors and authority"; paras 23-73 as each role acts): Debian's chromium driven by
 Playwright. A caseworker answers a step; a manager finds a payment in "My team",
 approves it and sees the case close with its letter; a refusal is shown inline; CSRF and
 other teams' cases are refused; axe-core finds no serious or critical violation on any

@@ -1,4 +1,4 @@
-"""`reviews worker` for a real cluster (issue 11): TLS files, an API key, and activity
+"""`reviews worker` for a real cluster (design.md, "Real components and how they start"): TLS files, an API key, and activity
 slots that match the threads that run them."""
 
 from __future__ import annotations

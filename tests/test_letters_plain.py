@@ -1,4 +1,4 @@
-"""Letters to the public are plain English (issue 13): no paragraph numbers or internal
+"""Letters to the public are plain English (design.md, "What the complainant gets"): no paragraph numbers or internal
 codes, dates in words, short sentences. Every public template is rendered with realistic
 data and scored with textstat: Flesch reading ease at least 60, no sentence over 30 words.
 Staff letters keep their paragraph references."""

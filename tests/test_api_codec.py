@@ -1,4 +1,4 @@
-"""Personal data is encrypted in Temporal's payloads when a key is configured (issue 11):
+"""Personal data is encrypted in Temporal's payloads when a key is configured (design.md, "Rules of the house"):
 the codec round-trips, rotates keys, refuses what it cannot read, and a complainant's
 name and e-mail appear nowhere in a case's history bytes."""
 

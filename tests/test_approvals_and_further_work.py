@@ -1,10 +1,13 @@
-"""Issue 4 on the real workflow with time skipping: payments at each Delegation Scheme
+"""Approvals and further work (paras 55-73, the Delegation Scheme) on the real workflow with time skipping: payments at each Delegation Scheme
 threshold, refusals of the wrong approver and of the proposer, learning points refused
 without their references and routed to the owner's line manager, an NDI whose comment
 window expires, and a scheme that lets another role extend the grounds deadline."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import uuid
 from dataclasses import replace
 from datetime import timedelta
@@ -18,6 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.records import CaseActivities
 from domain.policy import DEFAULT_POLICY_FILE
 from starter.client import Refusal, ReviewsClient
+from starter.simulate import simulate
 from tests.conftest import (
     CASE_OWNER,
     OAT,
@@ -29,6 +33,7 @@ from tests.conftest import (
     today,
     until_stage,
 )
+from tests.scenario_files import body, letters_in, scenario
 from worker import build_worker
 
 POINT = {
@@ -208,3 +213,48 @@ async def test_the_scheme_decides_who_else_may_extend_the_grounds_deadline(
             assert status.grounds_deadline.isoformat() == later
         finally:
             await terminate_when_quiet(env, wid)
+
+
+async def test_the_quash_letter_reaches_the_organisation_at_its_own_address(tmp_path: Path) -> None:
+    result = await simulate(scenario("30"), data_dir=tmp_path)
+    assert result["expect_met"]
+    closings = {str(m["To"]): body(m) for m in letters_in(tmp_path, "closing")}
+    assert set(closings) == {"ann@example.org", "complaints@northshire.example"}
+    for text in closings.values():
+        assert (
+            "dep-deb, Deputy Ombudsman, has decided that our report or decision of 1 March 2026 is quashed"
+            in text
+        )
+        assert "The Ombudsman has decided" not in text
+
+
+async def test_the_closing_letter_states_the_remedy_and_who_approved(tmp_path: Path) -> None:
+    result = await simulate(scenario("41"), data_dir=tmp_path)
+    assert result["expect_met"]
+    (closing,) = letters_in(tmp_path, "closing")
+    text = body(closing)
+    assert "  - apology" in text and "  - financial payment: £500.00" in text
+    assert "This was agreed by dep-deb, Deputy Ombudsman." in text
+
+
+async def test_learning_is_sent_once_even_when_oat_decides_again(tmp_path: Path) -> None:
+    result = await simulate(scenario("16"), data_dir=tmp_path)
+    assert result["expect_met"]
+    kinds = [letter["kind"] for letter in result["status"]["letters"]]
+    assert [a["decision"] for a in result["status"]["approvals"]] == ["rejected", "approved"]
+    assert kinds.count("learning_points") == 1
+
+
+def test_a_scheme_below_a_deputy_for_a_quash_is_refused_by_simulate(tmp_path: Path) -> None:
+    broken = scenario("19") | {"policy": {"delegation": {"quash": "director"}}}
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(broken))
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("reviews")), "simulate", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert json.loads(done.stdout)["error"].count("quash: director may not be named") == 1
+    assert "quash: director may not be named: only the Ombudsman or a Deputy Ombudsman" in done.stdout

@@ -1,4 +1,4 @@
-"""The authority matrix (issue 14), generated from the contract's message table: every
+"""Who may send what (design.md, "Actors and authority"; paras 22, 27, 32, 64, 72-73): the authority matrix, generated from the contract's message table: every
 update × every role and every relation to the case (owners of every grade, roles the
 Delegation Scheme names), at the moment each scenario sends it, accepted exactly where
 the table's `who` says, and offered on the pages exactly where the validator accepts.

@@ -1,5 +1,5 @@
 """An operator sees decoded payloads in the Temporal Web UI through the codec server,
-while Temporal keeps only ciphertext (issue 11): headless Chromium on the real Web UI
+while Temporal keeps only ciphertext (design.md, "Operators"): headless Chromium on the real Web UI
 that `reviews dev` starts."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from playwright.async_api import async_playwright
 from domain.calendar import london_date
 from starter.codec import new_key
 from tests.browser import chromium_path
-from tests.test_dev_server import REVIEWS, Dev, free_port
+from tests.test_deploy_dev_server import REVIEWS, Dev, free_port
 
 NAME = "Zebedee Quartermaine"
 

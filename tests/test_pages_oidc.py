@@ -1,4 +1,4 @@
-"""Signing in to the people's pages with an identity provider (issue 12): OpenID Connect,
+"""Signing in to the people's pages with an identity provider (design.md, "Actors and authority"): OpenID Connect,
 authorization code with PKCE (S256), against a small provider run here; the role comes
 from a claim, and a token without a known role is refused."""
 

@@ -1,4 +1,4 @@
-"""Fuzzed messages against the real workflows (issue 14): Hypothesis draws sequences of
+"""Fuzzed messages against the real workflows (design.md, "Rules of the house": bad input never fails a workflow): Hypothesis draws sequences of
 messages, actors (every role) and data (wrong types, huge and unicode strings, dates far
 in the past and future) and sends them to a case on a time-skipping server. Whatever is
 sent: no workflow task ever fails, every refusal says why, a closed case stays closed,

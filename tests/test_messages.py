@@ -1,4 +1,4 @@
-"""The engine off the happy path (issue 9): no accepted message is lost or answered as
+"""Messages (design.md, "Messages"; style.md "A message is answered exactly once"): no accepted message is lost or answered as
 applied when it was not; a child that ends without a result never hangs the case;
 children take only their own messages; cases keep their dates and continue as new."""
 
@@ -19,9 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.models import CaseSnapshot
 from activities.records import CaseActivities
 from contract.receipts import Receipt
-from domain.calendar import WorkingCalendar
 from domain.models import ExtendGroundsDeadline, Status
-from domain.policy import load_policy
 from starter.client import Refusal, ReviewsClient
 from starter.simulate import load_scenario, simulate
 from tests.conftest import (
@@ -30,11 +28,11 @@ from tests.conftest import (
     OAT,
     SERVICE_USER,
     decision_case,
+    failed_workflow_tasks,
     settings_in,
     terminate_when_quiet,
     today,
 )
-from tests.test_workflow_behaviour import failed_workflow_tasks
 from worker import build_worker
 from workflows.new_detailed_investigation import NewDetailedInvestigationWorkflow
 from workflows.oat_review import OatReviewWorkflow
@@ -108,32 +106,6 @@ async def test_an_accepted_update_is_refused_when_the_stage_moves_on_before_usin
         await terminate_when_quiet(env, wid)
 
 
-async def test_an_extension_is_refused_once_grounds_have_arrived(
-    env: WorkflowEnvironment, tmp_path: Path
-) -> None:
-    """Issue 9 (1): grounds sent early; while awaiting_grounds is entered the manager's
-    extension is refused at once (32: the deadline no longer matters), not parked."""
-    client, activities, worker = await gated(env, tmp_path, "awaiting_grounds")
-    async with worker:
-        wid = await client.open("decision_complaint", decision_case(decided_on=await today(env)))
-        await client.send(wid, "grounds_submitted", SERVICE_USER, {"why_wrong": "early"})
-        resolving = asyncio.create_task(
-            client.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
-        )
-        assert await asyncio.to_thread(activities.entered.wait, 20)
-        later = (date.fromisoformat(await today(env)) + timedelta(days=60)).isoformat()
-        sending = asyncio.create_task(
-            client.send(
-                wid, "extend_grounds_deadline", MANAGER, {"new_deadline": later, "reason": "more time"}
-            )
-        )
-        with pytest.raises(Refusal, match="grounds have arrived"):
-            await asyncio.wait_for(sending, 20)
-        activities.release.set()
-        await resolving
-        await terminate_when_quiet(env, wid)
-
-
 async def to_oat_review(env: WorkflowEnvironment, reviews: ReviewsClient) -> str:
     """A case that goes straight to OAT on receiving grounds (37)."""
     opened = decision_case(decided_on=await today(env))
@@ -151,7 +123,7 @@ async def to_oat_review(env: WorkflowEnvironment, reviews: ReviewsClient) -> str
 
 
 # A child that ends without a result is tested on the real dev server
-# (tests/test_dev_server_edges.py): the test server never reports a terminated child.
+# (tests/test_deploy_dev_server_edges.py): the test server never reports a terminated child.
 
 
 async def test_children_take_only_their_own_messages(
@@ -194,30 +166,6 @@ async def test_an_update_answers_with_a_small_receipt(
     assert len(receipt.model_dump_json()) < 1500
 
 
-async def test_a_case_keeps_the_bank_holidays_it_was_opened_with(
-    env: WorkflowEnvironment, tmp_path: Path
-) -> None:
-    """Issue 9 (4): due dates come from the case's own calendar (kept with its policy),
-    not from whatever `holidays` package the worker has now."""
-    opened_on = date.fromisoformat(await today(env))
-    extra_holiday = WorkingCalendar().add_working_days(opened_on, 3)
-    base = load_policy().with_bank_holidays(opened_on)
-    policy = base.model_copy(update={"bank_holidays": [*(base.bank_holidays or []), extra_holiday]})
-    activities = CaseActivities(settings_in(tmp_path), policy)
-    client = ReviewsClient(env.client, f"cal-{uuid.uuid4().hex[:8]}")
-    async with build_worker(env.client, activities, client.task_queue):
-        wid = await client.open("decision_complaint", decision_case(decided_on=opened_on.isoformat()))
-        status = await client.status(wid)
-        awaiting = status.awaiting
-        assert awaiting is not None and awaiting.since is not None
-        started = awaiting.since.date()
-        usual = WorkingCalendar().add_working_days(started, 10)
-        kept = WorkingCalendar(frozenset([*(base.bank_holidays or []), extra_holiday]))
-        assert awaiting.due == kept.add_working_days(started, 10)
-        assert awaiting.due is not None and awaiting.due > usual
-        await terminate_when_quiet(env, wid)
-
-
 def comparable(status: dict[str, Any]) -> dict[str, Any]:
     return {
         "stage": status["stage"],
@@ -244,3 +192,29 @@ async def test_a_case_that_continues_as_new_finishes_exactly_as_without(name: st
     assert small["expect_met"] and plain["expect_met"]
     assert comparable(small["status"]) == comparable(plain["status"])
     assert Status.model_validate(small["status"]).stage.value == "closed"
+
+
+async def test_refused_updates_are_clear_errors_and_the_case_goes_on(
+    env: WorkflowEnvironment, reviews: ReviewsClient
+) -> None:
+    wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env)))
+    cases: list[tuple[str, dict[str, str], dict[str, Any], str]] = [
+        (
+            "case_owner_resolution",
+            {"id": "cw-zed", "role": "caseworker"},
+            {"resolved": True},
+            "only the case owner",
+        ),
+        ("challenge_assessment", CASE_OWNER, {"actionable": True}, "stage case_owner_resolution"),
+        ("case_owner_resolution", CASE_OWNER, {"resolved": "perhaps"}, "resolved"),
+        ("case_owner_resolution", CASE_OWNER, {"resolved": False, "typo": 1}, "typo"),
+        ("oat_advice", {"id": "x", "role": "oat_caseworker"}, {"route": "as_usual"}, "not expected now"),
+        ("no_such_message", CASE_OWNER, {}, "unknown message"),
+        ("case_owner_resolution", {"id": "cw-alice", "role": "wizard"}, {"resolved": False}, "role"),
+    ]
+    for message, actor, data, words in cases:
+        with pytest.raises(Refusal, match=words):
+            await reviews.send(wid, message, actor, data)
+    status = await reviews.act(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
+    assert status is not None and status.stage.value == "awaiting_grounds"
+    assert await failed_workflow_tasks(reviews, wid) == 0

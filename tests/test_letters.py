@@ -13,8 +13,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.records import CaseActivities
 from starter.client import ReviewsClient
+from starter.simulate import simulate
 from tests.conftest import CASE_OWNER, decision_case, settings_in, terminate_when_quiet, today
 from tests.mail import smtp_server
+from tests.scenario_files import body, letters_in, scenario
 from worker import build_worker
 
 COMPLAINANT = "sam@example.org"
@@ -53,3 +55,9 @@ async def test_the_advocate_gets_their_own_copy_of_each_letter_to_the_complainan
     closing = next(r.message for r in inbox.to(ADVOCATE) if r.kind == "closing")
     body = closing.get_body(preferencelist=("plain",))
     assert body is not None and "Sam Patel" in body.get_content()
+
+
+async def test_letters_are_dated_in_london(tmp_path: Path) -> None:
+    await simulate(scenario("40"), data_dir=tmp_path)
+    (closing,) = letters_in(tmp_path, "closing")
+    assert "Date: 1 July 2026" in body(closing)

@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
+from temporalio.testing import WorkflowEnvironment
 
 from activities.models import AuditEvent, CaseSnapshot, LetterRequest, Recipient
 from activities.records import CaseActivities
 from activities.settings import Settings
 from domain.models import Awaiting, HistoryEntry
+from starter.client import ReviewsClient
 from store.db import make_engine
-from store.models import AuditRow, LetterRow, TaskRow
-from tests.conftest import POSTGRES_URL, settings_in
+from store.models import AuditRow, CaseRow, LetterRow, TaskRow
+from tests.conftest import CASE_OWNER, POSTGRES_URL, decision_case, settings_in, today
 from tests.mail import smtp_server
 
 
@@ -148,3 +150,35 @@ def test_a_migration_that_fails_half_way_leaves_the_store_as_it_was(backend: str
     migrate(url)  # idempotent
     tables = set(inspect(make_engine(url)).get_table_names())
     assert {"alembic_version", "audit_events", "cases", "letters", "tasks"} <= tables
+
+
+async def test_store_holds_case_audit_task_and_letters(
+    env: WorkflowEnvironment, reviews: ReviewsClient, activities: CaseActivities
+) -> None:
+    wid = await reviews.open(
+        "decision_complaint",
+        decision_case(decided_on=await today(env)) | {"reasonable_adjustments": "BSL interpreter"},
+    )
+    await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": True})
+    with activities.sessions() as session:
+        row = session.get(CaseRow, wid)
+        assert row is not None and row.outcome == "resolved_by_case_owner"
+        audits = session.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.workflow_id == wid))
+        status = await reviews.status(wid)
+        assert audits == len(status.history)
+        # Each sync sent only what changed; merged, the store holds the status as it is.
+        assert row.status == status.model_dump(mode="json", exclude={"history", "letters"})
+        letters = session.scalars(select(LetterRow).where(LetterRow.workflow_id == wid)).all()
+        assert [x.kind for x in letters] == ["closing"]
+        assert (
+            "BSL interpreter" in letters[0].body
+            and "end of our internal complaints process" in letters[0].body
+        )
+        still_open = session.scalars(
+            select(TaskRow.action).where(TaskRow.workflow_id == wid, TaskRow.closed_at.is_(None))
+        ).all()
+        # Every step closed with the case; what stays open is the case owner's task to make
+        # the "BSL interpreter" adjustment (an `other` adjustment, issue 13) for its letter.
+        assert still_open == [
+            "adjustment: make the reasonable adjustment agreed for this letter: BSL interpreter"
+        ]

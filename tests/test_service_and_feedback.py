@@ -1,4 +1,4 @@
-"""Issue 5 on the real workflows with time skipping: positive feedback (7-9), service
+"""Service complaints and positive feedback on the real workflows with time skipping: positive feedback (7-9), service
 complaints (10-19) on every path, both reclassifications (12, 48), the compliance ledger
 (met, unmet, not applicable) and paused clocks."""
 
