@@ -11,13 +11,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 from pydantic.json_schema import SkipJsonSchema
 from temporalio.common import WorkflowIDReusePolicy
 
 from api.deps import Caller, Reviews, require_case, require_staff
 from api.problems import COMMON, Problem, documented, require_unicode
-from contract.messages import MESSAGES
+from contract.messages import MESSAGES, MessageSpec
 from contract.receipts import Receipt, SignalAck
 from domain.enums import Kind
 from domain.models import ComplaintOpened, PositiveFeedbackOpened, ServiceComplaintOpened
@@ -156,10 +156,93 @@ async def case_status(workflow_id: str, caller: Caller, reviews: Reviews) -> JSO
     return JSONResponse(status.model_dump(mode="json"))
 
 
+async def _send(
+    workflow_id: str,
+    name: str,
+    caller: Any,
+    reviews: Any,
+    body: dict[str, Any],
+    idempotency_key: str | None,
+) -> Any:
+    require_case(caller, workflow_id)
+    require_unicode(body)
+    if name not in MESSAGES:
+        raise Problem(404, f"unknown message {name!r}", allowed=sorted(MESSAGES))
+    if body.get("actor") is not None:
+        raise Problem(
+            422,
+            "actor comes from the token, never the body",
+            errors=[{"field": "actor", "message": "not allowed"}],
+        )
+    body.pop("actor", None)
+    message_id = f"{caller.actor.id}:{idempotency_key}" if idempotency_key else None
+    sent = await reviews.send(workflow_id, name, caller.actor, body, message_id=message_id)
+    if isinstance(sent, SignalAck):
+        accepted = SignalAccepted(workflow_id=workflow_id, message=name, received_at=datetime.now(UTC))
+        return JSONResponse(accepted.model_dump(mode="json"), status_code=202)
+    return sent
+
+
+def body_model(spec: MessageSpec) -> type[BaseModel]:
+    """The message's model as a request body: its fields and example, without the actor
+    (which comes from the token). The message's own model still checks it when sent."""
+    fields: dict[str, Any] = {
+        key: (info.annotation, info) for key, info in spec.model.model_fields.items() if key != "actor"
+    }
+    fields["actor"] = (SkipJsonSchema[Any], None)  # type: ignore[misc]
+    model: type[BaseModel] = create_model(
+        f"{spec.model.__name__}Body",
+        __config__=ConfigDict(extra="forbid", json_schema_extra={"examples": [spec.example]}),
+        **fields,
+    )
+    return model
+
+
+def typed_route(spec: MessageSpec) -> None:
+    """POST /cases/{id}/messages/<name>, its body typed from the message table (OpenAPI)."""
+    model = body_model(spec)
+
+    async def endpoint(workflow_id, caller, reviews, body=None, idempotency_key=_IDEMPOTENCY):  # type: ignore[no-untyped-def]
+        # No body at all is an empty one: the message's model says what is missing.
+        data = body.model_dump(mode="json", exclude_unset=True) if body is not None else {}
+        return await _send(workflow_id, spec.name, caller, reviews, data, idempotency_key)
+
+    endpoint.__annotations__ = {
+        "workflow_id": str,
+        "caller": Caller,
+        "reviews": Reviews,
+        "body": Annotated[model | None, Body()],
+        "idempotency_key": str | None,
+        "return": Any,
+    }
+    kind = (
+        "an update: answered with a receipt once applied"
+        if spec.kind == "update"
+        else "a signal: 202 once received"
+    )
+    router.add_api_route(
+        f"/cases/{{workflow_id:case}}/messages/{spec.name}",
+        endpoint,
+        methods=["POST"],
+        name=f"send_{spec.name}",
+        summary=f"{spec.name} ({', '.join(k.value for k in spec.case_kinds)})",
+        description=f"By {spec.by}; {spec.when} (paragraphs {spec.paragraphs}). It is {kind}.",
+        response_model=Receipt,
+        responses={202: {"model": SignalAccepted}},
+        tags=["messages"],
+    )
+
+
+_IDEMPOTENCY = Header(default=None, alias="Idempotency-Key", max_length=200)
+for _spec in MESSAGES.values():
+    typed_route(_spec)
+
+
 @router.post(
     "/cases/{workflow_id:case}/messages/{name}",
     response_model=Receipt,
     responses={202: {"model": SignalAccepted}},
+    include_in_schema=False,
 )
 async def send_message(
     workflow_id: str,
@@ -171,20 +254,6 @@ async def send_message(
 ) -> Any:
     """Send a message as the token's actor; the body never names the actor. An update sent
     again with the same Idempotency-Key (after a timeout, say) is applied once and answered
-    with the first receipt; the key is the caller's own (bound to the token's actor)."""
-    require_case(caller, workflow_id)
-    require_unicode(body)
-    if name not in MESSAGES:
-        raise Problem(404, f"unknown message {name!r}", allowed=sorted(MESSAGES))
-    if "actor" in body:
-        raise Problem(
-            422,
-            "actor comes from the token, never the body",
-            errors=[{"field": "actor", "message": "not allowed"}],
-        )
-    message_id = f"{caller.actor.id}:{idempotency_key}" if idempotency_key else None
-    sent = await reviews.send(workflow_id, name, caller.actor, body, message_id=message_id)
-    if isinstance(sent, SignalAck):
-        accepted = SignalAccepted(workflow_id=workflow_id, message=name, received_at=datetime.now(UTC))
-        return JSONResponse(accepted.model_dump(mode="json"), status_code=202)
-    return sent
+    with the first receipt; the key is the caller's own (bound to the token's actor). A
+    name the table does not hold is answered 404 with the names it does."""
+    return await _send(workflow_id, name, caller, reviews, dict(body), idempotency_key)
