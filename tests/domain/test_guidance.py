@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from domain.calendar import PACKAGE_CALENDAR, Period
+from domain.calendar import PACKAGE_CALENDAR, Period, WorkingCalendar
 from domain.enums import DecisionType, Outcome, Role
 from domain.escalation import Rung
 from domain.guidance import CURRENT, VERSIONS, guidance_for, version_at_birth, version_of_legacy_state
@@ -232,3 +232,16 @@ def test_each_later_version_keeps_every_earlier_rule_it_does_not_name() -> None:
         )
         assert g.system_declines_without_explanation is False
         assert g.escalates_repeatedly is True
+
+
+def test_a_policy_naming_the_newest_version_is_kept() -> None:
+    policy = load_policy().model_copy(update={"guidance": CURRENT})
+    assert policy.with_guidance(CURRENT).guidance == CURRENT
+
+
+def test_the_reminder_date_is_on_the_cases_own_calendar() -> None:  # 32: working days skip its holidays
+    deadline, requested, before = date(2026, 4, 10), date(2026, 3, 2), Period.model_validate("3wd")
+    holiday = WorkingCalendar(frozenset({date(2026, 4, 7)}))
+    for g in (V0, V1):
+        assert g.grounds_reminder_on(deadline, requested, before, PACKAGE_CALENDAR) == date(2026, 4, 7)
+        assert g.grounds_reminder_on(deadline, requested, before, holiday) == date(2026, 4, 6)
