@@ -9,7 +9,7 @@ $(BIN)/reviews: pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $(BIN)/reviews
 
-.PHONY: setup browser run test test-core lint histories mutate bench
+.PHONY: setup browser run test test-core test-loaded lint histories mutate bench
 setup: $(BIN)/reviews
 
 run: setup
@@ -41,6 +41,17 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 # The core first: a broken rule fails in seconds, before lint and the servers.
 test: setup browser test-core lint
 	$(BIN)/pytest -q --ignore=tests/domain
+
+# The suite on a loaded machine: one core kept busy by Debian's stress-ng while `make test`
+# runs twice in a row (docs/testing.md). Not part of CI (it takes two runs' time).
+test-loaded: setup
+	@command -v stress-ng >/dev/null 2>&1 || { \
+	  echo "The loaded run needs Debian's stress-ng: installing it with apt-get (needs root)."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq stress-ng) \
+	  || { echo "Could not install it: run 'apt-get install stress-ng' as root, then 'make test-loaded' again." >&2; exit 1; }; }
+	stress-ng --cpu 1 --timeout 3600s --quiet & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null' EXIT; \
+	$(MAKE) test && $(MAKE) test
 
 # Mutation testing of the pure core: break a rule in domain/, a fast test must fail.
 mutate: setup
