@@ -44,6 +44,17 @@ POINT = {
 }
 
 
+# OAT upholds and recommends a new detailed investigation (61-63).
+NDI = {
+    "upheld": True,
+    "route": "new_detailed_investigation",
+    "ndi_reason": "significant_new_information",
+    "analysis": "new records",
+    "summary": "whether the discharge was safe",
+    "learning_points": [POINT],
+}
+
+
 async def to_oat_consideration(reviews: ReviewsClient, env: WorkflowEnvironment, **case: Any) -> str:
     """Open a case and take it, in time, to the OAT caseworker's decision (paras 30-50)."""
     wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env), **case))
@@ -159,19 +170,7 @@ async def test_ndi_goes_on_after_the_comment_window_expires_without_comments(
     env: WorkflowEnvironment, reviews: ReviewsClient
 ) -> None:  # paras 61-65, 73
     wid = await to_oat_consideration(reviews, env)
-    status = await reviews.act(
-        wid,
-        "oat_decision",
-        OAT,
-        {
-            "upheld": True,
-            "route": "new_detailed_investigation",
-            "ndi_reason": "significant_new_information",
-            "analysis": "new records",
-            "summary": "whether the discharge was safe",
-            "learning_points": [POINT],
-        },
-    )
+    status = await reviews.act(wid, "oat_decision", OAT, NDI)
     assert status is not None and status.stage.value == "new_detailed_investigation"
     with pytest.raises(Refusal, match="comment"):
         await reviews.send(wid, "ndi_proceed", OAT, {"proceed": True})

@@ -17,17 +17,8 @@ from domain.guidance import CURRENT
 from domain.policy import DEFAULT_POLICY_FILE
 from starter.client import ReviewsClient
 from tests.conftest import SERVICE_USER, settings_in, terminate_when_quiet
-from tests.test_approvals_and_further_work import POINT, to_oat_consideration
+from tests.test_approvals_and_further_work import NDI, to_oat_consideration
 from worker import build_worker
-
-NDI = {
-    "upheld": True,
-    "route": "new_detailed_investigation",
-    "ndi_reason": "significant_new_information",
-    "analysis": "new records",
-    "summary": "whether the discharge was safe",
-    "learning_points": [POINT],
-}
 
 
 def activities_under(folder: Path, version: int | None) -> CaseActivities:
