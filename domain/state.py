@@ -168,18 +168,14 @@ class FeedbackRun(PositiveFeedbackOpened):
 
 def open_input_of(run: BaseModel, model: type[Input]) -> Input:
     """The client's open input inside a run's input (without the carried state)."""
-    return model.model_construct(
-        _fields_set=run.model_fields_set - {"resume"},
-        **{name: getattr(run, name) for name in model.model_fields},
-    )
+    return model.model_construct(**{name: getattr(run, name) for name in model.model_fields})
 
 
 def carrying(run_type: type[R], state: DecisionState | ServiceState | FeedbackState) -> R:
     """The next run's input: the case's open input and the state to go on from."""
+    opened = state.opened
     return run_type.model_construct(
-        _fields_set=state.opened.model_fields_set | {"resume"},
-        **{name: getattr(state.opened, name) for name in type(state.opened).model_fields},
-        resume=state,
+        **{name: getattr(opened, name) for name in type(opened).model_fields}, resume=state
     )
 
 
