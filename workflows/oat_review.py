@@ -55,7 +55,9 @@ class OatReviewWorkflow:
                 reasonable_adjustments=referral.reasonable_adjustments,
             )
         )
-        self.case.checks["oat_outcome"] = self.check_outcome
+        # Re-checked when used: the stage. What the outcome says is checked once, by the
+        # validator of whoever received it (this review, or the case that forwarded it).
+        self.case.checks["oat_outcome"] = lambda msg: self.case.require_stage("oat_outcome")
 
     @workflow.run
     async def run(self, referral: OatReferral) -> OatOutcomeMessage:
@@ -79,10 +81,6 @@ class OatReviewWorkflow:
         await complete_child(case)
         return msg
 
-    def check_outcome(self, msg: OatOutcomeMessage) -> None:
-        self.case.require_stage("oat_outcome")
-        check_oat_outcome(msg)
-
     @workflow.signal
     def forwarded_outcome(self, msg: OatOutcomeMessage) -> None:
         """The case validated and forwarded `oat_outcome`. It may arrive before this review
@@ -99,6 +97,7 @@ class OatReviewWorkflow:
     @oat_outcome.validator
     def _check_oat_outcome(self, msg: OatOutcomeMessage) -> None:
         self.case.validate("oat_outcome", msg)
+        check_oat_outcome(msg)
 
     @workflow.query
     def status(self) -> Status:
