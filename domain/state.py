@@ -171,11 +171,24 @@ def open_input_of(run: BaseModel, model: type[Input]) -> Input:
     return model.model_construct(**{name: getattr(run, name) for name in model.model_fields})
 
 
+# How much of an audit entry's words the next run carries once the store has them whole.
+CARRIED_DETAIL = 200
+
+
 def carrying(run_type: type[R], state: DecisionState | ServiceState | FeedbackState) -> R:
-    """The next run's input: the case's open input and the state to go on from."""
+    """The next run's input: the case's open input and the state to go on from. Audit
+    entries already written to the store (`synced`) keep their first CARRIED_DETAIL
+    characters: the store holds them whole, and a long case's input stays small."""
+    history = [
+        entry
+        if n >= state.synced or len(entry.detail) <= CARRIED_DETAIL
+        else entry.model_copy(update={"detail": entry.detail[:CARRIED_DETAIL] + " [in the store]"})
+        for n, entry in enumerate(state.history)
+    ]
     opened = state.opened
     return run_type.model_construct(
-        **{name: getattr(opened, name) for name in type(opened).model_fields}, resume=state
+        **{name: getattr(opened, name) for name in type(opened).model_fields},
+        resume=state.model_copy(update={"history": history}),
     )
 
 
