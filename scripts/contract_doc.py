@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from contract import search_attributes as sa  # noqa: E402
 from contract.messages import OPEN_INPUTS, messages_for  # noqa: E402
-from domain.enums import Kind, Outcome, Role, Stage  # noqa: E402
+from domain.enums import Outcome, Role, Stage  # noqa: E402
 from domain.models import Status  # noqa: E402
 
 TARGET = ROOT / "docs" / "contract.md"
@@ -35,9 +35,18 @@ SEARCH_ATTRIBUTES = {
     "LedgerUnmet": "paragraphs of the compliance ledger left unmet at closing",
 }
 QUERIES = [
-    ("Decision complaints waiting for OAT, high risk", "ReviewKind = 'decision_complaint' AND AwaitingRole = 'oat_caseworker' AND RiskLevel = 'high'"),
-    ("Grounds due this week", "ReviewStage = 'awaiting_grounds' AND GroundsDeadline BETWEEN '2026-12-01T00:00:00Z' AND '2026-12-07T23:59:59Z'"),
-    ("Overdue steps (due before now)", "ExecutionStatus = 'Running' AND AwaitingDue < '2026-12-01T09:00:00Z'"),
+    (
+        "Decision complaints waiting for OAT, high risk",
+        "ReviewKind = 'decision_complaint' AND AwaitingRole = 'oat_caseworker' AND RiskLevel = 'high'",
+    ),
+    (
+        "Grounds due this week",
+        "ReviewStage = 'awaiting_grounds' AND GroundsDeadline BETWEEN '2026-12-01T00:00:00Z' AND '2026-12-07T23:59:59Z'",
+    ),
+    (
+        "Overdue steps (due before now)",
+        "ExecutionStatus = 'Running' AND AwaitingDue < '2026-12-01T09:00:00Z'",
+    ),
     ("One person's open cases", "CaseOwner = 'cw-alice' AND ExecutionStatus = 'Running'"),
     ("Closed with a requirement unmet", "LedgerUnmet = '55'"),
     ("A case by its reference", "CaseRef = 'C-1001'"),
@@ -126,7 +135,9 @@ def render() -> str:
         "|---|---|---|",
     ]
     for key in sa.ALL:
-        out.append(f"| `{key.name}` | {key.indexed_value_type.name.removeprefix('INDEXED_VALUE_TYPE_').lower()} | {SEARCH_ATTRIBUTES[key.name]} |")
+        out.append(
+            f"| `{key.name}` | {key.indexed_value_type.name.removeprefix('INDEXED_VALUE_TYPE_').lower()} | {SEARCH_ATTRIBUTES[key.name]} |"
+        )
     out += ["", "Queries to paste into the Web UI's search box (List Filter):", ""]
     out += [f"- {what}: `{query}`" for what, query in QUERIES]
     out.append("")
