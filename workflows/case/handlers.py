@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.enums import Role
     from domain.models import SYSTEM, DeclineUnacceptableBehaviour, EvidenceSubmitted, PauseClock, ResumeClock
     from workflows.case import acknowledge, chasing
+    from workflows.case.approvals import ApprovalHandlers
     from workflows.case.core import CaseCore
 
 
@@ -160,3 +161,11 @@ class WouldTakeQuery:
         except (Refused, ValidationError) as err:
             return WouldTakeAnswer(accepted=False, kind="invalid", reason=str(err))
         return WouldTakeAnswer(accepted=True)
+
+
+class ComplaintHandlers(
+    ApprovalHandlers, ClockHandlers, DeclineHandler, EvidenceHandler, UnknownSignals, WouldTakeQuery
+):
+    """What every complaint takes, about a decision or about our service: approvals
+    (72-73), paused clocks (31, 34), a decline (22), documents (30-31), unknown signals
+    recorded, and the would_take / offers queries."""

@@ -32,16 +32,10 @@ with workflow.unsafe.imports_passed_through():
     from domain.review_rules import comment_party
     from domain.state import DecisionRun, DecisionState, open_input_of
     from workflows.case import acknowledge
-    from workflows.case.approvals import ApprovalHandlers, approval_checks, awaiting_approval
+    from workflows.case.approvals import approval_checks, awaiting_approval
     from workflows.case.children import forward
     from workflows.case.core import CaseCore
-    from workflows.case.handlers import (
-        ClockHandlers,
-        DeclineHandler,
-        EvidenceHandler,
-        UnknownSignals,
-        WouldTakeQuery,
-    )
+    from workflows.case.handlers import ComplaintHandlers
     from workflows.case.runs import carried, refuse_forged
     from workflows.decision import further_work, grounds, intake, outcome, review
     from workflows.decision.kind import DecisionKind
@@ -49,9 +43,7 @@ with workflow.unsafe.imports_passed_through():
 
 
 @workflow.defn
-class DecisionComplaintWorkflow(
-    ApprovalHandlers, ClockHandlers, DeclineHandler, EvidenceHandler, UnknownSignals, WouldTakeQuery
-):
+class DecisionComplaintWorkflow(ComplaintHandlers):
     @workflow.init
     def __init__(self, opened: DecisionRun) -> None:
         case = opened.case

@@ -29,24 +29,16 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.state import ServiceRun, ServiceState, open_input_of
     from workflows.case import acknowledge
-    from workflows.case.approvals import ApprovalHandlers, approval_checks, awaiting_approval
+    from workflows.case.approvals import approval_checks, awaiting_approval
     from workflows.case.core import CaseCore
-    from workflows.case.handlers import (
-        ClockHandlers,
-        DeclineHandler,
-        EvidenceHandler,
-        UnknownSignals,
-        WouldTakeQuery,
-    )
+    from workflows.case.handlers import ComplaintHandlers
     from workflows.case.runs import carried, refuse_forged
     from workflows.service import consideration, reclassify, resolution
     from workflows.service.kind import ServiceKind
 
 
 @workflow.defn
-class ServiceComplaintWorkflow(
-    ApprovalHandlers, ClockHandlers, DeclineHandler, EvidenceHandler, UnknownSignals, WouldTakeQuery
-):
+class ServiceComplaintWorkflow(ComplaintHandlers):
     @workflow.init
     def __init__(self, opened: ServiceRun) -> None:
         state = carried(opened) or ServiceState(
