@@ -59,12 +59,14 @@ class Who:
     anyone: bool = False
 
     def allows(self, who: Standing) -> bool:
-        from domain.authority import LADDER, at_least, rank
+        from domain.authority import LADDER, at_least, is_staff, rank
 
         if self.anyone:
             return True
         if who.relations & self.never:
             return False
+        # A party or a back office holds no relation to a case, whatever its id.
+        relations = who.relations if is_staff(who.role) else frozenset()
         owner_rank = rank(who.owner_role)
         above_owner = (
             self.above_owner > 0
@@ -74,7 +76,7 @@ class Who:
         )
         return bool(
             who.role in self.roles
-            or who.relations & self.relations
+            or relations & self.relations
             or (self.from_role is not None and at_least(who.role, self.from_role))
             or above_owner
             or (self.extension_roles and any(at_least(who.role, r) for r in who.extension_roles))

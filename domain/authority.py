@@ -51,8 +51,23 @@ def require_role(actor: Actor, roles: set[Role] | frozenset[Role], who: str) -> 
         raise NotAllowed(f"{actor} may not do this: only {who}")
 
 
+# design.md, "The trust boundary": a party or a back office never holds a relation to a
+# case (owner, manager, handler, new case owner), whatever its id.
+NOT_STAFF = frozenset({Role.SERVICE_USER, Role.ORGANISATION, Role.BACK_OFFICE})
+
+
+def is_staff(role: Role) -> bool:
+    return role not in NOT_STAFF
+
+
+def is_person(actor: Actor, person_id: str | None) -> bool:
+    """Whether `actor` is the member of staff `person_id` names: the same id and a staff
+    role (a service user's token with a caseworker's id is not that caseworker)."""
+    return person_id is not None and actor.id == person_id and is_staff(actor.role)
+
+
 def require_person(actor: Actor, person_id: str, who: str) -> None:
-    if actor.id != person_id:
+    if not is_person(actor, person_id):
         raise NotAllowed(f"{actor} may not do this: only {who} ({person_id})")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from domain.authority import NotAllowed, Refused, at_least, line_manager_role
+from domain.authority import NotAllowed, Refused, at_least, is_person, line_manager_role
 from domain.calendar import PACKAGE_CALENDAR, Period, WorkingCalendar
 from domain.enums import Role
 from domain.models import Actor
@@ -98,7 +98,7 @@ def may_extend(
 ) -> bool:
     """Para 32: the case's manager agrees an extension; so may a role the Delegation
     Scheme names, and anyone ranked above either (the ladder)."""
-    if actor.id == manager:
+    if is_person(actor, manager):
         return True
     above_manager = line_manager_role(line_manager_role(owner_role))
     if at_least(actor.role, above_manager):

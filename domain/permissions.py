@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from domain.authority import LADDER, NotAllowed, NotNow, Refused, rank, require_role
+from domain.authority import LADDER, NotAllowed, NotNow, Refused, is_person, rank, require_role
 from domain.enums import OatAdviceRoute, Risk, Role, Stage
 from domain.models import Actor, Awaiting
 
@@ -38,7 +38,7 @@ def check_stage(
 
 def check_case_owner(actor: Actor, owner: str, oat_route: OatAdviceRoute | None, name: str) -> None:
     """The case owner acts; with `within_oat` advice an OAT caseworker may too (27)."""
-    if actor.id == owner:
+    if is_person(actor, owner):
         return
     within_oat = oat_route is OatAdviceRoute.WITHIN_OAT
     if within_oat and actor.role is Role.OAT_CASEWORKER:
@@ -58,7 +58,7 @@ def check_decline(actor: Actor, manager: str, already_declined: bool) -> None:
     """Para 22: the case's manager, or anyone ranked above an operations manager."""
     if already_declined:
         raise NotNow("access has already been declined")
-    if actor.id == manager:
+    if is_person(actor, manager):
         return
     position = rank(actor.role)
     if position is not None and position > LADDER.index(Role.OPERATIONS_MANAGER):
@@ -90,8 +90,8 @@ def check_pause(
         raise NotNow(f"the clock for {step.action} is already paused since {step.paused_since:%Y-%m-%d}")
     if not pausing and step.paused_since is None:
         raise NotNow(f"the clock for {step.action} is not paused")
-    awaited = actor.id == step.actor_id or (step.actor_id is None and actor.role.value == step.actor_role)
-    if not awaited and actor.id != manager:
+    awaited = is_person(actor, step.actor_id) or (step.actor_id is None and actor.role.value == step.actor_role)
+    if not awaited and not is_person(actor, manager):
         raise NotAllowed(
             f"{actor} may not pause or resume this clock: only whoever owes {step.action} "
             f"({step.actor_id or step.actor_role}) or the case's manager ({manager})"
@@ -110,14 +110,14 @@ def check_not_about(actor: Actor, about_staff: Collection[str], what: str) -> No
 
 
 def check_manager(actor: Actor, manager: str, name: str, paragraphs: str) -> None:
-    if actor.id != manager:
+    if not is_person(actor, manager):
         raise NotAllowed(f"{actor} may not send {name}: only the case's manager ({manager}) ({paragraphs})")
 
 
 def check_handler(actor: Actor, handler: Actor | None, about_staff: Collection[str], name: str) -> Actor:
     """Paras 11, 15: whoever holds the complaint now acts on it — never someone it is about."""
     check_not_about(actor, about_staff, f"send {name}")
-    if handler is None or actor.id != handler.id:
+    if handler is None or not is_person(actor, handler.id):
         raise NotAllowed(f"{actor} may not send {name}: the complaint is with {handler} (paras 11, 15)")
     return handler
 
@@ -150,7 +150,7 @@ def check_reclassify(
 ) -> None:
     """Para 12: the case owner or manager (or whoever holds it) treats it as a decision complaint."""
     allowed = {owner, manager} | ({handler.id} if handler else set())
-    if actor.id not in allowed:
+    if not any(is_person(actor, person) for person in allowed):
         raise NotAllowed(
             f"{actor} may not reclassify: only the case owner ({owner}) or manager ({manager}) (12)"
         )

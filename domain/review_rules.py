@@ -5,7 +5,7 @@ and when (61-65)."""
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from domain.authority import NotAllowed, NotNow, Refused, require_role
+from domain.authority import NotAllowed, NotNow, Refused, is_person, require_role
 from domain.calendar import end_of_day
 from domain.enums import CaseOwnerFinding, DecisionRoute, DecisionType, Role
 from domain.models import (
@@ -125,7 +125,7 @@ def check_ndi_decider(actor: Actor, *, ndi_case_owner: str | None, owner: str, m
             f"{actor} may not decide whether to proceed: the original case owner and the case's "
             "manager do not decide on a new investigation of their own decision (64)"
         )
-    if actor.role is Role.OAT_CASEWORKER or (ndi_case_owner is not None and actor.id == ndi_case_owner):
+    if actor.role is Role.OAT_CASEWORKER or is_person(actor, ndi_case_owner):
         return
     named = f" or the new case owner ({ndi_case_owner})" if ndi_case_owner else ""
     raise NotAllowed(f"{actor} may not do this: only OAT{named} decide whether to proceed (64)")

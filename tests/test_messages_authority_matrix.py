@@ -74,6 +74,14 @@ def identities(status: Status, sender: dict[str, str]) -> list[dict[str, str]]:
     people += [{"id": who, "role": "caseworker"} for who in status.about_staff]
     if status.ndi_case_owner:
         people.append({"id": status.ndi_case_owner, "role": "caseworker"})
+    # Each person with a relation, once more with the role of a party or a back office:
+    # the same id is not the same person (design.md, "The trust boundary").
+    people += [
+        {"id": p["id"], "role": role}
+        for p in list(people)
+        if not p["id"].startswith("x-")
+        for role in ("service_user", "organisation", "back_office")
+    ]
     return list({(p["id"], p["role"]): p for p in people}.values())
 
 

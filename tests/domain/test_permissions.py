@@ -209,3 +209,75 @@ def test_reclassify_by_owner_manager_or_handler_with_a_past_decision() -> None:
         check_reclassify(ad, decided_on=TODAY, **kw)  # type: ignore[arg-type]
     with pytest.raises(Refused, match="decided_on 2026-03-11 is in the future"):
         check_reclassify(OWNER, decided_on=date(2026, 3, 11), **kw)  # type: ignore[arg-type]
+
+
+# ------------------------------------------- the trust boundary: relations are staff's
+
+
+@pytest.mark.parametrize("role", [Role.SERVICE_USER, Role.ORGANISATION, Role.BACK_OFFICE])
+def test_a_party_or_back_office_with_a_staff_id_holds_no_relation(role: Role) -> None:
+    """design.md, "The trust boundary": a token `cw-alice` with role service_user is not
+    the case owner cw-alice, nor the manager, handler or new case owner of anything."""
+    from domain.authority import NotAllowed, is_person, require_person
+    from domain.grounds import may_extend
+    from domain.models import Awaiting
+    from domain.permissions import (
+        check_case_owner,
+        check_decline,
+        check_handler,
+        check_manager,
+        check_pause,
+        check_reclassify,
+    )
+    from domain.review_rules import check_ndi_decider
+
+    owner, manager = Actor(id="cw-alice", role=role), Actor(id="om-bob", role=role)
+    assert not is_person(owner, "cw-alice") and is_person(OWNER, "cw-alice") and not is_person(OWNER, None)
+    with pytest.raises(NotAllowed):
+        check_case_owner(owner, "cw-alice", None, "case_owner_review")
+    with pytest.raises(NotAllowed):
+        check_decline(manager, "om-bob", already_declined=False)
+    with pytest.raises(NotAllowed):
+        check_manager(manager, "om-bob", "manager_resolution", "13-14")
+    with pytest.raises(NotAllowed):
+        check_handler(manager, Actor(id="om-bob", role=Role.OPERATIONS_MANAGER), [], "escalate")
+    with pytest.raises(NotAllowed):
+        check_reclassify(
+            owner, owner="cw-alice", manager="om-bob", handler=None, decided_on=TODAY, today=TODAY
+        )
+    with pytest.raises(NotAllowed):
+        require_person(owner, "cw-alice", "the case owner")
+    step = Awaiting(action="challenge_assessment", actor_role="caseworker", actor_id="cw-alice", chase=True)
+    with pytest.raises(NotAllowed):
+        check_pause(
+            owner, step, stage=Stage.CHALLENGE_ASSESSMENT, manager="om-bob", pausing=True, today=TODAY
+        )
+    with pytest.raises(NotAllowed):
+        check_pause(
+            manager, step, stage=Stage.CHALLENGE_ASSESSMENT, manager="om-bob", pausing=True, today=TODAY
+        )
+    assert not may_extend(manager, "om-bob", [])
+    with pytest.raises(NotAllowed):
+        check_ndi_decider(
+            Actor(id="cw-nia", role=role), ndi_case_owner="cw-nia", owner="cw-alice", manager="om-bob"
+        )
+    # The same ids with staff roles do hold them.
+    check_case_owner(OWNER, "cw-alice", None, "case_owner_review")
+    check_manager(MANAGER, "om-bob", "manager_resolution", "13-14")
+    assert may_extend(MANAGER, "om-bob", [])
+    check_ndi_decider(
+        Actor(id="cw-nia", role=Role.CASEWORKER), ndi_case_owner="cw-nia", owner="cw-alice", manager="om-bob"
+    )
+
+
+def test_the_message_table_gives_no_relation_to_a_party_or_back_office() -> None:
+    from contract.messages import MESSAGES, Standing
+
+    for role in (Role.SERVICE_USER, Role.ORGANISATION, Role.BACK_OFFICE):
+        every = frozenset({"owner", "manager", "awaited", "new_case_owner", "oat_within_oat"})
+        assert not MESSAGES["case_owner_review"].who.allows(Standing(role=role, relations=every))
+        assert not MESSAGES["manager_resolution"].who.allows(Standing(role=role, relations=every))
+        assert not MESSAGES["extend_grounds_deadline"].who.allows(Standing(role=role, relations=every))
+    assert MESSAGES["case_owner_review"].who.allows(
+        Standing(role=Role.CASEWORKER, relations=frozenset({"owner"}))
+    )
