@@ -323,7 +323,8 @@ async def test_authorization_matrix(api: Api, env: WorkflowEnvironment, who: str
     assert upload == expected(who, 201, 201)
     assert await status_of("GET", "/tasks") == expected(who, 200, 200, 200)
     body = {"kind": "decision_complaint", **decision_case(decided_on=await today(env))}
-    assert await status_of("POST", "/cases", json=body) == expected(who, 201, 403, 403)
+    opened = 422 if who in ("owner", "manager") else 201  # never the caller's own case to own or manage
+    assert await status_of("POST", "/cases", json=body) == expected(who, opened, 403, 403)
     listing = await status_of("GET", "/cases")
     assert listing == expected(who, 502, 403, 403)  # 502: the test server has no visibility
     # The case owner's step: only the case owner (27: OAT only when advised within_oat).
@@ -449,3 +450,21 @@ async def test_an_update_sent_again_with_the_same_idempotency_key_is_applied_onc
     assert unkeyed.status_code == 409, unkeyed.text  # without the key it is a second message
     history = (await api.http.get(f"/cases/{wid}", headers=OWNER)).json()["history"]
     assert [h["action"] for h in history].count("case owner could not resolve the complaint") == 1
+
+
+async def test_whoever_opens_a_case_is_never_its_owner_or_manager(api: Api, env: WorkflowEnvironment) -> None:
+    """design.md, "The trust boundary": a back office naming itself owner and manager, then
+    resolving the case itself, is refused at the door."""
+    decided_on = await today(env)
+    for relation in ("owner", "manager"):
+        body = {"kind": "decision_complaint", **decision_case(decided_on=decided_on, **{relation: "crm"})}
+        answer = await api.http.post("/cases", json=body, headers=BACK_OFFICE)
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"] == [{"field": f"case.{relation}", "message": "never the caller"}]
+    forged = {
+        "kind": "decision_complaint",
+        **decision_case(decided_on=decided_on),
+        "resume": {"stage": "closed"},
+    }
+    answer = await api.http.post("/cases", json=forged, headers=BACK_OFFICE)
+    assert answer.status_code == 422 and "given state" in answer.text

@@ -30,7 +30,6 @@ class OpenDecisionComplaint(ComplaintOpened):
     """A complaint about a decision (design.md, "Messages", intake)."""
 
     kind: Literal["decision_complaint"]
-    resume: SkipJsonSchema[None] = None
     reclassified_from: SkipJsonSchema[None] = None
 
 
@@ -38,7 +37,6 @@ class OpenServiceComplaint(ServiceComplaintOpened):
     """A complaint about our service (10-19)."""
 
     kind: Literal["service_complaint"]
-    resume: SkipJsonSchema[None] = None
     reclassified_from: SkipJsonSchema[None] = None
 
 
@@ -46,7 +44,6 @@ class OpenPositiveFeedback(PositiveFeedbackOpened):
     """Positive feedback (7-9)."""
 
     kind: Literal["positive_feedback"]
-    resume: SkipJsonSchema[None] = None
 
 
 OpenCase = Annotated[
@@ -102,7 +99,17 @@ async def open_case(
     except ValidationError as err:
         raise RequestValidationError(err.errors(include_url=False)) from None
     kind = Kind(body.kind)
-    data = body.model_dump(mode="json", exclude={"kind", "resume", "reclassified_from"}, exclude_unset=True)
+    # design.md, "The trust boundary": whoever opens a case is never its owner or manager.
+    named = {"owner": body.case.owner, "manager": body.case.manager}
+    for relation, person in named.items():
+        if person == caller.actor.id:
+            raise Problem(
+                422,
+                f"case.{relation}: {person} is who is opening the case; name the member of staff who will "
+                f"{'own' if relation == 'owner' else 'manage'} it",
+                errors=[{"field": f"case.{relation}", "message": "never the caller"}],
+            )
+    data = body.model_dump(mode="json", exclude={"kind", "reclassified_from"}, exclude_unset=True)
     ref = body.case.ref
     wid = workflow_id_for(kind, ref, idempotency_key)
     reuse = (
