@@ -246,7 +246,8 @@ _SPECS = [
     MessageSpec(
         "reclassify_as_decision_complaint", "update", m.Reclassify, (SC,),
         (S.MANAGER_RESOLUTION, S.CONSIDERATION), "manager_resolution, consideration",
-        "case owner or manager", "12", Who(relations=frozenset({"owner", "manager", "awaited"})),
+        "case owner or manager, never anyone it is about", "12",
+        Who(relations=frozenset({"owner", "manager", "awaited"}), never=frozenset({"about"})),
         {"reason": "it is about the decision itself", "decided_on": "2026-11-02"},
     ),
     MessageSpec(

@@ -90,7 +90,9 @@ def check_pause(
         raise NotNow(f"the clock for {step.action} is already paused since {step.paused_since:%Y-%m-%d}")
     if not pausing and step.paused_since is None:
         raise NotNow(f"the clock for {step.action} is not paused")
-    awaited = is_person(actor, step.actor_id) or (step.actor_id is None and actor.role.value == step.actor_role)
+    awaited = is_person(actor, step.actor_id) or (
+        step.actor_id is None and actor.role.value == step.actor_role
+    )
     if not awaited and not is_person(actor, manager):
         raise NotAllowed(
             f"{actor} may not pause or resume this clock: only whoever owes {step.action} "

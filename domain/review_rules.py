@@ -117,6 +117,17 @@ def window_closed(now: datetime, window_ends: date, comments: Iterable[PartyComm
     return {comment_party(c) for c in comments} >= BOTH_PARTIES
 
 
+def check_ndi_case_owner(ndi_case_owner: str | None, *, owner: str, manager: str) -> None:
+    """Para 64: a new investigation of a decision is never handled by whoever made it,
+    nor by their manager."""
+    if ndi_case_owner is not None and ndi_case_owner in (owner, manager):
+        whose = "owner" if ndi_case_owner == owner else "manager"
+        raise Refused(
+            f"ndi_case_owner {ndi_case_owner} is the case's {whose}: a new detailed investigation is "
+            "handled by someone who did not make or manage the decision (64)"
+        )
+
+
 def check_ndi_decider(actor: Actor, *, ndi_case_owner: str | None, owner: str, manager: str) -> None:
     """Para 64: OAT, or the new case owner OAT named, decide whether to proceed; never
     the original case owner or the case's manager, whose decision is being reviewed."""

@@ -125,3 +125,18 @@ def test_proceeding_waits_for_the_window() -> None:
     proceed(OAT, AFTER, [])
     with pytest.raises(Refused, match="their own decision"):
         proceed(Actor(id="om-bob", role=Role.OPERATIONS_MANAGER), AFTER, [])
+
+
+def test_the_new_case_owner_is_never_the_decisions_owner_or_manager() -> None:  # 64
+    from domain.review_rules import check_ndi_case_owner
+
+    check_ndi_case_owner(None, owner="cw-alice", manager="om-bob")
+    check_ndi_case_owner("cw-nia", owner="cw-alice", manager="om-bob")
+    with pytest.raises(Refused) as owner:
+        check_ndi_case_owner("cw-alice", owner="cw-alice", manager="om-bob")
+    assert str(owner.value) == (
+        "ndi_case_owner cw-alice is the case's owner: a new detailed investigation is handled by "
+        "someone who did not make or manage the decision (64)"
+    )
+    with pytest.raises(Refused, match="is the case's manager"):
+        check_ndi_case_owner("om-bob", owner="cw-alice", manager="om-bob")

@@ -12,7 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.enums import DecisionRoute, Outcome, Role, Stage
     from domain.letters import named, supervised
     from domain.models import Actor, OatDecision, Proposal
-    from domain.review_rules import check_oat_decision, remedy_considered
+    from domain.review_rules import check_ndi_case_owner, check_oat_decision, remedy_considered
     from domain.state import DecisionState
     from workflows.case import effects
     from workflows.case.approvals import propose
@@ -194,6 +194,7 @@ def check_decision(case: Case, msg: OatDecision) -> None:
     case.require_stage("oat_decision")
     require_role(msg.actor, {Role.OAT_CASEWORKER}, "the OAT caseworker decides (50-51)")
     check_oat_decision(msg)
+    check_ndi_case_owner(msg.ndi_case_owner, owner=case.state.owner, manager=case.state.manager)
 
 
 __all__ = ["Refused", "at_oat_consideration", "carry_out", "check_decision"]

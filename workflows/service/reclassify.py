@@ -51,6 +51,8 @@ async def reclassify(case: Case, msg: Reclassify) -> Stage:
 def check_reclassify(case: Case, msg: Reclassify) -> None:
     state = case.state
     case.require_stage("reclassify_as_decision_complaint")
+    # Paras 11, 13, 15: nobody the complaint is about ends it by calling it something else.
+    permissions.check_not_about(msg.actor, case.about_staff, "reclassify it")
     permissions.check_reclassify(
         msg.actor,
         owner=state.owner,
