@@ -96,6 +96,13 @@ SCHEME = Who(scheme=True, never=frozenset({"proposer"}))
 HANDLER = Who(relations=frozenset({"awaited"}), never=frozenset({"about"}))
 STEP_OWNER = Who(relations=frozenset({"awaited", "manager"}))
 ANYONE = Who(anyone=True)
+# What a party sends (design.md, "The trust boundary"; guidance v4): the party itself, the
+# back office relaying it, or the case owner entering what was said by phone or post (31).
+COMPLAINANT = Who(roles=frozenset({Role.SERVICE_USER, Role.BACK_OFFICE}), relations=frozenset({"owner"}))
+A_PARTY = Who(
+    roles=frozenset({Role.SERVICE_USER, Role.ORGANISATION, Role.BACK_OFFICE}), relations=frozenset({"owner"})
+)
+PARTIES = Who(roles=frozenset({Role.SERVICE_USER, Role.ORGANISATION, Role.BACK_OFFICE}))
 
 ANY_STAGE = "any stage before closing"
 EVERY_STAGE: tuple[Stage, ...] = ()  # taken at any stage before closing
@@ -161,7 +168,8 @@ _SPECS = [
     ),
     MessageSpec(
         "grounds_submitted", "signal", m.GroundsSubmitted, (DC,), EVERY_STAGE,
-        "any (kept until awaiting_grounds)", "service user / back office", "30-31", ANYONE,
+        "any (kept until awaiting_grounds)", "service user / back office / case owner (31)", "30-31",
+        COMPLAINANT,
         {"why_wrong": "the report missed my GP's letter", "wanted": "a fresh look at the evidence"},
     ),
     MessageSpec(
@@ -176,7 +184,8 @@ _SPECS = [
     ),
     MessageSpec(
         "late_explanation", "signal", m.LateExplanation, (DC,), (S.TIME_LIMIT,),
-        "time_limit", "service user", "33", ANYONE, {"text": "I was in hospital in March"},
+        "time_limit", "service user / back office / case owner (31)", "33", COMPLAINANT,
+        {"text": "I was in hospital in March"},
     ),
     MessageSpec(
         "time_limit_decision", "update", m.TimeLimitDecision, (DC,), (S.TIME_LIMIT,),
@@ -212,11 +221,13 @@ _SPECS = [
     MessageSpec(
         "evidence_submitted", "signal", m.EvidenceSubmitted, (DC, SC), EVERY_STAGE,
         "any stage before closing (the API sends it for each upload)",
-        "service user / organisation / back office", "30-31", ANYONE, {"documents": []},
+        "service user / organisation / back office (with party) / case owner (31)", "30-31", A_PARTY,
+        {"documents": []},
     ),
     MessageSpec(
         "party_comment", "signal", m.PartyComment, (DC,), (S.NEW_DETAILED_INVESTIGATION,),
-        "new_detailed_investigation (reaches the child)", "service user / organisation", "63", ANYONE,
+        "new_detailed_investigation (reaches the child)", "service user / organisation / back office (with party)",
+        "63", PARTIES,
         {"text": "the summary leaves out the second visit"},
     ),
     MessageSpec(

@@ -173,3 +173,51 @@ def check_comments(comments: str) -> None:
 
 
 # ------------------------------------------------------------ what to offer a person
+
+
+# ----------------------------------------------- submissions: a party speaks for itself
+
+# design.md, "The trust boundary" and "Messages": who may send what a complainant or the
+# organisation sends. The case owner enters what was said by phone or post (31).
+SUBMITTERS: dict[str, frozenset[Role]] = {
+    "grounds_submitted": frozenset({Role.SERVICE_USER, Role.BACK_OFFICE}),
+    "late_explanation": frozenset({Role.SERVICE_USER, Role.BACK_OFFICE}),
+    "evidence_submitted": frozenset({Role.SERVICE_USER, Role.ORGANISATION, Role.BACK_OFFICE}),
+    "party_comment": frozenset({Role.SERVICE_USER, Role.ORGANISATION, Role.BACK_OFFICE}),
+}
+OWNER_ENTERS = frozenset({"grounds_submitted", "late_explanation", "evidence_submitted"})
+
+
+def check_submission(
+    name: str,
+    actor: Actor | None,
+    *,
+    owner: str,
+    opened_on: date,
+    today: date,
+    party: Role | None = None,
+    received_on: date | None = None,
+) -> None:
+    """A party speaks only for itself: a service user's or organisation's token is that
+    party; only the back office or the case owner says whose a submission is (`party`) or
+    when it arrived (`received_on`, between the case's opening and today, 31)."""
+    if actor is None:
+        raise NotAllowed(f"{name} must say who sends it")
+    relays = actor.role is Role.BACK_OFFICE or (name in OWNER_ENTERS and is_person(actor, owner))
+    if actor.role not in SUBMITTERS[name] and not relays:
+        senders = " / ".join(role.value for role in sorted(SUBMITTERS[name]))
+        owner_too = ", or the case owner entering it for them (31)" if name in OWNER_ENTERS else ""
+        raise NotAllowed(f"{actor} may not send {name}: only {senders}{owner_too}")
+    if actor.role is Role.BACK_OFFICE and party is None and name in ("party_comment", "evidence_submitted"):
+        raise Refused(
+            f"{name} relayed by the back office must say whose it is (party: service_user or organisation)"
+        )
+    if party is not None and not relays and party is not actor.role:
+        raise NotAllowed(f"{actor} may not send {name} for the {party.value}: a party speaks only for itself")
+    if received_on is not None:
+        if not relays:
+            raise NotAllowed(f"{actor} may not say when {name} arrived: the date it reaches us is recorded")
+        if not opened_on <= received_on <= today:
+            raise Refused(
+                f"received_on {received_on} must be between the case's opening ({opened_on}) and today ({today})"
+            )

@@ -31,7 +31,7 @@ from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 from contract import CLOCK_OFFSET_MEMO
 from contract import search_attributes as sa
 from contract.messages import KIND_OF_WORKFLOW_TYPE, MESSAGES, OPEN_INPUTS, messages_for, refuse_for_kind
-from contract.receipts import Offers, Receipt, SignalAck
+from contract.receipts import Offers, Receipt, SignalAck, WouldTake, WouldTakeAnswer
 from domain.enums import Kind
 from domain.models import Actor, Status
 from starter.codec import codec_from_env, data_converter
@@ -236,9 +236,11 @@ class ReviewsClient:
         except ValidationError as err:
             raise Refusal(explain_validation(err, message)) from None
         handle = self.client.get_workflow_handle(case_id)
-        await self._refuse_if_not_taken(handle, message)
+        case_kind = await self._refuse_if_not_taken(handle, message)
         try:
             if spec.kind == "signal":
+                if case_kind is not None:  # a case (not a child): it says first whether it takes this
+                    await self._refuse_if_it_would_not_take(handle, message, payload)
                 await handle.signal(message, msg)
                 return SignalAck(
                     workflow_id=case_id, message=message, received_at=datetime.now().astimezone()
@@ -263,7 +265,18 @@ class ReviewsClient:
         await self.send(case_id, message, actor, data)
         return await self.status(case_id)
 
-    async def _refuse_if_not_taken(self, handle: WorkflowHandle[Any, Any], message: str) -> None:
+    async def _refuse_if_it_would_not_take(
+        self, handle: WorkflowHandle[Any, Any], message: str, payload: dict[str, Any]
+    ) -> None:
+        """A signal cannot be refused once sent (the case records a refused one and changes
+        nothing), so the sender is told first: the case runs the check its handler will."""
+        answer: WouldTakeAnswer = await handle.query(
+            "would_take", WouldTake(message=message, data=payload), result_type=WouldTakeAnswer
+        )
+        if not answer.accepted:
+            raise Refusal(f"{message} refused: {answer.reason}", answer.kind or "invalid")
+
+    async def _refuse_if_not_taken(self, handle: WorkflowHandle[Any, Any], message: str) -> Kind | None:
         """A message the case's kind does not take is refused with the list of those it
         does (design.md, "Messages"); a closed case says so, with its outcome."""
         try:
@@ -277,6 +290,7 @@ class ReviewsClient:
             raise Refusal(f"{message} refused: {refusal}", "not_taken", [m.name for m in messages_for(kind)])
         if not running:
             raise Refusal(f"{message} refused: the case is closed ({outcome})", "closed")
+        return kind
 
     async def _describe(self, case_id: str) -> tuple[str, bool, str]:
         """The case's workflow type, whether it runs, and its outcome, read from the raw

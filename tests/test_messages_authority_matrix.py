@@ -1,13 +1,15 @@
-"""Who may send what (design.md, "Actors and authority"; paras 22, 27, 32, 64, 72-73): the authority matrix, generated from the contract's message table: every
-update × every role and every relation to the case (owners of every grade, roles the
-Delegation Scheme names), at the moment each scenario sends it, accepted exactly where
-the table's `who` says, and offered on the pages exactly where the validator accepts.
+"""Who may send what (design.md, "Actors and authority"; paras 22, 27, 30-33, 63-64,
+72-73): the authority matrix, generated from the contract's message table. Every message,
+signals too, x every role and every relation to the case (owners of every grade, roles
+the Delegation Scheme names, each related id again in a party's role), at the moment each
+scenario sends it: accepted exactly where the table's `who` says, and (updates) offered
+on the pages exactly where the validator accepts.
 
-Each scenario runs on the time-skipping server. Before each update step, every identity
-asks the case `would_take` (the update's own validator, changing nothing); the answer must
-be a refusal for authority (not_allowed) exactly where `who` says no. One identity the
-table refuses also sends the update for real, which the case must refuse the same way, so
-the query and the update path cannot drift apart."""
+Each scenario runs on the time-skipping server. Before each step, every identity asks the
+case `would_take` (an update's own validator, or the check a signal's handler makes,
+changing nothing); the answer must be a refusal for authority (not_allowed) exactly where
+`who` says no. One identity the table refuses also sends the message for real, which must
+be refused the same way, so the query and the real path cannot drift apart."""
 
 from __future__ import annotations
 
@@ -104,10 +106,14 @@ class Matrix:
     async def before(self, client: ReviewsClient, wid: str, step: dict[str, Any]) -> None:
         name = str(step.get("send", ""))
         spec = MESSAGES.get(name)
-        if spec is None or spec.kind != "update" or not isinstance(step.get("as"), (str, dict)):
+        if spec is None or not isinstance(step.get("as"), (str, dict)):
             return
         sender = _actor(step["as"])
         data = dict(step.get("with") or {})
+        if spec.kind == "signal":
+            # Whose it is and when it came are the sender's data, not who they are: each
+            # identity is asked as if sending it for itself.
+            data = {k: v for k, v in data.items() if k not in ("party", "received_on")}
         status = await client.status(wid)
         ask = await self._ask(client, wid, name, data, sender)
         if not ask.accepted:
@@ -117,13 +123,13 @@ class Matrix:
             allowed = spec.who.allows(self.standing(person, status))
             answer = await self._ask(client, wid, name, data, person)
             self.checked[name] += 1
-            # The pages offer exactly what the validator takes from this person now.
-            offered = name in await client.offers(wid, person)
-            self.offers_checked += 1
-            if answer.accepted and not offered:
-                self.wrong.append(f"{name} at {status.stage.value}: {person} accepted but not offered")
-            if answer.kind in ("not_allowed", "not_now") and offered:
-                self.wrong.append(f"{name} at {status.stage.value}: {person} offered but {answer}")
+            if spec.kind == "update":  # the pages offer exactly what the validator takes now
+                offered = name in await client.offers(wid, person)
+                self.offers_checked += 1
+                if answer.accepted and not offered:
+                    self.wrong.append(f"{name} at {status.stage.value}: {person} accepted but not offered")
+                if answer.kind in ("not_allowed", "not_now") and offered:
+                    self.wrong.append(f"{name} at {status.stage.value}: {person} offered but {answer}")
             if allowed and answer.kind == "not_allowed":
                 self.wrong.append(
                     f"{name} at {status.stage.value}: {person} refused, table allows: {answer.reason}"
@@ -132,7 +138,7 @@ class Matrix:
                 self.wrong.append(f"{name} at {status.stage.value}: {person} {answer}, table refuses")
             if not allowed and refused_one is None:
                 refused_one = person
-        if refused_one is not None:  # the real update path says the same
+        if refused_one is not None:  # the real path (an update's validator, a signal's check) says the same
             with pytest.raises(Refusal) as refusal:
                 await client.send(wid, name, refused_one, data)
             assert refusal.value.kind == "not_allowed", (name, refused_one, str(refusal.value))
@@ -161,8 +167,10 @@ async def test_every_update_is_accepted_exactly_where_the_table_says(tmp_path: P
         matrix.extension_roles = frozenset(policy.delegation.extend_grounds_deadline_roles)
         await simulate(scenario, data_dir=tmp_path / path.stem, before_step=matrix.before)
     assert matrix.wrong == [], "\n".join(matrix.wrong)
-    assert matrix.offers_checked >= sum(matrix.checked.values()) > 0
-    updates = {name for name, spec in MESSAGES.items() if spec.kind == "update"}
-    unchecked = updates - set(matrix.checked)
-    # Every update in the table is sent by some scenario and checked for every identity.
+    updates_checked = sum(n for name, n in matrix.checked.items() if MESSAGES[name].kind == "update")
+    assert matrix.offers_checked >= updates_checked > 0
+    every = set(MESSAGES)
+    unchecked = every - set(matrix.checked)
+    # Every message in the table, signals too, is sent by some scenario and checked for
+    # every identity.
     assert unchecked == set(), f"no scenario sends {sorted(unchecked)}: add one"

@@ -76,6 +76,15 @@ async def to_oat_consideration(reviews: ReviewsClient, wid: str) -> None:
     await reviews.send(wid, "oat_outcome", OAT, {"outcome": "accepted"})
 
 
+async def a_case_past_resolution(server: WorkflowEnvironment, live: LiveApi) -> tuple[ReviewsClient, str]:
+    """A new case whose owner could not resolve it (23): the next steps are the people's."""
+    reviews = ReviewsClient(server.client, live.settings.task_queue)
+    ref = f"C-UI-{uuid.uuid4().hex[:4]}"
+    wid = await reviews.open("decision_complaint", decision_case(ref, decided_on=await today(server)))
+    await reviews.send(wid, "case_owner_resolution", OWNER, {"resolved": False})
+    return reviews, wid
+
+
 async def sign_in(page: Page, live: LiveApi, who: str) -> None:
     await page.goto(f"{live.url}/ui/login")
     await page.locator(f"#person-{who}").check()
@@ -162,10 +171,7 @@ async def test_a_caseworker_answers_and_a_manager_approves_a_payment(
 async def test_a_refusal_is_shown_inline_and_keeps_what_was_typed(
     server: WorkflowEnvironment, live: LiveApi
 ) -> None:
-    reviews = ReviewsClient(server.client, live.settings.task_queue)
-    ref = f"C-UI-{uuid.uuid4().hex[:4]}"
-    wid = await reviews.open("decision_complaint", decision_case(ref, decided_on=await today(server)))
-    await reviews.send(wid, "case_owner_resolution", OWNER, {"resolved": False})
+    reviews, wid = await a_case_past_resolution(server, live)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         page = await browser.new_page()
@@ -213,10 +219,7 @@ async def test_oat_decides_with_a_remedy_and_two_learning_points_on_a_phone(
     server: WorkflowEnvironment, live: LiveApi
 ) -> None:
     """Nested values as groups, "Add another learning point" (htmx), at phone width."""
-    reviews = ReviewsClient(server.client, live.settings.task_queue)
-    ref = f"C-UI-{uuid.uuid4().hex[:4]}"
-    wid = await reviews.open("decision_complaint", decision_case(ref, decided_on=await today(server)))
-    await reviews.send(wid, "case_owner_resolution", OWNER, {"resolved": False})
+    reviews, wid = await a_case_past_resolution(server, live)
     await to_oat_consideration(reviews, wid)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])

@@ -4,8 +4,9 @@ case that refers to it (design.md, "Back-office HTTP API")."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Literal
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import FileResponse
 
 from api.deps import Caller, Config, Documents, Reviews, require_case
@@ -26,9 +27,10 @@ async def chunks_of(upload: UploadFile) -> AsyncIterator[bytes]:
 @router.post("/cases/{workflow_id:case}/evidence", status_code=201, response_model=Evidence)
 async def upload(
     workflow_id: str, request: Request, file: UploadFile, caller: Caller, reviews: Reviews, store: Documents,
-    config: Config,
+    config: Config, party: Literal["service_user", "organisation"] | None = Form(default=None),
 ) -> Evidence:  # fmt: skip
-    """A document for the case; send its reference with grounds or a comment."""
+    """A document for the case; send its reference with grounds or a comment. The back
+    office relaying a party's document says whose it is (`party`)."""
     require_case(caller, workflow_id)
     declared = int(request.headers.get("content-length") or 0)
     if declared > config.evidence_max_bytes + 64 * 1024:  # room for the multipart envelope
@@ -43,9 +45,10 @@ async def upload(
     # The case records and acknowledges it (issue 13); a kind that takes no documents
     # (positive feedback) keeps it in the store only.
     try:
-        await reviews.send(
-            workflow_id, "evidence_submitted", caller.actor, {"documents": [document.model_dump()]}
-        )
+        sent: dict[str, object] = {"documents": [document.model_dump()]}
+        if party is not None:
+            sent["party"] = party
+        await reviews.send(workflow_id, "evidence_submitted", caller.actor, sent)
     except Refusal as refusal:
         if refusal.kind not in ("not_taken", "closed"):
             raise

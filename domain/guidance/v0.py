@@ -88,3 +88,6 @@ class V0:
     # Submissions were not acknowledged, and nothing broke a long silence.
     acknowledges_submissions: bool = False
     keeps_in_touch: bool = False
+
+    # Whatever arrived as a submission was taken, whoever sent it and whatever it said.
+    checks_submitters: bool = False

@@ -1,7 +1,7 @@
 """Guidance versions (domain/guidance): each case keeps the rules it began under. Every
 member of every version is checked here, so a mutation of any one of them fails a test:
 v0 (the first release), v1 (the edges: 21, 27, 32-35, 55-56, 58, 60, 63-66, 69, 72-73),
-v2 (acknowledgements), v3 (never silent)."""
+v2 (acknowledgements), v3 (never silent), v4 (the trust boundary)."""
 
 from datetime import UTC, date, datetime
 
@@ -15,7 +15,7 @@ from domain.models import Actor, ComplaintOpened, DecidedCase, Flags, PartyComme
 from domain.policy import PolicyError, load_policy
 from domain.state import CaseState
 
-V0, V1, V2, V3 = (guidance_for(n) for n in range(4))
+V0, V1, V2, V3, V4 = (guidance_for(n) for n in range(5))
 MONTH = Period.model_validate("1m")
 TWO_WEEKS = Period.model_validate("14d")
 
@@ -38,12 +38,12 @@ def comment(party: Role) -> PartyComment:
 
 def test_the_versions_are_numbered_in_order_and_current_is_the_newest() -> None:
     assert sorted(VERSIONS) == list(range(len(VERSIONS)))
-    assert CURRENT == max(VERSIONS) == 3
+    assert CURRENT == max(VERSIONS) == 4
     assert all(VERSIONS[n].version == n for n in VERSIONS)
 
 
 def test_an_unknown_version_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="no guidance version 9: this build knows 0, 1, 2, 3"):
+    with pytest.raises(ValueError, match="no guidance version 9: this build knows 0, 1, 2, 3, 4"):
         guidance_for(9)
 
 
@@ -109,7 +109,7 @@ def test_the_worker_fills_in_the_newest_version_and_a_policy_may_name_an_older_o
     assert policy.with_guidance(CURRENT).guidance == CURRENT
     older = policy.model_copy(update={"guidance": 1})
     assert older.with_guidance(CURRENT).guidance == 1
-    with pytest.raises(PolicyError, match="guidance version 7 is newer than this build's 3"):
+    with pytest.raises(PolicyError, match="guidance version 7 is newer than this build's 4"):
         policy.model_copy(update={"guidance": 7}).with_guidance(CURRENT)
 
 
@@ -245,3 +245,8 @@ def test_the_reminder_date_is_on_the_cases_own_calendar() -> None:  # 32: workin
     for g in (V0, V1):
         assert g.grounds_reminder_on(deadline, requested, before, PACKAGE_CALENDAR) == date(2026, 4, 7)
         assert g.grounds_reminder_on(deadline, requested, before, holiday) == date(2026, 4, 6)
+
+
+def test_submitters_are_checked_from_v4() -> None:  # design.md, "The trust boundary"
+    assert [g.checks_submitters for g in (V0, V1, V2, V3, V4)] == [False, False, False, False, True]
+    assert V4.keeps_in_touch and V4.acknowledges_submissions

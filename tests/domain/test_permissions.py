@@ -281,3 +281,69 @@ def test_the_message_table_gives_no_relation_to_a_party_or_back_office() -> None
     assert MESSAGES["case_owner_review"].who.allows(
         Standing(role=Role.CASEWORKER, relations=frozenset({"owner"}))
     )
+
+
+# ------------------------------------------------- submissions: a party speaks for itself
+
+OPENED = date(2026, 3, 2)
+
+
+def submit(name: str, actor: Actor | None, **kw: object) -> None:
+    from domain.permissions import check_submission
+
+    check_submission(name, actor, owner="cw-alice", opened_on=OPENED, today=TODAY, **kw)  # type: ignore[arg-type]
+
+
+SU = Actor(id="su-1", role=Role.SERVICE_USER)
+ORG = Actor(id="org-1", role=Role.ORGANISATION)
+BO = Actor(id="crm", role=Role.BACK_OFFICE)
+
+
+def test_each_submission_comes_from_its_party_the_back_office_or_the_case_owner() -> None:
+    for name in ("grounds_submitted", "late_explanation"):
+        submit(name, SU)
+        submit(name, BO)
+        submit(name, OWNER)  # entering what was said by phone or post (31)
+        with pytest.raises(Refused) as organisation:
+            submit(name, ORG)
+        assert str(organisation.value) == (
+            f"org-1 (organisation) may not send {name}: only back_office / service_user, "
+            "or the case owner entering it for them (31)"
+        )
+        with pytest.raises(Refused, match="may not send"):
+            submit(name, MANAGER)
+        with pytest.raises(Refused, match="may not send"):
+            submit(name, Actor(id="cw-alice", role=Role.SERVICE_USER), party=Role.ORGANISATION)
+    submit("evidence_submitted", ORG)
+    submit("evidence_submitted", OWNER)
+    submit("party_comment", ORG)
+    with pytest.raises(Refused, match="only back_office / organisation / service_user$"):
+        submit("party_comment", OWNER)
+    with pytest.raises(Refused, match="must say who sends it"):
+        submit("grounds_submitted", None)
+
+
+def test_only_the_back_office_or_the_case_owner_says_whose_it_is_or_when_it_came() -> None:
+    with pytest.raises(Refused) as speaks_for:
+        submit("party_comment", ORG, party=Role.SERVICE_USER)
+    assert str(speaks_for.value) == (
+        "org-1 (organisation) may not send party_comment for the service_user: a party speaks only for itself"
+    )
+    submit("party_comment", ORG, party=Role.ORGANISATION)  # its own: fine
+    submit("party_comment", BO, party=Role.SERVICE_USER)
+    with pytest.raises(Refused, match="relayed by the back office must say whose it is"):
+        submit("party_comment", BO)
+    with pytest.raises(Refused, match="relayed by the back office must say whose it is"):
+        submit("evidence_submitted", BO)
+    submit("grounds_submitted", BO)  # grounds are always the complainant's
+    with pytest.raises(Refused) as dated:
+        submit("grounds_submitted", SU, received_on=date(2020, 1, 1))
+    assert str(dated.value) == (
+        "su-1 (service_user) may not say when grounds_submitted arrived: the date it reaches us is recorded"
+    )
+    submit("grounds_submitted", BO, received_on=OPENED)
+    submit("grounds_submitted", OWNER, received_on=TODAY)
+    with pytest.raises(Refused, match=r"must be between the case's opening \(2026-03-02\) and today"):
+        submit("grounds_submitted", BO, received_on=date(2026, 3, 1))
+    with pytest.raises(Refused, match="and today"):
+        submit("grounds_submitted", OWNER, received_on=date(2026, 3, 11))

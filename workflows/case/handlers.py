@@ -19,7 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.authority import NotAllowed, NotNow, Refused
     from domain.enums import Role
     from domain.models import SYSTEM, DeclineUnacceptableBehaviour, EvidenceSubmitted, PauseClock, ResumeClock
-    from workflows.case import acknowledge, chasing
+    from workflows.case import acknowledge, chasing, submissions
     from workflows.case.approvals import ApprovalHandlers
     from workflows.case.core import CaseCore
 
@@ -103,6 +103,8 @@ class EvidenceHandler:
     @workflow.signal
     def evidence_submitted(self, msg: EvidenceSubmitted) -> None:
         case = self.case
+        if submissions.refused(case, "evidence_submitted", msg):
+            return
         who = msg.actor or "back office"
         for document in msg.documents:
             case.record(
@@ -146,6 +148,8 @@ class WouldTakeQuery:
 
     def _would_take(self, name: str, data: dict[str, Any]) -> WouldTakeAnswer:
         spec = MESSAGES.get(name)
+        if spec is not None and spec.kind == "signal" and self.case.state.kind in spec.case_kinds:
+            return self._would_take_signal(name, data)
         # The update's own validator: a mixin's `_check_<name>`, else the case's check.
         validator = getattr(self, f"_check_{name}", None)
         if validator is None and name in self.case.checks:
@@ -158,6 +162,16 @@ class WouldTakeQuery:
             return WouldTakeAnswer(accepted=False, kind="not_allowed", reason=str(err))
         except NotNow as err:
             return WouldTakeAnswer(accepted=False, kind="not_now", reason=str(err))
+        except (Refused, ValidationError) as err:
+            return WouldTakeAnswer(accepted=False, kind="invalid", reason=str(err))
+        return WouldTakeAnswer(accepted=True)
+
+    def _would_take_signal(self, name: str, data: dict[str, Any]) -> WouldTakeAnswer:
+        """A submission is checked as its handler will check it (workflows/case/submissions)."""
+        try:
+            submissions.check(self.case, name, MESSAGES[name].model.model_validate(data))
+        except NotAllowed as err:
+            return WouldTakeAnswer(accepted=False, kind="not_allowed", reason=str(err))
         except (Refused, ValidationError) as err:
             return WouldTakeAnswer(accepted=False, kind="invalid", reason=str(err))
         return WouldTakeAnswer(accepted=True)

@@ -31,7 +31,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.review_rules import comment_party
     from domain.state import DecisionRun, DecisionState, open_input_of
-    from workflows.case import acknowledge
+    from workflows.case import acknowledge, submissions
     from workflows.case.approvals import approval_checks, awaiting_approval
     from workflows.case.children import forward
     from workflows.case.core import CaseCore
@@ -121,16 +121,20 @@ class DecisionComplaintWorkflow(ComplaintHandlers):
 
     @workflow.signal
     def grounds_submitted(self, msg: GroundsSubmitted) -> None:
-        grounds.receive_grounds(self.case, msg)
+        if not submissions.refused(self.case, "grounds_submitted", msg):
+            grounds.receive_grounds(self.case, msg)
 
     @workflow.signal
     def late_explanation(self, msg: LateExplanation) -> None:
-        grounds.receive_late_explanation(self.case, msg)
+        if not submissions.refused(self.case, "late_explanation", msg):
+            grounds.receive_late_explanation(self.case, msg)
 
     @workflow.signal
     def party_comment(self, msg: PartyComment) -> None:
         """Para 63: recorded, and forwarded to the running new-detailed-investigation child."""
         c = self.case
+        if submissions.refused(c, "party_comment", msg):
+            return
         c.record(msg.actor or "party", "party_comment", ["63"], msg.text)
         party = comment_party(msg)
         acknowledge.received(

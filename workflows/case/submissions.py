@@ -1,0 +1,47 @@
+"""What a complainant or the organisation sends (signals) is checked against who sent it,
+as updates are by their validators (design.md, "The trust boundary"; guidance v4). A
+signal cannot be refused to its sender, so one that fails the check is recorded in the
+audit trail and changes nothing; the client and the API ask first (`would_take`) and
+answer the sender 403 or 422."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.authority import Refused
+    from domain.calendar import london_date
+    from domain.models import SYSTEM
+    from domain.permissions import check_submission
+
+if TYPE_CHECKING:
+    from workflows.case.core import CaseCore
+
+
+def check(case: CaseCore[Any], name: str, msg: Any) -> None:
+    """Raise Refused if the case's guidance checks submitters and this one may not."""
+    if not case.guidance.checks_submitters:
+        return
+    opened = case.state.opened_at or case.now()
+    check_submission(
+        name,
+        msg.actor,
+        owner=case.state.owner,
+        opened_on=london_date(opened),
+        today=case.today(),
+        party=getattr(msg, "party", None),
+        received_on=getattr(msg, "received_on", None),
+    )
+
+
+def refused(case: CaseCore[Any], name: str, msg: Any) -> bool:
+    """True, and recorded, when this submission may not be taken: it changes nothing."""
+    try:
+        check(case, name, msg)
+    except Refused as refusal:
+        case.record(SYSTEM, f"refused: {name} from {msg.actor or 'nobody named'}", ["31"], str(refusal))
+        case.wake += 1
+        return True
+    return False
