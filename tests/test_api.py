@@ -187,7 +187,8 @@ async def test_tokens(api: Api, env: WorkflowEnvironment) -> None:
     other_case = Api.token("su-x", "service_user", case="decision-complaint-other")
     assert (await api.http.get(path, headers=other_case)).status_code == 404
     this_case = Api.token("su-1", "service_user", case=wid)
-    assert (await api.http.get(path, headers=this_case)).status_code == 200
+    assert (await api.http.get(path, headers=this_case)).status_code == 404  # the staff view
+    assert (await api.http.get("/me/case", headers=this_case)).status_code == 200  # its own
     assert (
         await api.http.post(
             "/cases", json={"kind": "decision_complaint", **decision_case()}, headers=this_case
@@ -319,7 +320,8 @@ async def test_authorization_matrix(api: Api, env: WorkflowEnvironment, who: str
     async def status_of(method: str, path: str, **kw: Any) -> int:
         return (await api.http.request(method, path, headers=h, **kw)).status_code
 
-    assert await status_of("GET", f"/cases/{wid}") == expected(who, 200, 200)
+    # The staff view is never a party's: its own view is /me/case (design.md).
+    assert await status_of("GET", f"/cases/{wid}") == expected(who, 200, 404)
     assert await status_of("GET", f"/cases/{wid}/letters") == expected(who, 200, 200)
     assert await status_of("GET", f"/evidence/{sha}") == expected(who, 200, 200)
     upload = await status_of("POST", f"/cases/{wid}/evidence", files={"file": ("b.txt", b"more\n")})

@@ -158,7 +158,11 @@ async def list_cases(
 
 @router.get("/cases/{workflow_id:case}")
 async def case_status(workflow_id: str, caller: Caller, reviews: Reviews) -> JSONResponse:
+    """The staff view. A party's token never gets it (design.md, "The trust boundary": staff
+    notes, analyses, the other party's documents): its own view is `/me/case`."""
     require_case(caller, workflow_id)
+    if caller.bound:
+        raise Problem(404, f"no case {workflow_id} for this token: a party's own view is /me/case")
     status = await reviews.status(workflow_id)
     return JSONResponse(status.model_dump(mode="json"))
 
