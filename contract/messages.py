@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from domain import models as m
 from domain.enums import Kind, Role, Stage
-from domain.permissions import BEFORE_GROUNDS
+from domain.permissions import BEFORE_GROUNDS, OWNER_ENTERS, SUBMITTERS
 
 DC, SC, PF = Kind.DECISION_COMPLAINT, Kind.SERVICE_COMPLAINT, Kind.POSITIVE_FEEDBACK
 
@@ -96,13 +96,16 @@ SCHEME = Who(scheme=True, never=frozenset({"proposer"}))
 HANDLER = Who(relations=frozenset({"awaited"}), never=frozenset({"about"}))
 STEP_OWNER = Who(relations=frozenset({"awaited", "manager"}))
 ANYONE = Who(anyone=True)
-# What a party sends (design.md, "The trust boundary"; guidance v4): the party itself, the
-# back office relaying it, or the case owner entering what was said by phone or post (31).
-COMPLAINANT = Who(roles=frozenset({Role.SERVICE_USER, Role.BACK_OFFICE}), relations=frozenset({"owner"}))
-A_PARTY = Who(
-    roles=frozenset({Role.SERVICE_USER, Role.ORGANISATION, Role.BACK_OFFICE}), relations=frozenset({"owner"})
-)
-PARTIES = Who(roles=frozenset({Role.SERVICE_USER, Role.ORGANISATION, Role.BACK_OFFICE}))
+
+
+def submitters(name: str) -> Who:
+    """What a party sends (design.md, "The trust boundary"; guidance v4): the roles of the
+    rule the signal's handler applies (domain.permissions), and the case owner entering it
+    for them where the rule allows (31)."""
+    return Who(
+        roles=SUBMITTERS[name], relations=frozenset({"owner"}) if name in OWNER_ENTERS else frozenset()
+    )
+
 
 ANY_STAGE = "any stage before closing"
 EVERY_STAGE: tuple[Stage, ...] = ()  # taken at any stage before closing
@@ -169,7 +172,7 @@ _SPECS = [
     MessageSpec(
         "grounds_submitted", "signal", m.GroundsSubmitted, (DC,), EVERY_STAGE,
         "any (kept until awaiting_grounds)", "service user / back office / case owner (31)", "30-31",
-        COMPLAINANT,
+        submitters("grounds_submitted"),
         {"why_wrong": "the report missed my GP's letter", "wanted": "a fresh look at the evidence"},
     ),
     MessageSpec(
@@ -184,7 +187,7 @@ _SPECS = [
     ),
     MessageSpec(
         "late_explanation", "signal", m.LateExplanation, (DC,), (S.TIME_LIMIT,),
-        "time_limit", "service user / back office / case owner (31)", "33", COMPLAINANT,
+        "time_limit", "service user / back office / case owner (31)", "33", submitters("late_explanation"),
         {"text": "I was in hospital in March"},
     ),
     MessageSpec(
@@ -221,13 +224,13 @@ _SPECS = [
     MessageSpec(
         "evidence_submitted", "signal", m.EvidenceSubmitted, (DC, SC), EVERY_STAGE,
         "any stage before closing (the API sends it for each upload)",
-        "service user / organisation / back office (with party) / case owner (31)", "30-31", A_PARTY,
+        "service user / organisation / back office (with party) / case owner (31)", "30-31", submitters("evidence_submitted"),
         {"documents": []},
     ),
     MessageSpec(
         "party_comment", "signal", m.PartyComment, (DC,), (S.NEW_DETAILED_INVESTIGATION,),
         "new_detailed_investigation (reaches the child)", "service user / organisation / back office (with party)",
-        "63", PARTIES,
+        "63", submitters("party_comment"),
         {"text": "the summary leaves out the second visit"},
     ),
     MessageSpec(
