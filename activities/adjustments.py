@@ -22,7 +22,9 @@ from activities.models import LetterRequest
 from domain.calendar import PACKAGE_CALENDAR, london_date
 from domain.models import Adjustment, AdjustmentKind
 
-PUBLIC_ROLES = frozenset({"service_user", "organisation"})
+# Only letters to the complainant honour the complainant's adjustments: the organisation's
+# letters carry none of them and are never copied to the advocate (design.md).
+COMPLAINANT = "service_user"
 LARGE_PT = 18
 # Tasks an adjustment opens are named with this prefix: they stay open until done, apart
 # from the step the case is waiting on (which the workflow's sync opens and closes).
@@ -64,7 +66,7 @@ def honour(
     request: LetterRequest, subject: str, body: str, folder: Path, send_copy: Any, open_task: Any
 ) -> list[dict[str, Any]]:
     """Produce what each adjustment asks for this letter; how each was honoured."""
-    if request.to.role not in PUBLIC_ROLES:
+    if request.to.role != COMPLAINANT:
         return []
     done: list[dict[str, Any]] = []
     for adjustment in request.reasonable_adjustments:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.adjustments import PUBLIC_ROLES, TASK_PREFIX, honour
+from activities.adjustments import COMPLAINANT, TASK_PREFIX, honour
 from activities.heartbeat import heartbeating
 from activities.letters import render, to_email
 from activities.models import CaseSnapshot, LetterRequest, NewCaseCreated, NewCaseRequest, Recipient
@@ -225,7 +225,7 @@ class CaseActivities:
         copies = [
             _advocate_copy(request, adjustment.contact)
             for adjustment in request.reasonable_adjustments
-            if request.to.role in PUBLIC_ROLES
+            if request.to.role == COMPLAINANT
             and adjustment.kind is AdjustmentKind.ADVOCATE_COPY
             and adjustment.contact is not None
             and adjustment.contact.email

@@ -11,6 +11,8 @@ from api.auth import Identity
 from api.evidence import EvidenceStore
 from api.problems import Problem
 from api.settings import ApiSettings
+from api.ui.staff import Staff
+from api.visibility import CaseFacts, facts_in_store, may_see
 from starter.client import ReviewsClient
 
 
@@ -42,11 +44,17 @@ def settings(request: Request) -> ApiSettings:
     return found
 
 
+def staff(request: Request) -> Staff:
+    found: Staff = request.app.state.staff
+    return found
+
+
 Caller = Annotated[Identity, Depends(identity)]
 Reviews = Annotated[ReviewsClient, Depends(reviews)]
 Store = Annotated[Engine, Depends(engine)]
 Documents = Annotated[EvidenceStore, Depends(evidence)]
 Config = Annotated[ApiSettings, Depends(settings)]
+Directory = Annotated[Staff, Depends(staff)]
 
 
 def require_staff(caller: Identity, what: str) -> None:
@@ -59,3 +67,20 @@ def require_case(caller: Identity, case_id: str) -> None:
     """A bound token sees only its own case; any other is, to it, not there (404)."""
     if not caller.may_see(case_id):
         raise Problem(404, f"no case {case_id} for this token")
+
+
+def require_visible(caller: Identity, case: CaseFacts, directory: Staff) -> None:
+    """The staff view of a case, for whoever the visibility rule lets see it; to anyone
+    else, and to every party's token, there is no such case (404: design.md)."""
+    if not may_see(caller, case, directory):
+        raise Problem(404, f"no case {case.workflow_id} for this token")
+
+
+def require_readable(caller: Identity, workflow_id: str, engine: Engine, directory: Staff) -> None:
+    """Letters and the like: a party reads its own case's (its own letters only, filtered
+    by the route); staff by the visibility rule, judged on the store's record of the case."""
+    if caller.bound:
+        require_case(caller, workflow_id)
+        return
+    found = facts_in_store(engine, [workflow_id])
+    require_visible(caller, found[0] if found else CaseFacts(workflow_id), directory)

@@ -31,6 +31,7 @@ class Standing:
     scheme_role: Role | None = None  # the lowest role the Delegation Scheme accepts now
     owner_role: Role = Role.CASEWORKER  # the case owner's grade (Annex A)
     extension_roles: frozenset[Role] = frozenset()  # the scheme's extend_grounds_deadline_roles
+    step_overdue: bool = False  # a person's step is overdue and may be taken in their place (v5)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Who:
     scheme: bool = False
     never: frozenset[str] = frozenset()
     anyone: bool = False
+    stand_in: bool = False
 
     def allows(self, who: Standing) -> bool:
         from domain.authority import LADDER, at_least, is_staff, rank
@@ -74,8 +76,17 @@ class Who:
             and owner_rank + self.above_owner < len(LADDER)
             and at_least(who.role, LADDER[owner_rank + self.above_owner])
         )
+        stands_in = (
+            self.stand_in
+            and who.step_overdue
+            and is_staff(who.role)
+            and "awaited" not in relations
+            and "about" not in who.relations
+            and ("manager" in relations or at_least(who.role, Role.ASSISTANT_DIRECTOR))
+        )
         return bool(
-            who.role in self.roles
+            stands_in
+            or who.role in self.roles
             or relations & self.relations
             or (self.from_role is not None and at_least(who.role, self.from_role))
             or above_owner
@@ -84,16 +95,23 @@ class Who:
         )
 
 
-OWNER = Who(relations=frozenset({"owner", "oat_within_oat"}))
+OWNER = Who(relations=frozenset({"owner", "oat_within_oat"}), stand_in=True)
 OAT = Who(roles=frozenset({Role.OAT_CASEWORKER}))
 LEGAL = Who(roles=frozenset({Role.LEGAL_TEAM}))
-MANAGER = Who(relations=frozenset({"manager"}))
 MANAGER_OR_SENIOR = Who(relations=frozenset({"manager"}), from_role=Role.ASSISTANT_DIRECTOR)
+# design.md, `reassign`: the case's manager or above, or a team's manager for its step.
+REASSIGNER = Who(
+    relations=frozenset({"manager", "team_manager"}),
+    from_role=Role.ASSISTANT_DIRECTOR,
+    never=frozenset({"about"}),
+)
 # Para 32: the case's manager, a role the scheme names, or anyone above the manager's
 # grade (two rungs above the case owner's).
 EXTENDER = Who(relations=frozenset({"manager"}), above_owner=2, extension_roles=True)
 SCHEME = Who(scheme=True, never=frozenset({"proposer"}))
 HANDLER = Who(relations=frozenset({"awaited"}), never=frozenset({"about"}))
+HANDLER_OR_STAND_IN = Who(relations=frozenset({"awaited"}), never=frozenset({"about"}), stand_in=True)
+MANAGER_STEP = Who(relations=frozenset({"manager"}), never=frozenset({"about"}), stand_in=True)
 STEP_OWNER = Who(relations=frozenset({"awaited", "manager"}))
 ANYONE = Who(anyone=True)
 
@@ -163,7 +181,7 @@ _SPECS = [
     # Decision complaints (paras 20-74), in the order of the guidance.
     MessageSpec(
         "case_owner_resolution", "update", m.CaseOwnerResolution, (DC,), (S.CASE_OWNER_RESOLUTION,),
-        "case_owner_resolution", "case owner", "23-25", OWNER, {"resolved": False},
+        "case_owner_resolution", "case owner (or, once overdue, the manager or above)", "23-25", OWNER, {"resolved": False},
     ),
     MessageSpec(
         "oat_advice", "update", m.OatAdvice, (DC,), (S.OAT_ADVICE,),
@@ -192,16 +210,16 @@ _SPECS = [
     ),
     MessageSpec(
         "time_limit_decision", "update", m.TimeLimitDecision, (DC,), (S.TIME_LIMIT,),
-        "time_limit", "case owner", "34-37", OWNER, {"accept": True, "reason": "illness_or_bereavement"},
+        "time_limit", "case owner (or, once overdue, the manager or above)", "34-37", OWNER, {"accept": True, "reason": "illness_or_bereavement"},
     ),
     MessageSpec(
         "challenge_assessment", "update", m.ChallengeAssessment, (DC,), (S.CHALLENGE_ASSESSMENT,),
-        "challenge_assessment", "case owner", "38-40", OWNER,
+        "challenge_assessment", "case owner (or, once overdue, the manager or above)", "38-40", OWNER,
         {"actionable": True, "analysis": "says which finding is wrong and why"},
     ),
     MessageSpec(
         "case_owner_review", "update", m.CaseOwnerReview, (DC,), (S.CASE_OWNER_REVIEW,),
-        "case_owner_review", "case owner", "41-46", OWNER, {"finding": "no_genuine_doubt"},
+        "case_owner_review", "case owner (or, once overdue, the manager or above)", "41-46", OWNER, {"finding": "no_genuine_doubt"},
     ),
     MessageSpec(
         "oat_outcome", "update", m.OatOutcomeMessage, (DC,), (S.OAT_REVIEW,),
@@ -248,6 +266,11 @@ _SPECS = [
         "quash", "legal_team", "66-69", LEGAL, {},
     ),
     MessageSpec(
+        "reassign", "update", m.Reassign, (DC,), EVERY_STAGE, ANY_STAGE,
+        "the case's manager or above; a team's manager for a step owed by the team", "23, 32", REASSIGNER,
+        {"to": {"id": "cw-zed", "role": "caseworker"}, "reason": "the case owner is on long-term sick leave"},
+    ),
+    MessageSpec(
         "decline_unacceptable_behaviour", "update", m.DeclineUnacceptableBehaviour, (DC, SC), EVERY_STAGE,
         ANY_STAGE, "the case's manager or above", "22", MANAGER_OR_SENIOR,
         {"reason": "repeated abuse of staff on the phone"},
@@ -255,7 +278,8 @@ _SPECS = [
     # Service complaints (paras 10-19).
     MessageSpec(
         "manager_resolution", "update", m.ManagerResolution, (SC,), (S.MANAGER_RESOLUTION,),
-        "manager_resolution", "the case's manager", "13-14, 16", MANAGER, {"resolved": False},
+        "manager_resolution", "the case's manager (or, once overdue, someone more senior)", "13-14, 16", MANAGER_STEP,
+        {"resolved": False},
     ),
     MessageSpec(
         "reclassify_as_decision_complaint", "update", m.Reclassify, (SC,),
@@ -276,17 +300,18 @@ _SPECS = [
     ),
     MessageSpec(
         "service_complaint_decision", "update", m.ServiceComplaintDecision, (SC,), (S.CONSIDERATION,),
-        "consideration", "current handler", "17-19", HANDLER,
+        "consideration", "current handler (or, once overdue, the manager or above)", "17-19", HANDLER_OR_STAND_IN,
         {"upheld": False, "what_happened": "we replied in 12 days", "should_have_happened": "within 10"},
     ),
     MessageSpec(
         "close_unresolved", "update", m.CloseUnresolved, (SC,), (S.CONSIDERATION,),
-        "consideration", "current handler", "15", HANDLER, {"reason": "no response to three letters"},
+        "consideration", "current handler (or, once overdue, the manager or above)", "15", HANDLER_OR_STAND_IN,
+        {"reason": "no response to three letters"},
     ),
     # Positive feedback (paras 7-9).
     MessageSpec(
         "manager_review", "update", m.ManagerReview, (PF,), (S.AWAITING_MANAGER_REVIEW,),
-        "awaiting_manager_review", "the case's manager", "9", MANAGER, {},
+        "awaiting_manager_review", "the case's manager (or, once overdue, someone more senior)", "9", MANAGER_STEP, {},
     ),
     # Paused clocks, on every kind.
     MessageSpec(

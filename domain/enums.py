@@ -190,3 +190,12 @@ class ServiceAction(StrEnum):
     CONTACT_ARRANGED = "contact_arranged"
     IMPROVEMENT = "improvement"
     PRIORITY_ALLOCATION = "priority_allocation"
+
+
+class Taken(StrEnum):
+    """How staff took a submission they enter for the complainant (31; design.md, "The
+    trust boundary")."""
+
+    PHONE = "phone"
+    POST = "post"
+    IN_PERSON = "in_person"

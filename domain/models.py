@@ -36,6 +36,7 @@ from domain.enums import (
     Role,
     ServiceAction,
     Stage,
+    Taken,
 )
 
 
@@ -258,6 +259,7 @@ class GroundsSubmitted(Lenient):
     wanted: str = ""
     evidence: Documents = []
     received_on: Day | None = None
+    taken: Taken | None = None  # how the case owner or back office took it (31)
 
 
 class EvidenceSubmitted(Lenient):
@@ -269,6 +271,7 @@ class EvidenceSubmitted(Lenient):
     party: Role | None = None
     documents: Documents = []
     note: str = ""
+    taken: Taken | None = None
 
 
 class LateExplanation(Lenient):
@@ -277,6 +280,7 @@ class LateExplanation(Lenient):
     actor: Actor | None = None
     text: str = ""
     received_on: Day | None = None
+    taken: Taken | None = None
 
 
 class PartyComment(Lenient):
@@ -287,8 +291,8 @@ class PartyComment(Lenient):
     party: Role | None = None
     text: str = ""
     evidence: Documents = []
-
     received_on: Day | None = None
+    taken: Taken | None = None
 
 
 # ------------------------------------------------------------- messages: updates
@@ -561,6 +565,15 @@ class CloseUnresolved(Message):
     reason: str = Field(min_length=1)
 
 
+class Reassign(Message):
+    """design.md, `reassign` (23, 32): the case to another member of staff of the owner's
+    grade, or a team's step to a member of that team; they take the open step with its
+    due date."""
+
+    to: Actor
+    reason: str = Field(min_length=1)
+
+
 # ------------------------------------------------------------- status records
 
 
@@ -597,6 +610,23 @@ class Submission(BaseModel):
     documents: list[Evidence] = []
     at: datetime
     party: str = "service_user"
+
+
+class DocumentOnRecord(BaseModel):
+    """A document the case holds, and whose it is: a party sees only its own (design.md,
+    "The trust boundary")."""
+
+    name: str
+    sha256: str | None = None
+    size: int | None = None
+    media_type: str | None = None
+    party: str = "service_user"  # service_user | organisation
+    by: str = ""  # who sent or entered it
+    at: datetime
+
+    @property
+    def received(self) -> bool:
+        return self.sha256 is not None
 
 
 class HistoryEntry(BaseModel):
@@ -745,3 +775,7 @@ class Status(BaseModel):
     received_on: date | None = None
     oat_outcomes: list[str] = []
     ndi_case_owner: str | None = None  # who OAT named to handle a new investigation (64)
+    documents: list[DocumentOnRecord] = []  # every document on the record, and whose it is
+    # The awaited person's step is overdue: the case's manager or anyone more senior may
+    # take it in their place, or reassign the case (design.md, "Time"; guidance v5).
+    step_overdue: bool = False

@@ -7,8 +7,18 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from domain.authority import LADDER, NotAllowed, NotNow, Refused, is_person, rank, require_role
-from domain.enums import OatAdviceRoute, Risk, Role, Stage
+from domain.authority import (
+    LADDER,
+    NotAllowed,
+    NotNow,
+    Refused,
+    at_least,
+    is_person,
+    is_staff,
+    rank,
+    require_role,
+)
+from domain.enums import OatAdviceRoute, Risk, Role, Stage, Taken
 from domain.models import Actor, Awaiting
 
 # Extensions are taken at any stage before grounds arrive (32). Which stages take each
@@ -197,10 +207,14 @@ def check_submission(
     today: date,
     party: Role | None = None,
     received_on: date | None = None,
+    taken: Taken | None = None,
+    owner_says_how: bool = False,
 ) -> None:
     """A party speaks only for itself: a service user's or organisation's token is that
-    party; only the back office or the case owner says whose a submission is (`party`) or
-    when it arrived (`received_on`, between the case's opening and today, 31)."""
+    party; only the back office or the case owner says whose a submission is (`party`),
+    when it arrived (`received_on`, between the case's opening and today, 31) or how staff
+    took it (`taken`). With `owner_says_how` (guidance v5) the case owner entering one for
+    the complainant must say how it was taken: by phone, by post or in person (31)."""
     if actor is None:
         raise NotAllowed(f"{name} must say who sends it")
     relays = actor.role is Role.BACK_OFFICE or (name in OWNER_ENTERS and is_person(actor, owner))
@@ -214,6 +228,15 @@ def check_submission(
         )
     if party is not None and not relays and party is not actor.role:
         raise NotAllowed(f"{actor} may not send {name} for the {party.value}: a party speaks only for itself")
+    if taken is not None and not relays:
+        raise NotAllowed(
+            f"{actor} may not say how {name} was taken: only the back office or the case owner entering it (31)"
+        )
+    entering = relays and actor.role is not Role.BACK_OFFICE
+    if owner_says_how and entering and taken is None:
+        raise Refused(
+            f"{name} entered by the case owner must say how it was taken: taken is phone, post or in_person (31)"
+        )
     if received_on is not None:
         if not relays:
             raise NotAllowed(f"{actor} may not say when {name} arrived: the date it reaches us is recorded")
@@ -221,3 +244,58 @@ def check_submission(
             raise Refused(
                 f"received_on {received_on} must be between the case's opening ({opened_on}) and today ({today})"
             )
+
+
+# ------------------------------------------------ stalled steps (design.md, "Time")
+
+
+def stands_in(
+    actor: Actor, step: Awaiting | None, *, manager: str, today: date, about_staff: Collection[str]
+) -> bool:
+    """Once a person's step is overdue, the case's manager or anyone more senior — whoever
+    it has been escalated to, rung by rung — may take it in that person's place (23, 32).
+    Never someone a service complaint is about (11, 13, 15)."""
+    if step is None or step.actor_id is None or step.due is None or step.paused_since is not None:
+        return False
+    if today <= step.due or actor.id == step.actor_id or actor.id in about_staff or not is_staff(actor.role):
+        return False
+    return is_person(actor, manager) or at_least(actor.role, Role.ASSISTANT_DIRECTOR)
+
+
+def check_reassign(
+    actor: Actor,
+    to: Actor,
+    step: Awaiting | None,
+    *,
+    owner: str,
+    owner_role: Role,
+    manager: str,
+    team_manager: str | None,
+    about_staff: Collection[str],
+) -> str:
+    """Who may hand a case, or a team's step, to someone else, and to whom (design.md,
+    `reassign`; 23, 32). Answers what moves: "owner" or "team step"."""
+    team_step = step is not None and step.actor_id is None and team_manager is not None
+    senior = is_person(actor, manager) or at_least(actor.role, Role.ASSISTANT_DIRECTOR)
+    if actor.id in about_staff or not (senior or (team_step and is_person(actor, team_manager))):
+        team = f", or for a step owed by a team that team's manager ({team_manager})" if team_step else ""
+        raise NotAllowed(
+            f"{actor} may not reassign this case: only the case's manager ({manager}) or someone more senior{team} (23, 32)"
+        )
+    if not is_staff(to.role) or to.id in about_staff:
+        raise Refused(f"reassign.to {to} must be a member of staff the complaint is not about (11, 13, 15)")
+    if team_step and step is not None and to.role.value == step.actor_role:
+        if to.id == step.actor_id:
+            raise NotNow(f"{step.action} is already with {to.id}")
+        return "team step"
+    if to.id == owner:
+        raise NotNow(f"{to.id} already holds the case")
+    if to.id == manager:
+        raise Refused(
+            f"reassign.to {to.id} is the case's manager, who oversees its owner: name another member of staff (23)"
+        )
+    if not at_least(to.role, owner_role):
+        raise Refused(
+            f"reassign.to must be of the case owner's grade ({owner_role.value}) or above; {to.role.value} is not"
+        )
+    return "owner"

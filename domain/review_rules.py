@@ -2,7 +2,7 @@
 decision must hold (51, 58, 62-63, 67), and who decides on a new detailed investigation
 and when (61-65)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from domain.authority import NotAllowed, NotNow, Refused, is_person, require_role
@@ -117,11 +117,13 @@ def window_closed(now: datetime, window_ends: date, comments: Iterable[PartyComm
     return {comment_party(c) for c in comments} >= BOTH_PARTIES
 
 
-def check_ndi_case_owner(ndi_case_owner: str | None, *, owner: str, manager: str) -> None:
+def check_ndi_case_owner(
+    ndi_case_owner: str | None, *, owner: str, manager: str, previous_owners: Sequence[str] = ()
+) -> None:
     """Para 64: a new investigation of a decision is never handled by whoever made it,
-    nor by their manager."""
-    if ndi_case_owner is not None and ndi_case_owner in (owner, manager):
-        whose = "owner" if ndi_case_owner == owner else "manager"
+    nor by their manager, nor by anyone who held the case before it was reassigned."""
+    if ndi_case_owner is not None and ndi_case_owner in (owner, manager, *previous_owners):
+        whose = "owner" if ndi_case_owner in (owner, *previous_owners) else "manager"
         raise Refused(
             f"ndi_case_owner {ndi_case_owner} is the case's {whose}: a new detailed investigation is "
             "handled by someone who did not make or manage the decision (64)"

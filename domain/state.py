@@ -23,6 +23,7 @@ from domain.models import (
     ComplaintOpened,
     Contact,
     DeclineUnacceptableBehaviour,
+    DocumentOnRecord,
     Escalation,
     GroundsSubmitted,
     HistoryEntry,
@@ -100,12 +101,14 @@ class CaseState(BaseModel):
     guidance: int = 0
     to_acknowledge: list[Submission] = []  # submissions still to be acknowledged
     last_to_complainant: datetime | None = None  # the last letter to them
+    documents: list[DocumentOnRecord] = []  # every document on the record, and whose it is
 
 
 class DecisionState(CaseState):
     """A complaint about a decision (20-74)."""
 
     opened: ComplaintOpened
+    previous_owners: list[str] = []  # whoever the case was reassigned from (design.md, `reassign`)
     grounds: GroundsSubmitted | None = None
     grounds_deadline: date | None = None  # the date the grounds request gave (32, 34)
     grounds_requested_on: date | None = None

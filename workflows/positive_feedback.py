@@ -147,7 +147,8 @@ class PositiveFeedbackWorkflow(ClockHandlers, UnknownSignals, WouldTakeQuery):
 
     def check_manager_review(self, msg: ManagerReview) -> None:
         self.case.require_stage("manager_review")
-        permissions.check_manager(msg.actor, self.state.manager, "manager_review", "9")
+        if not self.case.stands_in(msg.actor):  # once overdue, someone more senior (design.md, "Time")
+            permissions.check_manager(msg.actor, self.state.manager, "manager_review", "9")
         permissions.check_comments(msg.comments)
 
     @workflow.update

@@ -15,8 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from pydantic.json_schema import SkipJsonSchema
 from temporalio.common import WorkflowIDReusePolicy
 
-from api.deps import Caller, Reviews, require_case, require_staff
+from api.deps import Caller, Directory, Reviews, Store, require_case, require_staff, require_visible
 from api.problems import COMMON, Problem, documented, require_unicode
+from api.visibility import CaseFacts, facts_in_store, may_see, sees_every_case
 from contract.messages import MESSAGES, MessageSpec
 from contract.receipts import Receipt, SignalAck
 from domain.enums import Kind
@@ -131,6 +132,8 @@ async def open_case(
 async def list_cases(
     caller: Caller,
     reviews: Reviews,
+    store: Store,
+    directory: Directory,
     stage: str | None = None,
     awaiting_role: str | None = None,
     overdue: bool = False,
@@ -144,10 +147,15 @@ async def list_cases(
         start = int(base64.urlsafe_b64decode(page_token.encode()).decode()) if page_token else 0
     except ValueError:
         raise Problem(400, "page_token is not one this API gave") from None
+    everything = sees_every_case(caller)
     rows = await reviews.list(
         stage=stage, awaiting_role=awaiting_role, kind=kind.value if kind else None, overdue=overdue,
-        limit=start + page_size + 1,
+        limit=start + page_size + 1 if everything else 5000,
     )  # fmt: skip
+    if not everything:  # the visibility rule, on the store's record of each case
+        seen = {f.workflow_id for f in facts_in_store(store, [r["workflow_id"] for r in rows])
+                if may_see(caller, f, directory)}  # fmt: skip
+        rows = [r for r in rows if r["workflow_id"] in seen]
     if owner:
         rows = [r for r in rows if r.get("owner") == owner]
     page = rows[start : start + page_size]
@@ -157,13 +165,17 @@ async def list_cases(
 
 
 @router.get("/cases/{workflow_id:case}")
-async def case_status(workflow_id: str, caller: Caller, reviews: Reviews) -> JSONResponse:
-    """The staff view. A party's token never gets it (design.md, "The trust boundary": staff
-    notes, analyses, the other party's documents): its own view is `/me/case`."""
+async def case_status(
+    workflow_id: str, caller: Caller, reviews: Reviews, directory: Directory
+) -> JSONResponse:
+    """The staff view, for whoever the visibility rule lets see the case (api/visibility).
+    A party's token never gets it (design.md, "The trust boundary": staff notes, analyses,
+    the other party's documents): its own view is `/me/case`."""
     require_case(caller, workflow_id)
     if caller.bound:
         raise Problem(404, f"no case {workflow_id} for this token: a party's own view is /me/case")
     status = await reviews.status(workflow_id)
+    require_visible(caller, CaseFacts.of_status(workflow_id, status), directory)
     return JSONResponse(status.model_dump(mode="json"))
 
 

@@ -12,15 +12,21 @@ from temporalio.api.common.v1 import Payloads
 
 from api.deps import require_staff
 from api.problems import COMMON, Problem, documented
+from api.visibility import sees_every_case
 
 router = APIRouter(prefix="/codec", tags=["codec"], responses=documented(*COMMON, 403))
 
 
 async def _payloads(request: Request) -> Payloads:
     if not request.app.state.codec_open:
-        require_staff(
-            request.app.state.verifier.verify(request.headers.get("authorization")), "use the codec"
-        )
+        # A payload names no case, so only those who see every case may decode one
+        # (api/visibility): a team's caseworker reads their cases through the API.
+        caller = request.app.state.verifier.verify(request.headers.get("authorization"))
+        require_staff(caller, "use the codec")
+        if not sees_every_case(caller):
+            raise Problem(
+                403, f"a {caller.actor.role.value} may not use the codec: it decodes any case's data"
+            )
     try:
         body: Any = await request.json()
         return json_format.ParseDict(body, Payloads())

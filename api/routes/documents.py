@@ -9,9 +9,10 @@ from typing import Literal
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import FileResponse
 
-from api.deps import Caller, Config, Documents, Reviews, require_case
+from api.deps import Caller, Config, Directory, Documents, Reviews, Store, require_case
 from api.evidence import RefusedType, TooLarge
 from api.problems import COMMON, Problem, documented
+from api.visibility import facts_in_store, may_see
 from domain.models import Evidence
 from starter.client import Refusal
 
@@ -56,8 +57,26 @@ async def upload(
 
 
 @router.get("/evidence/{sha256}", response_class=FileResponse)
-async def document(sha256: str, caller: Caller, store: Documents) -> FileResponse:
+async def document(
+    sha256: str, caller: Caller, store: Documents, reviews: Reviews, engine: Store, directory: Directory
+) -> FileResponse:
+    """The document, for those who may see a case holding it (api/visibility): staff by
+    the visibility rule; a party only for a document its own case records as its own."""
     path = store.path(sha256)
-    if path is None or (caller.bound and caller.case not in store.cases_for(sha256)):
+    cases = store.cases_for(sha256) if path is not None else set()
+    if caller.bound:
+        allowed = caller.case in cases and await _partys_own(reviews, caller, sha256)
+    else:
+        allowed = any(may_see(caller, f, directory) for f in facts_in_store(engine, cases))
+    if path is None or not allowed:
         raise Problem(404, f"no document {sha256} for this token")
     return FileResponse(path, media_type="application/octet-stream", filename=sha256)
+
+
+async def _partys_own(reviews: Reviews, caller: Caller, sha256: str) -> bool:
+    try:
+        status = await reviews.status(caller.case or "")
+    except Refusal:
+        return False
+    party = caller.actor.role.value
+    return any(d.sha256 == sha256 and d.party == party for d in status.documents)

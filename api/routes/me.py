@@ -10,9 +10,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
+from api.auth import Identity
 from api.deps import Caller, Reviews
 from api.problems import COMMON, Problem, documented
 from api.ui.pages import templates
+from api.visibility import letters_for
 from domain.letters import date_in_words
 from domain.plain import letter_title, stage_words, waiting_words
 
@@ -41,7 +43,7 @@ class MyCase(BaseModel):
     closed: bool
 
 
-def my_case(status: Any, request: Request) -> MyCase:
+def my_case(status: Any, request: Request, caller: Identity) -> MyCase:
     staff = request.app.state.staff
     holder_id = status.handler.id if status.handler else status.owner
     person = staff.get(holder_id) if holder_id else None
@@ -51,14 +53,11 @@ def my_case(status: Any, request: Request) -> MyCase:
         else (person.name if person else "your case owner")
     )
     step = status.awaiting
-    documents = [
-        MyDocument(name=h.detail.split(":")[0], received=h.action == "document received")
-        for h in status.history
-        if h.action in ("document received", "document named but not received")
-    ]
-    mine = [
-        letter for letter in status.letters if letter.to_role in ("service_user", "organisation", "advocate")
-    ]
+    party = caller.actor.role.value
+    # Its own documents and letters only: never the other party's (design.md, "The trust
+    # boundary"); the organisation is never shown the complainant's.
+    documents = [MyDocument(name=d.name, received=d.received) for d in status.documents if d.party == party]
+    mine = [letter for letter in status.letters if letter.to_role in (letters_for(caller) or ())]
     return MyCase(
         case_ref=status.case_ref,
         where=stage_words(status.stage),
@@ -80,7 +79,7 @@ async def me(request: Request, caller: Caller, reviews: Reviews) -> Response:
         raise Problem(
             403, "this is the complainant's view: it needs a service user's or organisation's token"
         )
-    view = my_case(await reviews.status(caller.case), request)
+    view = my_case(await reviews.status(caller.case), request, caller)
     if "text/html" in request.headers.get("accept", ""):
         return templates.TemplateResponse(request, "me.html", {"me": view, "person": None, "csrf": ""})
     return JSONResponse(view.model_dump())

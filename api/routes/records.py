@@ -12,15 +12,13 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.deps import Caller, Store, require_case
+from api.deps import Caller, Directory, Store, require_readable
 from api.problems import COMMON, Problem, documented
+from api.visibility import letters_for
 from domain.calendar import london_date
 from store.models import LetterRow, TaskRow
 
 router = APIRouter(responses=documented(*COMMON, 403, 404))
-
-# What a bound token may read of the letters: those sent to it.
-LETTERS_FOR = {"service_user": {"service_user", "advocate"}, "organisation": {"organisation"}}
 
 
 class LetterSent(BaseModel):
@@ -44,29 +42,29 @@ class OpenTask(BaseModel):
     opened_at: datetime
 
 
-def letters_of(store: Store, caller: Caller, workflow_id: str) -> list[LetterRow]:
-    require_case(caller, workflow_id)
+def letters_of(store: Store, caller: Caller, workflow_id: str, directory: Directory) -> list[LetterRow]:
+    require_readable(caller, workflow_id, store, directory)
     with Session(store) as session:
         rows = list(
             session.scalars(
                 select(LetterRow).where(LetterRow.workflow_id == workflow_id).order_by(LetterRow.id)
             )
         )
-    allowed = LETTERS_FOR.get(caller.actor.role.value)
+    allowed = letters_for(caller)
     return [r for r in rows if allowed is None or r.to_role in allowed]
 
 
 @router.get("/cases/{workflow_id:case}/letters/{n}", tags=["letters"], response_class=Response)
-async def letter(workflow_id: str, n: int, caller: Caller, store: Store) -> Response:
+async def letter(workflow_id: str, n: int, caller: Caller, store: Store, directory: Directory) -> Response:
     """One letter as sent (`message/rfc822`); n counts from 0."""
-    rows = letters_of(store, caller, workflow_id)
+    rows = letters_of(store, caller, workflow_id, directory)
     if not 0 <= n < len(rows) or not rows[n].eml_path:
         raise Problem(404, f"no letter {n} on case {workflow_id}")
     return Response(Path(rows[n].eml_path or "").read_bytes(), media_type="message/rfc822")
 
 
 @router.get("/cases/{workflow_id:case}/letters", tags=["letters"], response_model=list[LetterSent])
-async def letters(workflow_id: str, caller: Caller, store: Store) -> list[LetterSent]:
+async def letters(workflow_id: str, caller: Caller, store: Store, directory: Directory) -> list[LetterSent]:
     return [
         LetterSent(
             n=n,
@@ -77,7 +75,7 @@ async def letters(workflow_id: str, caller: Caller, store: Store) -> list[Letter
             sent_at=r.created_at,
             ends_internal_process=r.ends_internal_process,
         )  # fmt: skip
-        for n, r in enumerate(letters_of(store, caller, workflow_id))
+        for n, r in enumerate(letters_of(store, caller, workflow_id, directory))
     ]
 
 

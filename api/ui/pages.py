@@ -19,9 +19,11 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
+from api.auth import Identity
 from api.ui.forms import data_from, entry_fields, fields_of
 from api.ui.oidc import OAuthError, person_from
 from api.ui.staff import Person, Staff
+from api.visibility import CaseFacts, may_see
 from contract.messages import MESSAGES
 from domain.authority import at_least
 from domain.calendar import PACKAGE_CALENDAR, london_date
@@ -257,8 +259,8 @@ async def case_for(request: Request, person: Person, workflow_id: str) -> Any:
         status = await request.app.state.reviews.status(workflow_id)
     except Refusal:
         raise UiError(404, f"There is no case {workflow_id}.") from None
-    awaited = status.awaiting.actor_id if status.awaiting else None
-    if not staff(request).may_open(person, status.owner or "", status.manager or "", awaited):
+    seen = CaseFacts.of_status(workflow_id, status)
+    if not may_see(Identity(actor=person.actor), seen, staff(request)):
         raise UiError(404, f"There is no case {workflow_id} for you.")
     return status
 

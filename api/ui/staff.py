@@ -1,5 +1,5 @@
 """Who works here: id, name, role, manager and team (for signing in locally, "my team",
-and which case pages a person may open)."""
+and the team rule of api/visibility)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,6 @@ from domain.enums import Role
 from domain.models import Actor
 
 DEFAULT_STAFF = Path(__file__).with_name("staff.yaml")
-# Roles whose work crosses teams: they may open any case.
-ACROSS_TEAMS = frozenset(
-    {
-        Role.OAT_CASEWORKER, Role.LEGAL_TEAM, Role.JOINT_WORKING_TEAM, Role.ASSISTANT_DIRECTOR,
-        Role.DIRECTOR, Role.DEPUTY_OMBUDSMAN, Role.OMBUDSMAN, Role.BACK_OFFICE,
-    }
-)  # fmt: skip
 
 
 class Person(BaseModel):
@@ -63,17 +56,6 @@ class Staff:
             found |= below
             frontier = below
         return found
-
-    def may_open(self, person: Person, owner: str, manager: str, awaited: str | None) -> bool:
-        """A caseworker or manager sees their team's cases and those awaiting them; the
-        roles whose work crosses teams see every case."""
-        if person.role in ACROSS_TEAMS:
-            return True
-        if person.id in (owner, manager, awaited):
-            return True
-        if person.id in {self.people[o].manager for o in (owner,) if o in self.people}:
-            return True
-        return bool(person.team) and person.team == self.team_of(owner)
 
     @staticmethod
     def is_manager(person: Person) -> bool:

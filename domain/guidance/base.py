@@ -72,3 +72,9 @@ class Guidance(Protocol):
     # ---- the trust boundary (design.md, "Actors and authority")
     @property
     def checks_submitters(self) -> bool: ...
+    @property
+    def says_how_taken(self) -> bool: ...
+
+    # ---- stalled steps (design.md, "Time")
+    @property
+    def hands_over_overdue_steps(self) -> bool: ...

@@ -91,3 +91,8 @@ class V0:
 
     # Whatever arrived as a submission was taken, whoever sent it and whatever it said.
     checks_submitters: bool = False
+    # The case owner entered what was said by phone or post without saying so.
+    says_how_taken: bool = False
+
+    # An overdue step could be taken only by whoever owed it, however far it was escalated.
+    hands_over_overdue_steps: bool = False

@@ -1,7 +1,8 @@
 """Guidance versions (domain/guidance): each case keeps the rules it began under. Every
 member of every version is checked here, so a mutation of any one of them fails a test:
 v0 (the first release), v1 (the edges: 21, 27, 32-35, 55-56, 58, 60, 63-66, 69, 72-73),
-v2 (acknowledgements), v3 (never silent), v4 (the trust boundary)."""
+v2 (acknowledgements), v3 (never silent), v4 (the trust boundary), v5 (stalled steps
+handed over, submissions taken by staff say how)."""
 
 from datetime import UTC, date, datetime
 
@@ -15,7 +16,7 @@ from domain.models import Actor, ComplaintOpened, DecidedCase, Flags, PartyComme
 from domain.policy import PolicyError, load_policy
 from domain.state import CaseState
 
-V0, V1, V2, V3, V4 = (guidance_for(n) for n in range(5))
+V0, V1, V2, V3, V4, V5 = (guidance_for(n) for n in range(6))
 MONTH = Period.model_validate("1m")
 TWO_WEEKS = Period.model_validate("14d")
 
@@ -250,3 +251,10 @@ def test_the_reminder_date_is_on_the_cases_own_calendar() -> None:  # 32: workin
 def test_submitters_are_checked_from_v4() -> None:  # design.md, "The trust boundary"
     assert [g.checks_submitters for g in (V0, V1, V2, V3, V4)] == [False, False, False, False, True]
     assert V4.keeps_in_touch and V4.acknowledges_submissions
+
+
+def test_overdue_steps_are_handed_over_and_taken_submissions_say_how_from_v5() -> None:  # design.md, "Time"
+    versions = (V0, V1, V2, V3, V4, V5)
+    assert [g.hands_over_overdue_steps for g in versions] == [False] * 5 + [True]
+    assert [g.says_how_taken for g in versions] == [False] * 5 + [True]
+    assert V5.checks_submitters and V5.keeps_in_touch

@@ -176,7 +176,11 @@ async def chase_overdue(case: CaseCore[Any], now: datetime) -> bool:
             "task_escalated",
             case.staff(to.id, to.role),
             cc=[case.staff(owes.id, owes.role)],
-            context={"step": step.model_dump(mode="json"), "escalation": step.escalations},
+            context={
+                "step": step.model_dump(mode="json"),
+                "escalation": step.escalations,
+                "may_take_over": case.guidance.hands_over_overdue_steps and step.actor_id is not None,
+            },
         )
     case.publish()
     return True

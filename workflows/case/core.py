@@ -23,8 +23,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.enums import Outcome, Role, Stage
     from domain.guidance import Guidance, guidance_for, version_at_birth
     from domain.letters import ends_internal_process
-    from domain.models import SYSTEM, Actor, Awaiting, HistoryEntry, Status, Task
-    from domain.permissions import check_open, check_stage
+    from domain.models import SYSTEM, Actor, Awaiting, DocumentOnRecord, Evidence, HistoryEntry, Status, Task
+    from domain.permissions import check_open, check_stage, stands_in
     from domain.policy import Policy
     from domain.state import CaseState
     from workflows.case import acknowledge, chasing, effects
@@ -181,6 +181,30 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
             )
         )
 
+    def record_documents(self, actor: Actor | str, party: str, documents: list[Evidence]) -> None:
+        """Each document on the record by its hash (30), and whose it is: a party's own view
+        shows only its own (design.md, "The trust boundary")."""
+        for document in documents:
+            self.record(
+                actor,
+                "document received" if document.received else "document named but not received",
+                ["30"],
+                f"{document.name}: sha256 {document.sha256}, {document.size} bytes, {document.media_type}"
+                if document.received
+                else document.name,
+            )
+            self.state.documents.append(
+                DocumentOnRecord(
+                    name=document.name,
+                    sha256=document.sha256,
+                    size=document.size,
+                    media_type=document.media_type,
+                    party=party,
+                    by=str(actor),
+                    at=self.now(),
+                )
+            )
+
     def add_task(self, name: str, assignee: str, role: str, paragraphs: list[str], detail: str) -> None:
         self.state.tasks.append(
             Task(
@@ -321,7 +345,34 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         except Refused as refused:
             self.mailbox.refuse(name, f"{name} no longer applies: {refused}")
             return None
-        return self.mailbox.take(name)
+        msg = self.mailbox.take(name)
+        self.note_stand_in(name, msg)
+        return msg
+
+    # ------------------------------------------------------- stalled steps
+
+    def stands_in(self, actor: Actor) -> bool:
+        """Whether `actor` may take the overdue step in the place of whoever owes it: the
+        case's manager or anyone more senior (design.md, "Time"; guidance v5)."""
+        return self.guidance.hands_over_overdue_steps and stands_in(
+            actor,
+            self.state.awaiting,
+            manager=self.state.manager,
+            today=self.today(),
+            about_staff=self.about_staff,
+        )
+
+    def note_stand_in(self, name: str, msg: Any) -> None:
+        """The history records who acted for whom (design.md, "Time")."""
+        actor, step = getattr(msg, "actor", None), self.state.awaiting
+        if actor is None or step is None or step.actor_id in (None, actor.id) or not self.stands_in(actor):
+            return
+        self.record(
+            actor,
+            f"{name} taken in the place of {step.actor_id}",
+            ["23"],
+            f"{step.action} was due {step.due} and is overdue; {actor} acted for {step.actor_id}",
+        )
 
     async def take(self, *names: str, alarms: chasing.Alarms | None = None) -> Any:
         """Wait for one of the updates `names` and return it (re-checked now), or the name

@@ -105,23 +105,10 @@ class EvidenceHandler:
         case = self.case
         if submissions.refused(case, "evidence_submitted", msg):
             return
-        who = msg.actor or "back office"
-        for document in msg.documents:
-            case.record(
-                who,
-                "document received" if document.received else "document named but not received",
-                ["30"],
-                f"{document.name}: sha256 {document.sha256}, {document.size} bytes, {document.media_type}"
-                if document.received
-                else document.name,
-            )
         party = msg.party or (msg.actor.role if msg.actor else None)
-        acknowledge.received(
-            case,
-            "documents you sent",
-            msg.documents,
-            "organisation" if party is Role.ORGANISATION else "service_user",
-        )
+        whose = "organisation" if party is Role.ORGANISATION else "service_user"
+        case.record_documents(msg.actor or "back office", whose, msg.documents)
+        acknowledge.received(case, "documents you sent", msg.documents, whose)
         case.wake += 1
 
 

@@ -14,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
 
 S = TypeVar("S", bound="CaseState")
 PUBLIC_ROLES = frozenset({"service_user", "organisation", "advocate"})
+OTHER_PARTIES = frozenset({"organisation", "advocate"})  # not the complainant
 
 if TYPE_CHECKING:
     from domain.policy import Policy
@@ -94,7 +95,10 @@ class Letters(Generic[S]):
                 cc=copies,
                 at=self.now(),
                 paragraphs=paragraphs or [],
-                reasonable_adjustments=state.reasonable_adjustments,
+                # The complainant's adjustments are theirs: a letter to the organisation (or
+                # to the advocate, who is sent copies) never carries them (design.md, "The
+                # trust boundary"), and no advocate is copied on the organisation's letters.
+                reasonable_adjustments=[] if to.role in OTHER_PARTIES else state.reasonable_adjustments,
                 case_owner=state.owner,
                 ends_internal_process=ends_internal_process,
                 context=context or {},

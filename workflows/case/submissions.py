@@ -33,6 +33,8 @@ def check(case: CaseCore[Any], name: str, msg: Any) -> None:
         today=case.today(),
         party=getattr(msg, "party", None),
         received_on=getattr(msg, "received_on", None),
+        taken=getattr(msg, "taken", None),
+        owner_says_how=case.guidance.says_how_taken,
     )
 
 
@@ -44,4 +46,8 @@ def refused(case: CaseCore[Any], name: str, msg: Any) -> bool:
         case.record(SYSTEM, f"refused: {name} from {msg.actor or 'nobody named'}", ["31"], str(refusal))
         case.wake += 1
         return True
+    taken = getattr(msg, "taken", None)
+    if taken is not None:  # who wrote down what the complainant said, and how (31)
+        how = {"phone": "by phone", "post": "by post", "in_person": "in person"}[taken.value]
+        case.record(msg.actor, f"{name} taken {how} for the complainant", ["31"], f"entered by {msg.actor}")
     return False

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 S = TypeVar("S", bound="CaseState")
 
 if TYPE_CHECKING:
+    from domain.guidance import Guidance
     from domain.state import CaseState
 
 
@@ -35,6 +36,9 @@ class Views(Generic[S]):
     if TYPE_CHECKING:  # the host's (CaseCore), declared for the type checker only
 
         def ledger_unmet(self) -> list[str]: ...
+
+        @property
+        def guidance(self) -> Guidance: ...
 
         def today(self) -> date: ...
 
@@ -63,6 +67,17 @@ class Views(Generic[S]):
         updates.extend(self.kind.search_attributes(cast("CaseCore[S]", self)))
         workflow.upsert_search_attributes(updates)
         workflow.set_current_details(self.summary_line())
+
+    def step_overdue(self) -> bool:
+        step = self.state.awaiting
+        return bool(
+            self.guidance.hands_over_overdue_steps
+            and step is not None
+            and step.actor_id is not None
+            and step.due is not None
+            and step.paused_since is None
+            and self.today() > step.due
+        )
 
     def summary_line(self) -> str:
         state = self.state
@@ -104,6 +119,8 @@ class Views(Generic[S]):
             manager=state.manager,
             about_staff=list(self.about_staff),
             tasks=state.tasks,
+            documents=state.documents,
+            step_overdue=self.step_overdue(),
             closed_at=state.closed_at,
             ledger_unmet=self.ledger_unmet() if state.outcome else [],
             pauses=state.pauses,

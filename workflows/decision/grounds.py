@@ -205,14 +205,7 @@ def receive_grounds(case: Case, msg: GroundsSubmitted) -> None:
             ["30"],
             f"{msg.why_wrong} {msg.wanted}".strip(),
         )
-    for document in msg.evidence:  # each document on the record, by its hash (30)
-        received = f"sha256 {document.sha256}, {document.size} bytes, {document.media_type}"
-        case.record(
-            msg.actor or "service_user",
-            "document received" if document.received else "document named but not received",
-            ["30"],
-            f"{document.name}: {received}" if document.received else document.name,
-        )
+    case.record_documents(msg.actor or "service_user", "service_user", msg.evidence)
 
 
 async def at_legal_advice(case: Case) -> Stage:

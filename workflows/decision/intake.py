@@ -151,8 +151,10 @@ def oat_advice_alarms(case: Case) -> list[tuple[str, datetime]]:
 
 
 def require_case_owner(case: Case, actor: Actor, name: str) -> None:
-    """The case owner acts; with `within_oat` advice an OAT caseworker may too (27)."""
-    check_case_owner(actor, case.state.owner, case.state.oat_route, name)
+    """The case owner acts; with `within_oat` advice an OAT caseworker may too (27); once
+    the step is overdue, the case's manager or anyone more senior (design.md, "Time")."""
+    if not case.stands_in(actor):
+        check_case_owner(actor, case.state.owner, case.state.oat_route, name)
 
 
 def check_case_owner_resolution(case: Case, msg: CaseOwnerResolution) -> None:

@@ -194,7 +194,10 @@ def check_decision(case: Case, msg: OatDecision) -> None:
     case.require_stage("oat_decision")
     require_role(msg.actor, {Role.OAT_CASEWORKER}, "the OAT caseworker decides (50-51)")
     check_oat_decision(msg)
-    check_ndi_case_owner(msg.ndi_case_owner, owner=case.state.owner, manager=case.state.manager)
+    state = case.state
+    check_ndi_case_owner(
+        msg.ndi_case_owner, owner=state.owner, manager=state.manager, previous_owners=state.previous_owners
+    )
 
 
 __all__ = ["Refused", "at_oat_consideration", "carry_out", "check_decision"]

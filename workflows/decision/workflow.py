@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
         OatDecision,
         OatOutcomeMessage,
         PartyComment,
+        Reassign,
         Status,
         TimeLimitDecision,
     )
@@ -38,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case.handlers import ComplaintHandlers
     from workflows.case.runs import carried, refuse_forged
     from workflows.decision import further_work, grounds, intake, outcome, review
+    from workflows.decision import reassign as reassign_rules
     from workflows.decision.kind import DecisionKind
     from workflows.new_detailed_investigation import NewDetailedInvestigationWorkflow
 
@@ -74,6 +76,7 @@ class DecisionComplaintWorkflow(ComplaintHandlers):
                 "oat_decision": lambda m: outcome.check_decision(c, m),
                 "ndi_proceed": lambda m: further_work.check_proceed(c, m),
                 "legal_referral_done": lambda m: further_work.check_legal_referral(c, m),
+                "reassign": lambda m: reassign_rules.check(c, m),
                 **approval_checks(c),
             }
         )
@@ -136,13 +139,9 @@ class DecisionComplaintWorkflow(ComplaintHandlers):
         if submissions.refused(c, "party_comment", msg):
             return
         c.record(msg.actor or "party", "party_comment", ["63"], msg.text)
-        party = comment_party(msg)
-        acknowledge.received(
-            c,
-            "your comments on our plan",
-            msg.evidence,
-            "organisation" if party is Role.ORGANISATION else "service_user",
-        )
+        whose = "organisation" if comment_party(msg) is Role.ORGANISATION else "service_user"
+        c.record_documents(msg.actor or "party", whose, msg.evidence)
+        acknowledge.received(c, "your comments on our plan", msg.evidence, whose)
         child = c.current_child
         if child is not None and self.state.stage is Stage.NEW_DETAILED_INVESTIGATION:
             self.state.party_comments.append(msg)
@@ -240,6 +239,17 @@ class DecisionComplaintWorkflow(ComplaintHandlers):
     @ndi_proceed.validator
     def _v_ndi_proceed(self, msg: NdiProceed) -> None:
         self.case.validate("ndi_proceed", msg)
+
+    @workflow.update
+    async def reassign(self, msg: Reassign) -> Receipt:
+        """Applied at once, at any stage: the new holder takes the open step (design.md)."""
+        at = len(self.state.history)
+        await reassign_rules.reassign(self.case, msg)
+        return await self.case.settle("reassign", at)
+
+    @reassign.validator
+    def _v_reassign(self, msg: Reassign) -> None:
+        self.case.validate("reassign", msg)
 
     @workflow.update
     async def legal_referral_done(self, msg: LegalReferralDone) -> Receipt:

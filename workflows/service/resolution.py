@@ -91,4 +91,5 @@ async def take_passing_on_advice(case: Case, expected: tuple[str, ...]) -> Any:
 def check_manager_resolution(case: Case, msg: ManagerResolution) -> None:
     case.require_stage("manager_resolution")
     permissions.check_not_about(msg.actor, case.about_staff, "resolve it")
-    permissions.check_manager(msg.actor, case.state.manager, "manager_resolution", "13-14")
+    if not case.stands_in(msg.actor):  # once overdue, someone more senior (design.md, "Time")
+        permissions.check_manager(msg.actor, case.state.manager, "manager_resolution", "13-14")
