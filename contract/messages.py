@@ -334,6 +334,8 @@ OPEN_INPUTS: dict[Kind, tuple[str, type[BaseModel]]] = {
     SC: ("ServiceComplaintWorkflow", m.ServiceComplaintOpened),
     PF: ("PositiveFeedbackWorkflow", m.PositiveFeedbackOpened),
 }
+# The assurance team's review and a new detailed investigation run as children of a case.
+CHILD_WORKFLOW_TYPES = frozenset({"OatReviewWorkflow", "NewDetailedInvestigationWorkflow"})
 KIND_OF_WORKFLOW_TYPE: dict[str, Kind] = {
     workflow_type: kind for kind, (workflow_type, _) in OPEN_INPUTS.items()
 }

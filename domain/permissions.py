@@ -275,7 +275,7 @@ def check_reassign(
 ) -> str:
     """Who may hand a case, or a team's step, to someone else, and to whom (design.md,
     `reassign`; 23, 32). Answers what moves: "owner" or "team step"."""
-    team_step = step is not None and step.actor_id is None and team_manager is not None
+    team_step = step is not None and team_manager is not None
     senior = is_person(actor, manager) or at_least(actor.role, Role.ASSISTANT_DIRECTOR)
     if actor.id in about_staff or not (senior or (team_step and is_person(actor, team_manager))):
         team = f", or for a step owed by a team that team's manager ({team_manager})" if team_step else ""

@@ -30,7 +30,14 @@ from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from contract import CLOCK_OFFSET_MEMO
 from contract import search_attributes as sa
-from contract.messages import KIND_OF_WORKFLOW_TYPE, MESSAGES, OPEN_INPUTS, messages_for, refuse_for_kind
+from contract.messages import (
+    CHILD_WORKFLOW_TYPES,
+    KIND_OF_WORKFLOW_TYPE,
+    MESSAGES,
+    OPEN_INPUTS,
+    messages_for,
+    refuse_for_kind,
+)
 from contract.receipts import Offers, Receipt, SignalAck, WouldTake, WouldTakeAnswer
 from domain.enums import Kind
 from domain.models import Actor, Status
@@ -286,6 +293,14 @@ class ReviewsClient:
             raise Refusal(f"{message} refused: {reason}", why) from None
         workflow_type, running, outcome = info
         kind = KIND_OF_WORKFLOW_TYPE.get(workflow_type)
+        if kind is None and workflow_type in CHILD_WORKFLOW_TYPES:
+            # A child is reached through its case, which checks who sends what first
+            # (design.md, "Messages"; "The trust boundary"): never addressed directly.
+            parent = handle.id.rsplit("/", 1)[0]
+            raise Refusal(
+                f"{message} refused: {handle.id} is part of case {parent}; send it to the case, which passes it on",
+                "not_taken",
+            )
         if kind is not None and (refusal := refuse_for_kind(kind, message)):
             raise Refusal(f"{message} refused: {refusal}", "not_taken", [m.name for m in messages_for(kind)])
         if not running:

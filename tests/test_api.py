@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,6 +48,13 @@ MANAGER = Api.token("om-bob", "operations_manager")
 
 @pytest.fixture
 async def api(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Api]:
+    async with api_on(env, tmp_path) as found:
+        yield found
+
+
+@asynccontextmanager
+async def api_on(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Api]:
+    """The app, a worker and an HTTP client on a task queue of the test's own."""
     queue = f"api-{uuid.uuid4().hex[:6]}"
     store = settings_in(tmp_path)
     settings = ApiSettings(store=store, secret=SECRET, task_queue=queue, evidence_max_bytes=64 * 1024)
@@ -312,7 +320,10 @@ async def test_authorization_matrix(api: Api, env: WorkflowEnvironment, who: str
     """Every route x every role and relation (issue 11): what each may see and do."""
     wid = await open_case(api, env)
     doc = await api.http.post(
-        f"/cases/{wid}/evidence", files={"file": ("a.txt", b"evidence\n")}, headers=OWNER
+        f"/cases/{wid}/evidence",
+        files={"file": ("a.txt", b"evidence\n")},
+        data={"party": "service_user"},
+        headers=BACK_OFFICE,
     )
     sha = doc.json()["sha256"]
     h = headers_for(who, wid)
@@ -320,14 +331,19 @@ async def test_authorization_matrix(api: Api, env: WorkflowEnvironment, who: str
     async def status_of(method: str, path: str, **kw: Any) -> int:
         return (await api.http.request(method, path, headers=h, **kw)).status_code
 
-    # The staff view is never a party's: its own view is /me/case (design.md).
-    assert await status_of("GET", f"/cases/{wid}") == expected(who, 200, 404)
-    assert await status_of("GET", f"/cases/{wid}/letters") == expected(who, 200, 200)
-    assert await status_of("GET", f"/evidence/{sha}") == expected(who, 200, 200)
+    # The staff view is never a party's: its own view is /me/case (design.md). Another
+    # team's caseworker does not see the case at all (tests/test_api_visibility.py).
+    seen = 404 if who == "other caseworker" else 200
+    assert await status_of("GET", f"/cases/{wid}") == expected(who, seen, 404)
+    assert await status_of("GET", f"/cases/{wid}/letters") == expected(who, seen, 200)
+    # The complainant's document: never the organisation's to read.
+    own = 404 if who == "organisation of this case" else 200
+    assert await status_of("GET", f"/evidence/{sha}") == expected(who, seen, own)
     upload = await status_of("POST", f"/cases/{wid}/evidence", files={"file": ("b.txt", b"more\n")})
-    # A document is a submission (30-31): from a party, the case owner entering it, or the
-    # back office saying whose it is (here it does not: 422); other staff may not (403).
-    sender = {"owner": 201, "back office": 422}.get(who, 403)
+    # A document is a submission (30-31): from a party, the case owner entering it (saying
+    # how it came: here they do not, 422), or the back office saying whose it is (here it
+    # does not: 422); other staff may not (403).
+    sender = {"owner": 422, "back office": 422}.get(who, 403)
     assert upload == expected(who, sender, 201)
     assert await status_of("GET", "/tasks") == expected(who, 200, 200, 200)
     body = {"kind": "decision_complaint", **decision_case(decided_on=await today(env))}

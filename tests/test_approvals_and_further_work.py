@@ -174,6 +174,17 @@ async def test_ndi_goes_on_after_the_comment_window_expires_without_comments(
     assert status is not None and status.stage.value == "new_detailed_investigation"
     with pytest.raises(Refusal, match="comment"):
         await reviews.send(wid, "ndi_proceed", OAT, {"proceed": True})
+    # A child is reached through its case, which checks the sender (issue 22: a comment
+    # sent straight to the child was taken from anyone).
+    child = status.links.children[-1]
+    with pytest.raises(Refusal, match=f"is part of case {wid}; send it to the case") as direct:
+        await reviews.send(
+            child,
+            "party_comment",
+            {"id": "org-1", "role": "organisation"},
+            {"party": "service_user", "text": "x"},
+        )
+    assert direct.value.kind == "not_taken"
     await skip(env, timedelta(days=22))  # the 21-day comment window of para 63 passes
     status = await reviews.act(wid, "ndi_proceed", OAT, {"proceed": True, "note": "no comments came"})
     with pytest.raises(Refusal, match="may not approve"):

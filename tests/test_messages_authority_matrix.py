@@ -101,6 +101,7 @@ class Matrix:
             scheme_role=scheme_role(status),
             owner_role=status.owner_role or Role.CASEWORKER,
             extension_roles=self.extension_roles,
+            step_overdue=status.step_overdue,
         )
 
     async def before(self, client: ReviewsClient, wid: str, step: dict[str, Any]) -> None:
@@ -113,7 +114,7 @@ class Matrix:
         if spec.kind == "signal":
             # Whose it is and when it came are the sender's data, not who they are: each
             # identity is asked as if sending it for itself.
-            data = {k: v for k, v in data.items() if k not in ("party", "received_on")}
+            data = {k: v for k, v in data.items() if k not in ("party", "received_on", "taken")}
         status = await client.status(wid)
         ask = await self._ask(client, wid, name, data, sender)
         if not ask.accepted:

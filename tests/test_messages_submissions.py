@@ -60,8 +60,23 @@ async def test_the_case_owner_enters_grounds_given_by_phone(
     env: WorkflowEnvironment, reviews: ReviewsClient
 ) -> None:  # para 31: "writing down a challenge of our decision over the phone"
     wid = await awaiting_grounds(env, reviews)
-    await reviews.send(wid, "grounds_submitted", CASE_OWNER, GROUNDS)
+    # Guidance v5: what the case owner writes down says how it came.
+    with pytest.raises(Refusal, match="must say how it was taken"):
+        await reviews.send(wid, "grounds_submitted", CASE_OWNER, GROUNDS)
+    with pytest.raises(Refusal, match="may not say how grounds_submitted was taken") as refused:
+        await reviews.send(wid, "grounds_submitted", SERVICE_USER, GROUNDS | {"taken": "phone"})
+    assert refused.value.kind == "not_allowed"
+    await reviews.send(wid, "grounds_submitted", CASE_OWNER, GROUNDS | {"taken": "phone"})
     await until_stage(reviews, wid, "challenge_assessment")
+    status = await reviews.status(wid)
+    taken = [h for h in status.history if h.action == "grounds_submitted taken by phone for the complainant"]
+    assert taken and taken[0].actor == "cw-alice (caseworker)" and taken[0].paragraphs == ["31"]
+    for _ in range(100):  # acknowledged as any submission is (31)
+        if any(x.kind == "acknowledgement" and x.sent_at >= taken[0].at for x in status.letters):
+            break
+        await asyncio.sleep(0.05)
+        status = await reviews.status(wid)
+    assert any(x.kind == "acknowledgement" and x.sent_at >= taken[0].at for x in status.letters)
 
 
 async def test_a_forged_submission_sent_past_the_client_is_recorded_and_changes_nothing(

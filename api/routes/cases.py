@@ -15,11 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from pydantic.json_schema import SkipJsonSchema
 from temporalio.common import WorkflowIDReusePolicy
 
+from api.auth import Identity
 from api.deps import Caller, Directory, Reviews, Store, require_case, require_staff, require_visible
 from api.problems import COMMON, Problem, documented, require_unicode
+from api.ui.staff import Staff
 from api.visibility import CaseFacts, facts_in_store, may_see, sees_every_case
 from contract.messages import MESSAGES, MessageSpec
 from contract.receipts import Receipt, SignalAck
+from domain.authority import is_staff
 from domain.enums import Kind
 from domain.models import ComplaintOpened, PositiveFeedbackOpened, ServiceComplaintOpened
 from starter.client import Refusal
@@ -73,6 +76,26 @@ class SignalAccepted(BaseModel):
     received_at: datetime
 
 
+def check_named_staff(caller: Identity, named: dict[str, str], directory: Staff) -> None:
+    """design.md, "The trust boundary": a case's owner and manager are members of staff
+    (in the staff directory, when one holds anyone) and never whoever opens the case."""
+    for relation, person in named.items():
+        doing = "own" if relation == "owner" else "manage"
+        if person == caller.actor.id:
+            raise Problem(
+                422,
+                f"case.{relation}: {person} is who is opening the case; name the member of staff who will {doing} it",
+                errors=[{"field": f"case.{relation}", "message": "never the caller"}],
+            )
+        found = directory.get(person)
+        if directory.people and (found is None or not is_staff(found.role)):
+            raise Problem(
+                422,
+                f"case.{relation}: {person} is not a member of staff in the staff directory; name who will {doing} it",
+                errors=[{"field": f"case.{relation}", "message": "not in the staff directory"}],
+            )
+
+
 def workflow_id_for(kind: Kind, ref: str, key: str | None) -> str:
     """Derived from kind, ref and the idempotency key, never random: a retry finds the
     same case. Without a key, the same ref and kind name the same case while it is open."""
@@ -84,6 +107,7 @@ def workflow_id_for(kind: Kind, ref: str, key: str | None) -> str:
 async def open_case(
     caller: Caller,
     reviews: Reviews,
+    directory: Directory,
     request: Request,
     response: Response,
     body: OpenCase = Body(...),  # noqa: B008 - `kind` and that kind's open input
@@ -100,16 +124,7 @@ async def open_case(
     except ValidationError as err:
         raise RequestValidationError(err.errors(include_url=False)) from None
     kind = Kind(body.kind)
-    # design.md, "The trust boundary": whoever opens a case is never its owner or manager.
-    named = {"owner": body.case.owner, "manager": body.case.manager}
-    for relation, person in named.items():
-        if person == caller.actor.id:
-            raise Problem(
-                422,
-                f"case.{relation}: {person} is who is opening the case; name the member of staff who will "
-                f"{'own' if relation == 'owner' else 'manage'} it",
-                errors=[{"field": f"case.{relation}", "message": "never the caller"}],
-            )
+    check_named_staff(caller, {"owner": body.case.owner, "manager": body.case.manager}, directory)
     data = body.model_dump(mode="json", exclude={"kind", "reclassified_from"}, exclude_unset=True)
     ref = body.case.ref
     wid = workflow_id_for(kind, ref, idempotency_key)

@@ -29,9 +29,11 @@ async def chunks_of(upload: UploadFile) -> AsyncIterator[bytes]:
 async def upload(
     workflow_id: str, request: Request, file: UploadFile, caller: Caller, reviews: Reviews, store: Documents,
     config: Config, party: Literal["service_user", "organisation"] | None = Form(default=None),
+    taken: Literal["phone", "post", "in_person"] | None = Form(default=None),
 ) -> Evidence:  # fmt: skip
     """A document for the case; send its reference with grounds or a comment. The back
-    office relaying a party's document says whose it is (`party`)."""
+    office relaying a party's document says whose it is (`party`); the case owner entering
+    one for the complainant says how it came (`taken`: post or in person, 31)."""
     require_case(caller, workflow_id)
     declared = int(request.headers.get("content-length") or 0)
     if declared > config.evidence_max_bytes + 64 * 1024:  # room for the multipart envelope
@@ -49,6 +51,8 @@ async def upload(
         sent: dict[str, object] = {"documents": [document.model_dump()]}
         if party is not None:
             sent["party"] = party
+        if taken is not None:
+            sent["taken"] = taken
         await reviews.send(workflow_id, "evidence_submitted", caller.actor, sent)
     except Refusal as refusal:
         if refusal.kind not in ("not_taken", "closed"):

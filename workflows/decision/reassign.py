@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def team_manager(case: Case) -> str | None:
     """The manager of the team a step is owed by, if a team owes it."""
     step = case.state.awaiting
-    team = team_of(step.actor_role) if step is not None and step.actor_id is None else None
+    team = team_of(step.actor_role) if step is not None else None
     return case.rules.teams[team].manager if team is not None and team in case.rules.teams else None
 
 
@@ -31,7 +31,7 @@ def check(case: Case, msg: Reassign) -> None:
 
 
 def what_moves(case: Case, msg: Reassign) -> str:
-    """"owner" or "team step", if `msg` may be applied now (raises Refused otherwise)."""
+    """ "owner" or "team step", if `msg` may be applied now (raises Refused otherwise)."""
     case.require_open()
     state = case.state
     return check_reassign(
