@@ -14,6 +14,7 @@ from pydantic import BaseModel
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from api.visibility import SEES_EVERY_CASE  # noqa: E402
 from contract import search_attributes as sa  # noqa: E402
 from contract.messages import OPEN_INPUTS, messages_for  # noqa: E402
 from domain.enums import Outcome, Role, Stage  # noqa: E402
@@ -125,6 +126,19 @@ def render() -> str:
     out += ["## Stages", "", ", ".join(f"`{s.value}`" for s in Stage), ""]
     out += ["## Outcomes", "", ", ".join(f"`{o.value}`" for o in Outcome), ""]
     out += ["## Roles", "", ", ".join(f"`{r.value}`" for r in Role), ""]
+    out += [
+        "## Who may see a case (api/visibility.py)",
+        "",
+        "One rule, used by `GET /cases`, `GET /cases/{id}`, the letters, `GET /evidence/{sha256}`,"
+        " the pages and the codec. Staff see a case when it is their team's (the owner's team in the"
+        " staff directory), when they own or manage it or manage its owner, when its step or one of"
+        " its tasks waits on them or on their role (for a team's step), or when their role sees every case: "
+        + ", ".join(f"`{r.value}`" for r in sorted(SEES_EVERY_CASE))
+        + ". To anyone else the case is not there (404). A party's token never gets the staff view;"
+        " `/me/case` shows it its own letters and its own documents only"
+        " (the organisation never sees the complainant's documents, adjustments, health details or contact).",
+        "",
+    ]
     out += ["## What `status` answers", "", ", ".join(f"`{name}`" for name in Status.model_fields), ""]
     out += [
         "## Search attributes (for operators in the Temporal Web UI)",

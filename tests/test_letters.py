@@ -5,6 +5,7 @@ outbox files are not what a person reads: these tests read what was delivered.""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -55,6 +56,44 @@ async def test_the_advocate_gets_their_own_copy_of_each_letter_to_the_complainan
     closing = next(r.message for r in inbox.to(ADVOCATE) if r.kind == "closing")
     body = closing.get_body(preferencelist=("plain",))
     assert body is not None and "Sam Patel" in body.get_content()
+
+
+async def test_what_goes_to_the_organisation_is_about_the_organisation(
+    env: WorkflowEnvironment, tmp_path: Path
+) -> None:  # design.md, "The trust boundary"; issue 22 reproduced both
+    """The complainant's adjustments were printed in letters to the organisation, and the
+    complainant's advocate was sent copies of letters addressed to the organisation."""
+    organisation = "complaints@riverside.example"
+    health = "PTSD after the birth; interpreter: Polish"
+    with smtp_server() as (inbox, url):
+        activities = CaseActivities(replace(settings_in(tmp_path), smtp_url=url))
+        reviews = ReviewsClient(env.client, f"mail-{uuid.uuid4().hex[:8]}")
+        async with build_worker(env.client, activities, reviews.task_queue):
+            opened = decision_case(decided_on=await today(env)) | {
+                "complainant": {"name": "Sam Patel", "email": COMPLAINANT},
+                "organisation": {"name": "Riverside Trust", "email": organisation},
+                "reasonable_adjustments": [
+                    {"kind": "advocate_copy", "contact": {"name": "Leeds Advocacy", "email": ADVOCATE}},
+                    {"kind": "other", "detail": health},
+                ],
+            }
+            wid = await reviews.open("decision_complaint", opened)
+            try:
+                org = {"id": "org-1", "role": "organisation"}
+                await reviews.send(wid, "evidence_submitted", org, {"documents": [{"name": "call-log.pdf"}]})
+                for _ in range(200):
+                    if inbox.to(organisation):
+                        break
+                    await asyncio.sleep(0.05)
+            finally:
+                await terminate_when_quiet(env, wid)
+    (to_organisation,) = inbox.to(organisation)
+    assert to_organisation.kind == "acknowledgement"
+    text = to_organisation.message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    assert "call-log.pdf" in text
+    assert health not in text and "changes for you" not in text and COMPLAINANT not in text
+    assert sorted(r.kind for r in inbox.to(ADVOCATE)) == sorted(r.kind for r in inbox.to(COMPLAINANT))
+    assert all(organisation not in str(r.message["To"]) for r in inbox.to(ADVOCATE))
 
 
 async def test_letters_are_dated_in_london(tmp_path: Path) -> None:
