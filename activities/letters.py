@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -11,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFo
 
 from activities.models import LetterRequest
 from domain.letters import date_in_words
+from domain.staff import Staff
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -31,11 +34,28 @@ def render(request: LetterRequest) -> tuple[str, str]:
         template = _env.get_template(f"{request.kind}.txt.j2")
     except TemplateNotFound:
         raise ValueError(f"no letter template for kind {request.kind!r}") from None
-    text = template.render(letter=request, case_ref=request.case_ref, ctx=request.context)
+    text = template.render(
+        letter=request, case_ref=request.case_ref, ctx=request.context, held_by=held_by(request)
+    )
     first, _, body = text.partition("\n")
     if not first.startswith("Subject: "):
         raise ValueError(f"template {request.kind} must start with 'Subject: '")
     return first.removeprefix("Subject: ").strip(), body.lstrip("\n")
+
+
+@functools.cache
+def _directory(path: str | None) -> Staff:
+    return Staff.load(path)
+
+
+def held_by(request: LetterRequest) -> str | None:
+    """Who holds the case, by name and title, for letters to the parties (design.md,
+    `reassign`: later letters name the new holder); None if the directory does not know
+    them (a letter never names a person by their staff id)."""
+    if request.to.role not in ("service_user", "organisation", "advocate") or request.kind == "closing":
+        return None
+    person = _directory(os.environ.get("REVIEWS_STAFF")).get(request.case_owner or "")
+    return person.in_words() if person is not None else None
 
 
 def to_email(request: LetterRequest, subject: str, body: str, sender: str) -> EmailMessage:

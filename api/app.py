@@ -22,7 +22,7 @@ from api.routes import cases, codec, documents, health, me, records
 from api.settings import ApiSettings
 from api.ui import pages
 from api.ui.oidc import OidcSettings, provider
-from api.ui.staff import Staff
+from domain.staff import Staff
 from starter.client import ReviewsClient, connect
 from starter.codec import codec_from_env
 from store.db import make_engine, migrate

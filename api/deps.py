@@ -11,8 +11,8 @@ from api.auth import Identity
 from api.evidence import EvidenceStore
 from api.problems import Problem
 from api.settings import ApiSettings
-from api.ui.staff import Staff
 from api.visibility import CaseFacts, facts_in_store, may_see
+from domain.staff import Staff
 from starter.client import ReviewsClient
 
 

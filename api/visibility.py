@@ -19,8 +19,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from api.auth import Identity
-from api.ui.staff import Staff
 from domain.enums import Role
+from domain.staff import Staff
 from store.models import CaseRow
 
 # Roles whose work crosses teams: OAT, Legal, directors, deputies, the Ombudsman and the

@@ -25,7 +25,7 @@ from sqlalchemy import text
 from activities.settings import Settings
 from api.app import create_app
 from api.settings import ApiSettings
-from api.ui.staff import Staff
+from domain.staff import Staff
 from store.db import make_engine, migrate
 
 OPEN_TASKS, CLOSED_CASES, ROUNDS = 10_000, 50_000, 40

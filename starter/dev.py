@@ -145,7 +145,7 @@ async def run_dev(
         if api_port is not None:
             say(f"HTTP API:        http://127.0.0.1:{api_port}  (docs: http://127.0.0.1:{api_port}/docs)")
             say("                 tokens: reviews token --as ID:ROLE [--case WORKFLOW_ID]")
-            say(f"People's pages:  http://127.0.0.1:{api_port}/ui/  (sign in as anyone in api/ui/staff.yaml)")
+            say(f"People's pages:  http://127.0.0.1:{api_port}/ui/  (sign in as anyone in domain/staff.yaml)")
         say(f"Case store:      {settings.database_url}")
         say(f"Letters:         {settings.outbox_dir}")
         say(

@@ -5,7 +5,7 @@ exact answer each must get — and the pages give the same answer as the API.
 Case A is cw-alice's (team casework-north, managed by om-bob); case B is cw-zed's (team
 casework-south). Both parties of A have sent a document; A's complainant asked for
 reasonable adjustments that say something about their health. The staff directory is the
-one `reviews dev` ships (api/ui/staff.yaml)."""
+one `reviews dev` ships (domain/staff.yaml)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from api.auth import Identity
-from api.ui.staff import Staff
 from api.visibility import CaseFacts, may_see
 from domain.models import Actor
+from domain.staff import Staff
 from tests.conftest import decision_case, today
 from tests.test_api import BACK_OFFICE, Api, api_on
 

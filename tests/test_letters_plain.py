@@ -84,3 +84,21 @@ def test_staff_letters_keep_their_paragraphs() -> None:
         context={"reasons": ["26: an MP supports the challenge"]},
     )  # fmt: skip
     assert "[Guidance v12, paragraphs 27]" in render(request)[1]
+
+
+def test_a_letter_to_the_complainant_names_who_holds_the_case_never_their_id() -> None:
+    """design.md, `reassign`: later letters name the new holder, by name and title."""
+
+    def letter(owner: str, to: str = "service_user", kind: str = "grounds_request") -> str:
+        request = LetterRequest(
+            workflow_id="wf", key=f"001-{kind}", kind=kind, case_ref="C-1001",
+            to=Recipient(role=to, id=f"{to}:C-1001", name="Ann Smith"), case_owner=owner,
+            at=datetime(2026, 3, 10, 9, tzinfo=UTC), context=PUBLIC.get(kind, CLOSING | {"outcome": "not_actionable"}),
+        )  # fmt: skip
+        return render(request)[1]
+
+    assert "Your case is with Zed Khan, Caseworker, casework south team." in letter("cw-zed")
+    assert "Your case is with Alice Ward, Caseworker, casework north team." in letter("cw-alice")
+    unknown = letter("cw-nobody")
+    assert "Your case is with" not in unknown and "cw-nobody" not in unknown
+    assert "Your case is with" not in letter("cw-zed", kind="closing")  # nobody holds a closed case

@@ -18,13 +18,13 @@ from temporalio.common import WorkflowIDReusePolicy
 from api.auth import Identity
 from api.deps import Caller, Directory, Reviews, Store, require_case, require_staff, require_visible
 from api.problems import COMMON, Problem, documented, require_unicode
-from api.ui.staff import Staff
 from api.visibility import CaseFacts, facts_in_store, may_see, sees_every_case
 from contract.messages import MESSAGES, MessageSpec
 from contract.receipts import Receipt, SignalAck
 from domain.authority import is_staff
 from domain.enums import Kind
 from domain.models import ComplaintOpened, PositiveFeedbackOpened, ServiceComplaintOpened
+from domain.staff import Staff
 from starter.client import Refusal
 
 router = APIRouter(tags=["cases"], responses=documented(*COMMON, 403, 404, 409))

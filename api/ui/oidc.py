@@ -20,7 +20,7 @@ with warnings.catch_warnings():
     from authlib.integrations.starlette_client import OAuth, OAuthError
 from pydantic import ValidationError
 
-from api.ui.staff import Person
+from domain.staff import Person
 
 __all__ = ["OAuthError", "OidcSettings", "person_from", "provider"]
 

@@ -22,13 +22,13 @@ from sqlalchemy.orm import Session
 from api.auth import Identity
 from api.ui.forms import data_from, entry_fields, fields_of
 from api.ui.oidc import OAuthError, person_from
-from api.ui.staff import Person, Staff
 from api.visibility import CaseFacts, may_see
 from contract.messages import MESSAGES
 from domain.authority import at_least
 from domain.calendar import PACKAGE_CALENDAR, london_date
 from domain.enums import Role
 from domain.letters import date_in_words
+from domain.staff import Person, Staff
 from starter.client import Refusal
 from store.models import CaseRow, LetterRow, TaskRow
 

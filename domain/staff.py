@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.authority import rank
 from domain.enums import Role
+from domain.letters import TITLES
 from domain.models import Actor
 
 DEFAULT_STAFF = Path(__file__).with_name("staff.yaml")
@@ -28,6 +29,12 @@ class Person(BaseModel):
     def actor(self) -> Actor:
         return Actor(id=self.id, role=self.role)
 
+    def in_words(self) -> str:
+        """As a letter names a person: name, title and team, never an id."""
+        title = TITLES.get(self.role, self.role.value.replace("_", " ").capitalize())
+        team = f", {self.team.replace('-', ' ')} team" if self.team else ""
+        return f"{self.name}, {title}{team}"
+
 
 class Staff:
     def __init__(self, people: list[Person]) -> None:
@@ -35,6 +42,7 @@ class Staff:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Staff:
+        """The directory at `path`, REVIEWS_STAFF, or the one `reviews dev` ships."""
         file = Path(path or os.environ.get("REVIEWS_STAFF") or DEFAULT_STAFF)
         data = yaml.safe_load(file.read_text()) or {}
         return cls([Person.model_validate(p) for p in data.get("staff", [])])
