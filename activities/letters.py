@@ -48,6 +48,16 @@ def _directory(path: str | None) -> Staff:
     return Staff.load(path)
 
 
+def person(staff_id: str) -> str:
+    """A member of staff as a letter names them: name and title from the directory (the id
+    only for someone it does not know, such as a team's mailbox)."""
+    found = _directory(os.environ.get("REVIEWS_STAFF")).get(staff_id)
+    return found.in_words() if found is not None else staff_id
+
+
+_env.filters["person"] = person
+
+
 def held_by(request: LetterRequest) -> str | None:
     """Who holds the case, by name and title, for letters to the parties (design.md,
     `reassign`: later letters name the new holder); None if the directory does not know

@@ -13,19 +13,28 @@ be refused the same way, so the query and the real path cannot drift apart."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from api.app import create_app
+from api.auth import mint
+from api.settings import ApiSettings
 from contract.messages import MESSAGES, Standing
 from contract.receipts import WouldTake, WouldTakeAnswer
 from domain.enums import Role
-from domain.models import Status
+from domain.models import Actor, Status
 from domain.policy import policy_over_default
 from starter.client import Refusal, ReviewsClient
 from starter.simulate import load_scenario, simulate
+from store.db import migrate
+from tests.conftest import settings_in
+
+SECRET = "matrix-secret-" + "x" * 32
 
 SCENARIOS = sorted(Path(__file__).parents[1].joinpath("scenarios").glob("*.yaml"))
 ROLES = frozenset(role.value for role in Role)
@@ -88,7 +97,11 @@ def identities(status: Status, sender: dict[str, str]) -> list[dict[str, str]]:
 
 
 class Matrix:
-    def __init__(self) -> None:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.http: httpx.AsyncClient | None = None
+        self.http_for: ReviewsClient | None = None
+        self.api_checked = 0
         self.checked: Counter[str] = Counter()
         self.offers_checked = 0
         self.wrong: list[str] = []
@@ -143,6 +156,31 @@ class Matrix:
             with pytest.raises(Refusal) as refusal:
                 await client.send(wid, name, refused_one, data)
             assert refusal.value.kind == "not_allowed", (name, refused_one, str(refusal.value))
+            if refused_one["role"] != Role.SYSTEM.value:  # ...and so does the HTTP API (no token is "system")
+                await self._refused_by_the_api(client, wid, name, data, refused_one, str(refusal.value))
+
+    async def _refused_by_the_api(
+        self, client: ReviewsClient, wid: str, name: str, data: dict[str, Any], who: dict[str, str], why: str
+    ) -> None:
+        if self.http is None or self.http_for is not client:
+            settings = ApiSettings(
+                store=settings_in(self.folder), secret=SECRET, task_queue=client.task_queue
+            )
+            app = create_app(settings, client=client.client, codec_server=False)
+            self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api")
+            self.http_for = client
+        actor = Actor(id=who["id"], role=Role(who["role"]))
+        bound = wid if actor.role in (Role.SERVICE_USER, Role.ORGANISATION) else None
+        token = {"Authorization": "Bearer " + mint(SECRET, actor, case=bound)}
+        body = json.dumps(data, default=str)  # a scenario's dates are YAML dates
+        answer = await self.http.post(
+            f"/cases/{wid}/messages/{name}", content=body, headers=token | {"Content-Type": "application/json"}
+        )
+        self.api_checked += 1
+        if answer.status_code != 403 or answer.json()["detail"] not in why:
+            self.wrong.append(
+                f"{name}: the API answered {who} {answer.status_code} {answer.text}; the client: {why}"
+            )
 
     async def _ask(
         self, client: ReviewsClient, wid: str, name: str, data: dict[str, Any], actor: dict[str, str]
@@ -161,7 +199,9 @@ def _actor(given: str | dict[str, str]) -> dict[str, str]:
 
 
 async def test_every_update_is_accepted_exactly_where_the_table_says(tmp_path: Path) -> None:
-    matrix = Matrix()
+    matrix = Matrix(tmp_path / "api")
+    (tmp_path / "api").mkdir()
+    migrate(settings_in(tmp_path / "api").database_url)
     for path in SCENARIOS:  # each on its own server, as `reviews simulate` runs them
         scenario = load_scenario(path)
         policy = policy_over_default(scenario.get("policy") or {})
@@ -170,6 +210,7 @@ async def test_every_update_is_accepted_exactly_where_the_table_says(tmp_path: P
     assert matrix.wrong == [], "\n".join(matrix.wrong)
     updates_checked = sum(n for name, n in matrix.checked.items() if MESSAGES[name].kind == "update")
     assert matrix.offers_checked >= updates_checked > 0
+    assert matrix.api_checked >= len(MESSAGES)
     every = set(MESSAGES)
     unchecked = every - set(matrix.checked)
     # Every message in the table, signals too, is sent by some scenario and checked for

@@ -69,7 +69,7 @@ async def reassign(case: Case, msg: Reassign) -> None:
         cc=[case.staff(previous, previous_role.value)] if what == "owner" else [],
         paragraphs=["23", "32"],
         context={
-            "by": str(msg.actor),
+            "by": msg.actor.id,
             "previous": previous,
             "reason": msg.reason,
             "what": what,
