@@ -10,6 +10,10 @@ from domain.enums import OUTCOMES_WHERE_COMPLAINT_CONTINUES, Kind, Outcome, Risk
 from domain.models import Actor
 
 TITLES = {
+    Role.CASEWORKER: "Caseworker",
+    Role.OAT_CASEWORKER: "Caseworker, Ombudsman's Assurance Team",
+    Role.LEGAL_TEAM: "Legal Team",
+    Role.JOINT_WORKING_TEAM: "Joint Working Team",
     Role.OPERATIONS_MANAGER: "Operations Manager",
     Role.ASSISTANT_DIRECTOR: "Assistant Director",
     Role.DIRECTOR: "Director",

@@ -257,8 +257,9 @@ def stands_in(
     Never someone a service complaint is about (11, 13, 15)."""
     if step is None or step.actor_id is None or step.due is None or step.paused_since is not None:
         return False
-    if today <= step.due or actor.id == step.actor_id or actor.id in about_staff or not is_staff(actor.role):
+    if today <= step.due or actor.id == step.actor_id or actor.id in about_staff:
         return False
+    # A party or the back office is neither the manager (is_person) nor on the ladder.
     return is_person(actor, manager) or at_least(actor.role, Role.ASSISTANT_DIRECTOR)
 
 

@@ -109,4 +109,5 @@ def test_every_approved_remedy_is_in_the_closing_letter_whatever_the_route() -> 
 def test_approvers_are_named_with_their_title() -> None:
     assert named(Actor(id="dep-1", role=Role.DEPUTY_OMBUDSMAN)) == "dep-1, Deputy Ombudsman"
     assert named(Actor(id="om", role=Role.OPERATIONS_MANAGER)) == "om, Operations Manager"
-    assert named(Actor(id="x", role=Role.OAT_CASEWORKER)) == "x, oat caseworker"
+    assert named(Actor(id="x", role=Role.OAT_CASEWORKER)) == "x, Caseworker, Ombudsman's Assurance Team"
+    assert named(Actor(id="y", role=Role.BACK_OFFICE)) == "y, back office"

@@ -68,8 +68,12 @@ def test_the_manager_or_someone_more_senior_reassigns_to_staff_of_the_owners_gra
     assert reassign(MANAGER, zed) == "owner"
     assert reassign(AD, zed) == "owner"
     assert reassign(MANAGER, Actor(id="om-cat", role=Role.OPERATIONS_MANAGER)) == "owner"
-    with pytest.raises(NotAllowed, match="only the case's manager"):
+    with pytest.raises(NotAllowed) as refused:
         reassign(OWNER, zed)
+    assert str(refused.value) == (
+        "cw-alice (caseworker) may not reassign this case: only the case's manager (om-bob) or someone more "
+        "senior (23, 32)"
+    )
     with pytest.raises(NotAllowed):
         reassign(OTHER_MANAGER, zed)
     with pytest.raises(NotAllowed):
@@ -94,8 +98,19 @@ def test_a_teams_manager_hands_the_teams_step_to_a_member_of_the_team() -> None:
     olu = Actor(id="oat-olu", role=Role.OAT_CASEWORKER)
     assert reassign(team_manager, olu, TEAM_STEP) == "team step"
     assert reassign(MANAGER, olu, TEAM_STEP) == "team step"
-    with pytest.raises(NotAllowed, match="that team's manager"):
+    with pytest.raises(NotAllowed) as refused:
         reassign(Actor(id="oat-1", role=Role.OAT_CASEWORKER), olu, TEAM_STEP)
+    assert str(refused.value).endswith(
+        "only the case's manager (om-bob) or someone more senior, or for a step owed by a team that team's "
+        "manager (oat-manager) (23, 32)"
+    )
+    held = TEAM_STEP.model_copy(update={"actor_id": "oat-olu"})
+    with pytest.raises(NotNow) as already:
+        check_reassign(
+            team_manager, olu, held, owner="cw-alice", owner_role=Role.CASEWORKER, manager="om-bob",
+            team_manager="oat-manager", about_staff=(),
+        )  # fmt: skip
+    assert str(already.value) == "oat_advice is already with oat-olu"
     with pytest.raises(NotAllowed):  # a team's manager has no say over the case itself
         reassign(team_manager, olu, STEP)
 
