@@ -174,7 +174,9 @@ class Matrix:
         token = {"Authorization": "Bearer " + mint(SECRET, actor, case=bound)}
         body = json.dumps(data, default=str)  # a scenario's dates are YAML dates
         answer = await self.http.post(
-            f"/cases/{wid}/messages/{name}", content=body, headers=token | {"Content-Type": "application/json"}
+            f"/cases/{wid}/messages/{name}",
+            content=body,
+            headers=token | {"Content-Type": "application/json"},
         )
         self.api_checked += 1
         if answer.status_code != 403 or answer.json()["detail"] not in why:
