@@ -18,6 +18,7 @@ from temporalio.converter import PayloadCodec
 from api import problems
 from api.auth import Verifier
 from api.evidence import EvidenceStore
+from api.limits import Limits
 from api.routes import cases, codec, documents, health, me, records
 from api.settings import ApiSettings
 from api.ui import pages
@@ -98,4 +99,6 @@ def create_app(
     )
     app.include_router(pages.router)
     pages.install(app)
+    # Outermost: who is asking, and how much they send, before anything reads the body.
+    app.add_middleware(Limits, verifier=app.state.verifier, evidence_max_bytes=config.evidence_max_bytes)
     return app

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -21,6 +22,18 @@ from pydantic import (
     model_validator,
 )
 
+from domain.bounds import (
+    AMOUNT_MAX_GBP,
+    EXTRA_MAX,
+    NAME_MAX,
+    PHONE_MAX,
+    REF_PATTERN,
+    TEXT_MAX,
+    clean_text,
+    in_range,
+    one_email,
+    one_line,
+)
 from domain.enums import (
     CaseOwnerFinding,
     Channel,
@@ -40,8 +53,22 @@ from domain.enums import (
 )
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Bounded(BaseModel):
+    """Every string a caller sends: at most TEXT_MAX characters and no control character
+    but newline and tab (domain/bounds.py); narrower fields say so themselves."""
+
+    model_config = ConfigDict(str_max_length=TEXT_MAX)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _clean_text(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [clean_text(item) for item in value]
+        return clean_text(value)
+
+
+class Strict(Bounded):
+    model_config = ConfigDict(extra="forbid", str_max_length=TEXT_MAX)
 
 
 class OpenInput(Strict):
@@ -61,8 +88,20 @@ class OpenInput(Strict):
         return {k: v for k, v in data.items() if k != "resume"}
 
 
-class Lenient(BaseModel):
-    model_config = ConfigDict(extra="allow")
+class Lenient(Bounded):
+    """A signal: fields it does not know are kept (a newer sender), within EXTRA_MAX."""
+
+    model_config = ConfigDict(extra="allow", str_max_length=TEXT_MAX)
+
+    @model_validator(mode="after")
+    def _small_extras(self) -> Lenient:
+        extra = self.model_extra or {}
+        if extra and len(repr(extra)) > EXTRA_MAX:
+            raise ValueError(
+                f"fields this message does not take ({', '.join(sorted(extra))}) may hold at most "
+                f"{EXTRA_MAX} characters in all"
+            )
+        return self
 
 
 # Ids of people, mailboxes and cases: they appear in workflow ids, search attributes and
@@ -94,7 +133,13 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
-Day = Annotated[date, BeforeValidator(_iso_date)]
+Day = Annotated[date, BeforeValidator(_iso_date), AfterValidator(in_range)]
+# A case reference: it is part of the workflow id (design.md: [A-Za-z0-9-]{1,40}).
+Ref = Annotated[str, Field(min_length=1, max_length=40, pattern=REF_PATTERN)]
+Name = Annotated[str, Field(max_length=NAME_MAX), AfterValidator(one_line)]
+Address = Annotated[str, Field(max_length=NAME_MAX)]
+Email = Annotated[str | None, BeforeValidator(one_email)]
+Phone = Annotated[str, Field(max_length=PHONE_MAX, pattern=r"^[0-9 +()\-.]*$")]
 
 
 class OneOrMany:
@@ -131,7 +176,7 @@ def _as_list(value: Any) -> Any:
 class CaseRef(Strict):
     """The case a piece of feedback is about, as the back office knows it."""
 
-    ref: Id
+    ref: Ref
     owner: Id
     manager: Id
     # The case owner's grade decides who their line manager is (para 56, Annex A).
@@ -169,10 +214,10 @@ class Flags(Strict):
 class Contact(Strict):
     """How to reach the complainant; the back office may leave it to the case record."""
 
-    name: str | None = None
-    email: str | None = None
-    address: str | None = None
-    phone: str | None = None
+    name: Name | None = None
+    email: Email = None
+    address: Address | None = None
+    phone: Phone | None = None
 
 
 class AdjustmentKind(StrEnum):
@@ -355,7 +400,7 @@ class OatOutcomeMessage(Message):
 
 class Remedy(Strict):
     kinds: list[RemedyKind] = []
-    amount_gbp: float = 0
+    amount_gbp: float = Field(default=0, le=AMOUNT_MAX_GBP, allow_inf_nan=False)
     severity: int | None = Field(default=None, ge=1, le=6)
     # Para 59: the three considerations for a proportionate remedy.
     impact: str = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response
@@ -16,6 +16,7 @@ from pydantic.json_schema import SkipJsonSchema
 from temporalio.common import WorkflowIDReusePolicy
 
 from api.auth import Identity
+from api.dates import check_dates, today
 from api.deps import Caller, Directory, Reviews, Store, require_case, require_staff, require_visible
 from api.problems import COMMON, Problem, documented, require_unicode
 from api.visibility import CaseFacts, facts_in_store, may_see, sees_every_case
@@ -124,6 +125,7 @@ async def open_case(
     except ValidationError as err:
         raise RequestValidationError(err.errors(include_url=False)) from None
     kind = Kind(body.kind)
+    check_dates(body, await today(request))
     check_named_staff(caller, {"owner": body.case.owner, "manager": body.case.manager}, directory)
     data = body.model_dump(mode="json", exclude={"kind", "reclassified_from"}, exclude_unset=True)
     ref = body.case.ref
@@ -201,6 +203,7 @@ async def _send(
     reviews: Any,
     body: dict[str, Any],
     idempotency_key: str | None,
+    on: date,
 ) -> Any:
     require_case(caller, workflow_id)
     require_unicode(body)
@@ -213,6 +216,10 @@ async def _send(
             errors=[{"field": "actor", "message": "not allowed"}],
         )
     body.pop("actor", None)
+    try:  # dates against today: only the edge knows it (api/dates.py)
+        check_dates(MESSAGES[name].model.model_validate({**body, "actor": caller.actor.model_dump()}), on)
+    except ValidationError:
+        pass  # the client names what is wrong
     message_id = f"{caller.actor.id}:{idempotency_key}" if idempotency_key else None
     sent = await reviews.send(workflow_id, name, caller.actor, body, message_id=message_id)
     if isinstance(sent, SignalAck):
@@ -240,15 +247,18 @@ def typed_route(spec: MessageSpec) -> None:
     """POST /cases/{id}/messages/<name>, its body typed from the message table (OpenAPI)."""
     model = body_model(spec)
 
-    async def endpoint(workflow_id, caller, reviews, body=None, idempotency_key=_IDEMPOTENCY):  # type: ignore[no-untyped-def]
+    async def endpoint(workflow_id, caller, reviews, request, body=None, idempotency_key=_IDEMPOTENCY):  # type: ignore[no-untyped-def]
         # No body at all is an empty one: the message's model says what is missing.
         data = body.model_dump(mode="json", exclude_unset=True) if body is not None else {}
-        return await _send(workflow_id, spec.name, caller, reviews, data, idempotency_key)
+        return await _send(
+            workflow_id, spec.name, caller, reviews, data, idempotency_key, await today(request)
+        )
 
     endpoint.__annotations__ = {
         "workflow_id": str,
         "caller": Caller,
         "reviews": Reviews,
+        "request": Request,
         "body": Annotated[model | None, Body()],
         "idempotency_key": str | None,
         "return": Any,
@@ -287,6 +297,7 @@ async def send_message(
     name: str,
     caller: Caller,
     reviews: Reviews,
+    request: Request,
     body: dict[str, Any] = Body(default_factory=dict),  # noqa: B008
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=200),
 ) -> Any:
@@ -294,4 +305,4 @@ async def send_message(
     again with the same Idempotency-Key (after a timeout, say) is applied once and answered
     with the first receipt; the key is the caller's own (bound to the token's actor). A
     name the table does not hold is answered 404 with the names it does."""
-    return await _send(workflow_id, name, caller, reviews, dict(body), idempotency_key)
+    return await _send(workflow_id, name, caller, reviews, dict(body), idempotency_key, await today(request))
