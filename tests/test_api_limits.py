@@ -77,9 +77,7 @@ async def test_a_json_body_over_1_mb_is_refused_before_it_is_read(api: Api, env:
 async def test_text_past_its_bound_is_refused_naming_the_field(api: Api, env: WorkflowEnvironment) -> None:
     wid = (await opened(api, env)).json()["workflow_id"]
     url = f"/cases/{wid}/messages/grounds_submitted"
-    too_long = await api.http.post(
-        url, json={"why_wrong": "x" * 20_001}, headers=BACK_OFFICE
-    )
+    too_long = await api.http.post(url, json={"why_wrong": "x" * 20_001}, headers=BACK_OFFICE)
     assert too_long.status_code == 422 and "why_wrong" in too_long.json()["detail"]
     nul = await api.http.post(url, json={"why_wrong": "a\u0000b"}, headers=BACK_OFFICE)
     assert nul.status_code == 422 and "control characters" in nul.json()["detail"]

@@ -3,9 +3,10 @@
 alike, naming the field."""
 
 from datetime import date
+from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from domain.bounds import EXTRA_MAX, TEXT_MAX, clean_text, one_email
 from domain.models import ComplaintOpened, Contact, GroundsSubmitted, OatDecision, Remedy
@@ -14,7 +15,7 @@ CASE = {"ref": "C-1", "owner": "cw-alice", "manager": "om-bob", "risk": "low", "
         "decided_on": "2026-03-01"}  # fmt: skip
 
 
-def refused(model: type, data: dict, field: str) -> str:  # type: ignore[type-arg]
+def refused(model: type[BaseModel], data: dict[str, Any], field: str) -> str:
     with pytest.raises(ValidationError) as err:
         model.model_validate(data)
     errors = err.value.errors()
