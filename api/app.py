@@ -9,15 +9,16 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from temporalio.client import Client
 from temporalio.converter import PayloadCodec
 
 from api import problems
 from api.auth import Verifier
 from api.evidence import EvidenceStore
+from api.headers import CodecCors, SecurityHeaders
 from api.limits import Limits
 from api.routes import cases, codec, documents, health, me, records
 from api.settings import ApiSettings
@@ -37,12 +38,16 @@ def create_app(
     staff_file: str | Path | None = None,
     web_ui_url: str | None = None,
     secure_cookies: bool = False,
+    local_sign_in: bool = False,
+    sign_in_from_anywhere: bool = False,
+    allowed_hosts: tuple[str, ...] | list[str] | None = None,
     oidc_settings: OidcSettings | None = None,
 ) -> FastAPI:
     """`client`: a connected Temporal client (else one is made from the settings at start);
     `codec_server`: the codec the /codec routes use (True: from the environment);
     `codec_open`: serve /codec without a token (only `reviews dev`, on loopback)."""
     config = settings or ApiSettings.from_env()
+    config.check()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -69,13 +74,7 @@ def create_app(
     app.state.evidence = EvidenceStore(config.evidence_dir, config.evidence_max_bytes)
     app.state.codec = codec_from_env() if codec_server is True else (codec_server or None)
     app.state.codec_open = codec_open
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=list(config.ui_origins),
-        allow_credentials=True,
-        allow_methods=["POST", "GET", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "X-Namespace"],
-    )
+    app.add_middleware(CodecCors, origins=list(config.ui_origins))
     problems.install(app)
     # Routes under /cases/{id}/... before /cases/{id} itself (ids may hold a slash).
     for router in (health.router, records.router, documents.router, cases.router, codec.router, me.router):
@@ -86,9 +85,13 @@ def create_app(
     app.state.oidc_settings = oidc
     app.state.oidc_client = provider(oidc) if oidc else None
     app.state.web_ui_url = web_ui_url
+    app.state.local_sign_in = local_sign_in  # the staff list, from this machine only
+    app.state.sign_in_from_anywhere = sign_in_from_anywhere  # `--insecure-staff-list-sign-in`
+    app.state.ended_sessions = set()
     app.add_middleware(
         SessionMiddleware,
-        secret_key=config.secret or secrets.token_urlsafe(32),
+        # Its own secret: whoever holds the token secret cannot forge a session (issue 23).
+        secret_key=config.session_secret or secrets.token_urlsafe(32),
         session_cookie="reviews_session",
         same_site="lax",
         https_only=secure_cookies,
@@ -99,6 +102,11 @@ def create_app(
     )
     app.include_router(pages.router)
     pages.install(app)
-    # Outermost: who is asking, and how much they send, before anything reads the body.
+    # Outermost: the host asked for, who is asking and how much they send, before anything
+    # reads the body; every answer carries the security headers.
     app.add_middleware(Limits, verifier=app.state.verifier, evidence_max_bytes=config.evidence_max_bytes)
+    hosts = list(allowed_hosts or config.allowed_hosts)
+    if hosts:  # a foreign Host (DNS rebinding) is answered 400, never a case
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
+    app.add_middleware(SecurityHeaders)
     return app

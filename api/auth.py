@@ -15,6 +15,9 @@ from domain.models import Actor
 # Roles whose tokens are bound to one case; they see only that case.
 BOUND_ROLES = frozenset({Role.SERVICE_USER, Role.ORGANISATION})
 STAFF_ROLES = frozenset(r for r in Role if r not in BOUND_ROLES and r is not Role.SYSTEM)
+# A stolen token is worth a working day at most (issue 23: `exp` 10^30 was accepted).
+MAX_LIFETIME = timedelta(hours=12)
+LEEWAY = timedelta(minutes=1)
 
 
 class Identity(BaseModel):
@@ -45,6 +48,8 @@ def mint(
     """A local HS256 token, for trying the API (`reviews token`)."""
     if actor.role in BOUND_ROLES and not case:
         raise ValueError(f"a {actor.role.value} token is bound to one case: give --case WORKFLOW_ID")
+    if lifetime > MAX_LIFETIME:
+        raise ValueError(f"a token lasts at most {MAX_LIFETIME.total_seconds() / 3600:g} hours")
     issued = now or datetime.now(UTC)
     claims = {
         "sub": actor.id,
@@ -94,8 +99,15 @@ class Verifier:
             raise BadToken("the token has expired") from None
         except jwt.InvalidAudienceError:
             raise BadToken(f"the token is not for this API (audience {self.audience})") from None
-        except jwt.PyJWTError as err:
-            raise BadToken(f"the token is not valid: {err}") from None
+        except jwt.PyJWTError:
+            # Not PyJWT's words: they tell a forger what to change.
+            raise BadToken("the token is not valid") from None
+        expires = claims.get("exp")
+        if (
+            not isinstance(expires, int | float)
+            or expires > (datetime.now(UTC) + MAX_LIFETIME + LEEWAY).timestamp()
+        ):
+            raise BadToken(f"the token lasts too long: at most {MAX_LIFETIME.total_seconds() / 3600:g} hours")
         try:
             identity = Identity(
                 actor=Actor(id=claims["sub"], role=claims.get("role")), case=claims.get("case")

@@ -5,6 +5,7 @@ kind does not take (with `allowed`), 413/415 evidence, 503 Temporal or the store
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -164,6 +165,24 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 405:  # every method the path takes, not only the first route's
             headers["Allow"] = ", ".join(allowed_methods(app, request))
         return problem(exc.status_code, str(exc.detail), request, headers=headers)
+
+
+def no_duplicate_keys(raw: bytes) -> None:
+    """400 for a JSON object that names a key twice: which one counts is not the caller's
+    to leave to the parser (issue 23: the last silently won)."""
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in items]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise Problem(400, f"the body names {', '.join(twice)} more than once")
+        return dict(items)
+
+    if raw.strip():
+        try:
+            json.loads(raw, object_pairs_hook=pairs)
+        except ValueError:
+            return  # not JSON at all: the route's own parsing says so
 
 
 def require_unicode(value: Any, where: str = "body") -> None:

@@ -167,17 +167,53 @@ def api(
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8080, "--port"),
     data_dir: Path = typer.Option(None, "--data-dir", envvar="REVIEWS_DATA_DIR"),
+    insecure_staff_list_sign_in: bool = typer.Option(
+        False,
+        "--insecure-staff-list-sign-in",
+        help="let anyone who reaches this address sign in as any member of staff (never in production)",
+    ),
 ) -> None:
-    """Run the back-office HTTP API (REVIEWS_TEMPORAL_ADDRESS, REVIEWS_API_SECRET...)."""
+    """Run the back-office HTTP API (REVIEWS_TEMPORAL_ADDRESS, REVIEWS_API_SECRET...).
+
+    On any address but loopback it needs an identity provider for the pages
+    (REVIEWS_OIDC_METADATA_URL) and sets Secure cookies; the staff-list sign-in is for a
+    machine of your own (issue 23)."""
+    from dataclasses import replace
+
     import uvicorn
 
     from api.app import create_app
-    from api.settings import ApiSettings
+    from api.settings import SESSION_SECRET_FILE, ApiSettings, ensure_secret
+    from api.ui.oidc import OidcSettings
 
     settings = ApiSettings.from_env(data_dir)
     if not settings.secret and not settings.jwks_url:
         raise typer.BadParameter("set REVIEWS_API_SECRET (or REVIEWS_API_JWKS_URL) so tokens can be checked")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    oidc = OidcSettings.from_env()
+    if not loopback and oidc is None and not insecure_staff_list_sign_in:
+        raise typer.BadParameter(
+            f"--host {host} is reachable from other machines, and with no identity provider anyone who reaches "
+            "it could sign in as any member of staff: set REVIEWS_OIDC_METADATA_URL (README, Deploying)",
+            param_hint="--host",
+        )
+    if insecure_staff_list_sign_in:
+        err_console.print(
+            "[bold red]INSECURE:[/bold red] anyone who reaches this API may sign in as any member of staff."
+        )
+    session_secret = ensure_secret(settings.store.data_dir, SESSION_SECRET_FILE, "REVIEWS_SESSION_SECRET")
+    settings = replace(settings, session_secret=session_secret)
+    try:
+        app = create_app(
+            settings,
+            secure_cookies=not loopback,
+            local_sign_in=oidc is None and (loopback or insecure_staff_list_sign_in),
+            sign_in_from_anywhere=oidc is None and insecure_staff_list_sign_in,
+            allowed_hosts=settings.allowed_hosts or (("127.0.0.1", "localhost") if loopback else ()),
+        )
+    except ValueError as err:
+        raise typer.BadParameter(str(err)) from None
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 @app.command()
@@ -186,7 +222,7 @@ def token(
     case: str = typer.Option(
         None, "--case", help="the case a service user's or organisation's token is bound to"
     ),
-    hours: float = typer.Option(8, "--hours"),
+    hours: float = typer.Option(8, "--hours", min=0.01, max=12, help="how long it lasts: at most 12 hours"),
     data_dir: Path = typer.Option(None, "--data-dir", envvar="REVIEWS_DATA_DIR"),
 ) -> None:
     """Mint a local API token (HS256, REVIEWS_API_SECRET or the secret `reviews dev` made)."""
@@ -340,7 +376,24 @@ def status(
         show_status(result.model_dump(mode="json"))
 
 
+def harmless(value: Any) -> Any:
+    """What a case holds, made safe to print: a complainant's text can carry neither a
+    terminal escape sequence nor rich markup (issue 23)."""
+    from rich.markup import escape
+
+    from domain.bounds import CONTROL
+
+    if isinstance(value, str):
+        return escape(CONTROL.sub("\N{REPLACEMENT CHARACTER}", value))
+    if isinstance(value, dict):
+        return {k: harmless(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [harmless(v) for v in value]
+    return value
+
+
 def show_status(s: dict[str, Any]) -> None:
+    s = harmless(s)
     console.rule(f"{s['kind']} {s['case_ref']}  [dim]{s['workflow_id']}[/dim]")
     console.print(
         f"Stage: [bold]{s['stage']}[/bold]"

@@ -7,6 +7,7 @@ with a sentence a person can act on; nothing the caller sends is half-applied.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -434,7 +435,11 @@ def _cause(err: WorkflowUpdateFailedError) -> tuple[str, str]:
 
 
 def _quote(value: str) -> str:
-    return value.replace("'", "")
+    """A value for a visibility query: only the characters of the contract's names, so
+    nothing a caller types can change the query (issue 23)."""
+    if not re.fullmatch(r"[A-Za-z0-9_.,:@/+-]{1,200}", value):
+        raise Refusal(f"{value!r} is not a name this system uses", "invalid")
+    return value
 
 
 def _iso(value: Any) -> str | None:

@@ -19,6 +19,7 @@ from temporalio.converter import PayloadCodec
 
 from activities.records import CaseActivities
 from activities.settings import Settings
+from api.settings import private_folder
 from starter.client import connect, register_search_attributes
 from starter.codec import codec_from_env
 from starter.testserver import temporal_cli_path
@@ -66,11 +67,10 @@ def stop_stale_server(data_dir: Path) -> bool:
 def start_dev_server(
     data_dir: Path, port: int, ui_port: int, log: Path, codec_endpoint: str | None = None
 ) -> subprocess.Popen[bytes]:
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(data_dir)  # the store, evidence, letters and secrets: the owner's only
     stop_stale_server(data_dir)
     if _port_open(port):
         raise RuntimeError(f"port {port} is already in use: is another Temporal server running?")
-    data_dir.mkdir(parents=True, exist_ok=True)
     command = [
         temporal_cli_path(),
         "server",
@@ -172,6 +172,9 @@ async def run_dev(
         say("Stopped cleanly.")
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+
+
 async def start_api(
     settings: Settings,
     client: Client,
@@ -186,12 +189,20 @@ async def start_api(
     from dataclasses import replace
 
     from api.app import create_app
-    from api.settings import ApiSettings, ensure_secret
+    from api.settings import SESSION_SECRET_FILE, ApiSettings, ensure_secret
 
     ensure_secret(settings.data_dir)
+    ensure_secret(settings.data_dir, SESSION_SECRET_FILE, "REVIEWS_SESSION_SECRET")
     config = replace(ApiSettings.from_env(settings.data_dir), task_queue=task_queue)
+    # On loopback only: the staff-list sign-in, the open codec, and only local Host names.
     app = create_app(
-        config, client=client, codec_server=codec, codec_open=True, web_ui_url=f"http://localhost:{ui_port}"
+        config,
+        client=client,
+        codec_server=codec,
+        codec_open=True,
+        web_ui_url=f"http://localhost:{ui_port}",
+        local_sign_in=True,
+        allowed_hosts=config.allowed_hosts or LOOPBACK_HOSTS,
     )
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")

@@ -43,7 +43,9 @@ class LiveApi:
 
     async def serve(self) -> None:
         client = await connect(self.target, codec=False)
-        app = create_app(self.settings, client=client, codec_server=False, web_ui_url=self.web_ui_url)
+        app = create_app(
+            self.settings, client=client, codec_server=False, web_ui_url=self.web_ui_url, local_sign_in=True
+        )
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
         async with build_worker(client, CaseActivities(self.settings.store), self.settings.task_queue):
             task = asyncio.create_task(server.serve())

@@ -59,7 +59,7 @@ async def api_on(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Api]
     store = settings_in(tmp_path)
     settings = ApiSettings(store=store, secret=SECRET, task_queue=queue, evidence_max_bytes=64 * 1024)
     migrate(store.database_url)
-    app = create_app(settings, client=env.client, codec_server=False)
+    app = create_app(settings, client=env.client, codec_server=False, local_sign_in=True)
     app.state.clock = env.get_current_time  # today is the test server's (api/dates.py)
     transport = httpx.ASGITransport(app=app)
     worker = build_worker(env.client, CaseActivities(store), queue)

@@ -26,7 +26,9 @@ def test_the_compose_file_is_valid_compose() -> None:
     schema = json.loads((ROOT / "deploy" / "compose-spec.json").read_text())
     jsonschema.validate(COMPOSE, schema)
     if shutil.which("docker-compose"):
-        env = {"REVIEWS_API_SECRET": "check", "PATH": "/usr/bin:/bin:/usr/local/bin"}
+        env = {"REVIEWS_API_SECRET": "check", "REVIEWS_SESSION_SECRET": "check", "PATH": "/usr/bin:/bin:/usr/local/bin",
+               "REVIEWS_OIDC_METADATA_URL": "https://idp.example/.well-known/openid-configuration",
+               "REVIEWS_OIDC_ISSUER_URL": "https://idp.example"}  # fmt: skip
         done = subprocess.run(
             ["docker-compose", "config", "-q"], cwd=ROOT, env=env, capture_output=True, text=True
         )
@@ -56,6 +58,22 @@ def test_it_has_every_part_and_starts_them_in_order() -> None:
         if service.get("build"):
             continue
         assert re.fullmatch(r"[\w./-]+:\d[\w.-]*", image), f"{name}: pin the image version ({image!r})"
+
+
+def test_it_is_safe_as_shipped() -> None:
+    """Issue 23, reproduced: compose passed no identity provider (the staff list let anyone
+    sign in as the Ombudsman) and published Temporal's frontend and the Web UI to anyone."""
+    services = COMPOSE["services"]
+    published = {name: service.get("ports", []) for name, service in services.items() if service.get("ports")}
+    assert set(published) == {"api", "temporal-ui"}, published  # never Temporal's frontend (7233)
+    assert all(str(port).startswith("127.0.0.1:") for port in published["temporal-ui"])
+    ui = services["temporal-ui"]["environment"]
+    assert ui["TEMPORAL_AUTH_ENABLED"] == "true" and ":?" in ui["TEMPORAL_AUTH_PROVIDER_URL"]
+    api = services["api"]["environment"]
+    for required in ("REVIEWS_OIDC_METADATA_URL", "REVIEWS_SESSION_SECRET", "REVIEWS_API_SECRET"):
+        assert ":?" in api[required], f"{required} must be required, not defaulted"
+    assert api["REVIEWS_ALLOWED_HOSTS"]
+    assert "--insecure-staff-list-sign-in" not in " ".join(services["api"]["command"])
 
 
 def reviews_variables(text: str) -> set[str]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Header, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
@@ -18,16 +19,18 @@ from temporalio.common import WorkflowIDReusePolicy
 from api.auth import Identity
 from api.dates import check_dates, today
 from api.deps import Caller, Directory, Reviews, Store, require_case, require_staff, require_visible
-from api.problems import COMMON, Problem, documented, require_unicode
+from api.problems import COMMON, Problem, documented, no_duplicate_keys, require_unicode
 from api.visibility import CaseFacts, facts_in_store, may_see, sees_every_case
 from contract.messages import MESSAGES, MessageSpec
 from contract.receipts import Receipt, SignalAck
 from domain.authority import is_staff
-from domain.enums import Kind
-from domain.models import ComplaintOpened, PositiveFeedbackOpened, ServiceComplaintOpened
+from domain.enums import Kind, Role, Stage
+from domain.models import ID_PATTERN, ComplaintOpened, PositiveFeedbackOpened, ServiceComplaintOpened
 from domain.staff import Staff
 from starter.client import Refusal
 
+STAGES = frozenset(s.value for s in Stage)
+ROLES = frozenset(r.value for r in Role) | {"service_user,organisation", "shared_services"}
 router = APIRouter(tags=["cases"], responses=documented(*COMMON, 403, 404, 409))
 
 
@@ -104,7 +107,21 @@ def workflow_id_for(kind: Kind, ref: str, key: str | None) -> str:
     return base if key is None else f"{base}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
-@router.post("/cases", status_code=201, response_model=Opened, responses={200: {"model": Opened}})
+async def unique_keys(request: Request) -> None:
+    """Before the body is validated: a key given twice is a 400, whichever value counts."""
+    no_duplicate_keys(await request.body())
+
+
+UNIQUE_KEYS = [Depends(unique_keys)]
+
+
+@router.post(
+    "/cases",
+    status_code=201,
+    response_model=Opened,
+    responses={200: {"model": Opened}},
+    dependencies=UNIQUE_KEYS,
+)
 async def open_case(
     caller: Caller,
     reviews: Reviews,
@@ -160,6 +177,14 @@ async def list_cases(
     page_token: str | None = None,
 ) -> CaseList:
     require_staff(caller, "list cases")
+    # Only the names the contract knows reach the visibility query (issue 23: a backslash
+    # in `stage` broke Temporal's query parser).
+    for param, value, known in (("stage", stage, STAGES), ("awaiting_role", awaiting_role, ROLES)):
+        if value is not None and value not in known:
+            raise Problem(422, f"{param}: {value!r} is not one of {', '.join(sorted(known))}",
+                          errors=[{"field": param, "message": "not a known value"}])  # fmt: skip
+    if owner is not None and not re.fullmatch(ID_PATTERN, owner):
+        raise Problem(422, "owner: not a staff id", errors=[{"field": "owner", "message": "not a staff id"}])
     try:
         start = int(base64.urlsafe_b64decode(page_token.encode()).decode()) if page_token else 0
     except ValueError:
@@ -278,6 +303,7 @@ def typed_route(spec: MessageSpec) -> None:
         response_model=Receipt,
         responses={202: {"model": SignalAccepted}},
         tags=["messages"],
+        dependencies=UNIQUE_KEYS,
     )
 
 
@@ -291,6 +317,7 @@ for _spec in MESSAGES.values():
     response_model=Receipt,
     responses={202: {"model": SignalAccepted}},
     include_in_schema=False,
+    dependencies=UNIQUE_KEYS,
 )
 async def send_message(
     workflow_id: str,

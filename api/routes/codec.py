@@ -51,5 +51,7 @@ async def decode(request: Request) -> JSONResponse:
     codec = request.app.state.codec
     try:
         return _answer(list(await codec.decode(payloads.payloads)) if codec else list(payloads.payloads))
-    except ValueError as err:
-        raise Problem(422, str(err)) from None
+    except Exception:  # a tampered or foreign ciphertext: the caller's data, never a 500 (issue 23)
+        raise Problem(
+            422, "a payload could not be decoded: it was not encrypted with a key this server holds"
+        ) from None

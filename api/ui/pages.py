@@ -47,9 +47,15 @@ def staff(request: Request) -> Staff:
     return found
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
 def signed_in(request: Request) -> Person | None:
     """The person this session belongs to: from the identity provider's claims, or from
-    the staff list when signing in locally."""
+    the staff list when signing in locally. A session signed out of is over, even if a
+    copy of its cookie is replayed (issue 23)."""
+    if request.session.get("sid") in request.app.state.ended_sessions or not request.session.get("sid"):
+        return None
     if claims := request.session.get("person_claims"):
         return Person.model_validate(claims)
     person_id = request.session.get("person")
@@ -173,7 +179,28 @@ async def login_page(request: Request) -> Response:
     idp = request.app.state.oidc_client
     if idp is not None:  # a deployment: the organisation's identity provider
         return await idp.authorize_redirect(request, str(request.url_for("oidc_callback")))  # type: ignore[no-any-return]
+    require_local_sign_in(request)
     return page(request, "login.html", people=sorted(staff(request).people.values(), key=lambda p: p.name))
+
+
+def require_local_sign_in(request: Request) -> None:
+    """Choosing who you are from the staff list is for a machine of your own: `reviews dev`,
+    or the API on loopback (issue 23: it let anyone who reached a deployment sign in as
+    the Ombudsman). Anywhere else staff sign in with the identity provider."""
+    client = request.client.host if request.client else ""
+    anywhere = request.app.state.sign_in_from_anywhere
+    if not request.app.state.local_sign_in or not (anywhere or client in LOOPBACK):
+        raise UiError(
+            403,
+            "Signing in here needs the organisation's identity provider (REVIEWS_OIDC_METADATA_URL); "
+            "the staff list is offered only on your own machine.",
+        )
+
+
+def start_session(request: Request) -> None:
+    request.session.clear()
+    request.session["sid"] = secrets.token_urlsafe(24)
+    request.session["csrf"] = secrets.token_urlsafe(32)
 
 
 @router.get("/auth/callback", name="oidc_callback")
@@ -186,14 +213,14 @@ async def oidc_callback(request: Request) -> Response:
         person = person_from(token.get("userinfo") or {}, settings)
     except (OAuthError, ValueError) as err:
         raise UiError(401, f"Signing in did not work: {err}") from None
-    request.session.clear()
+    start_session(request)
     request.session["person_claims"] = person.model_dump(mode="json")
-    request.session["csrf"] = secrets.token_urlsafe(32)
     return RedirectResponse("/ui/tasks", status_code=303)
 
 
 @router.post("/login")
 async def login(request: Request) -> Response:
+    require_local_sign_in(request)
     form = await checked_form(request)
     person = staff(request).get(str(form.get("person") or ""))
     if person is None:
@@ -204,15 +231,16 @@ async def login(request: Request) -> Response:
             people=list(staff(request).people.values()),
             error="Choose who you are.",
         )
-    request.session.clear()
+    start_session(request)
     request.session["person"] = person.id
-    request.session["csrf"] = secrets.token_urlsafe(32)
     return RedirectResponse("/ui/tasks", status_code=303)
 
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     await checked_form(request)
+    if sid := request.session.get("sid"):
+        request.app.state.ended_sessions.add(sid)
     request.session.clear()
     return RedirectResponse("/ui/login", status_code=303)
 

@@ -87,7 +87,8 @@ class Views(Generic[S]):
         if step := state.awaiting:
             line += f" — awaiting {step.action} by {step.actor_id or step.actor_role} ({step.actor_role})"
             if step.paused_since is not None:
-                line += f", clock paused ({step.pause_reason}) until {step.resume_by}"
+                # Not the reason: staff's words, and current details are never encrypted.
+                line += f", clock paused until {step.resume_by}"
             elif step.due:
                 line += f", due {step.due.isoformat()}"
         if state.reasonable_adjustments:
