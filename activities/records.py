@@ -31,7 +31,17 @@ from domain.guidance import CURRENT
 from domain.models import AdjustmentKind, Contact, LetterRecord
 from domain.policy import Policy, PolicyError, load_policy
 from store.db import make_engine, migrate
-from store.models import AuditRow, CaseRow, LetterRow, NewCaseRow, TaskRow
+from store.models import (
+    ACTION_MAX,
+    AUDIT_ACTION_MAX,
+    SUBJECT_MAX,
+    AuditRow,
+    CaseRow,
+    LetterRow,
+    NewCaseRow,
+    TaskRow,
+    clipped,
+)
 
 
 class CaseActivities:
@@ -91,7 +101,7 @@ class CaseActivities:
                     case_ref=snap.case_ref,
                     at=event.entry.at,
                     actor=event.entry.actor,
-                    action=event.entry.action,
+                    action=clipped(event.entry.action, AUDIT_ACTION_MAX),
                     paragraphs=event.entry.paragraphs,
                     detail=event.entry.detail,
                 )
@@ -171,14 +181,16 @@ class CaseActivities:
             message = to_email(_advocate_copy(request, contact), subject, body, self.settings.letters_from)
             (folder / f"{request.key}.advocate.eml").write_bytes(bytes(message))
 
-        def open_task(action: str, due: date) -> None:
+        def open_task(words: str, due: date) -> None:
+            action = clipped(words, ACTION_MAX)  # the adjustment's words in full go in `detail`
             exists = session.scalars(
                 select(TaskRow).where(TaskRow.workflow_id == request.workflow_id, TaskRow.action == action,
                                       TaskRow.opened_at == request.at)
             ).first()  # fmt: skip
             if exists is None:
                 session.add(TaskRow(workflow_id=request.workflow_id, case_ref=request.case_ref, action=action,
-                                    actor_role="caseworker", actor_id=request.case_owner, due=due, opened_at=request.at))  # fmt: skip
+                                    detail=words, actor_role="caseworker", actor_id=request.case_owner, due=due,
+                                    opened_at=request.at))  # fmt: skip
 
         return honour(request, subject, body, folder, send_copy, open_task)
 
@@ -203,7 +215,7 @@ class CaseActivities:
             to_role=request.to.role,
             to_id=request.to.id,
             to_email=request.to.email,
-            subject=subject,
+            subject=clipped(subject, SUBJECT_MAX),
             body=body,
             paragraphs=request.paragraphs,
             ends_internal_process=request.ends_internal_process,

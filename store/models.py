@@ -67,6 +67,7 @@ class TaskRow(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reminded: Mapped[bool] = mapped_column(Boolean, default=False)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)  # the task's words in full
 
 
 class LetterRow(Base):
@@ -81,7 +82,7 @@ class LetterRow(Base):
     kind: Mapped[str] = mapped_column(String(80))
     to_role: Mapped[str] = mapped_column(String(60))
     to_id: Mapped[str] = mapped_column(String(200))
-    to_email: Mapped[str | None] = mapped_column(String(200))
+    to_email: Mapped[str | None] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     paragraphs: Mapped[list[Any]] = mapped_column(JSON)
@@ -108,3 +109,14 @@ class NewCaseRow(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     allocation_advice: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+ACTION_MAX = 100  # tasks.action
+AUDIT_ACTION_MAX = 300  # audit_events.action
+SUBJECT_MAX = 300  # letters.subject
+
+
+def clipped(text: str, size: int) -> str:
+    """Text for a column of `size` characters: whole if it fits, else cut with an ellipsis
+    (the whole of it is kept in a Text column beside)."""
+    return text if len(text) <= size else text[: size - 1] + "…"

@@ -88,6 +88,33 @@ def test_a_retried_letter_is_stored_once(store: CaseActivities) -> None:
         assert Path(rows[0].eml_path or "").read_bytes().startswith(b"From:")
 
 
+def test_the_store_holds_whatever_the_contract_allows(store: CaseActivities) -> None:
+    """Issue 23, reproduced on PostgreSQL: an `other` adjustment's words over ~33 characters
+    (the task's action column) and an e-mail over 200 characters raised DataError, retried
+    for ever. The largest the contract accepts is stored, on SQLite and on PostgreSQL."""
+    words = "has severe depression; please phone before writing; " * 300  # 15,900 characters
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + ".example"  # 254, one valid address
+    request = LetterRequest.model_validate(
+        letter("002-grounds_request").model_dump()
+        | {
+            "kind": "grounds_request",
+            "to": {"role": "service_user", "id": "service-user:C-1", "email": email},
+            "reasonable_adjustments": [{"kind": "other", "detail": words}],
+            "case_owner": "cw-alice",
+            "context": {"deadline": "2026-04-01"},
+        }
+    )
+    store.send_letter(request)
+    big = snapshot(1, None)
+    big.events[0].entry.action = "signal not taken by a decision_complaint: " + "x" * 5000
+    store.sync_case(big)
+    with store.sessions() as session:
+        task = session.scalars(select(TaskRow)).one()
+        assert len(task.action) <= 100 and task.detail and task.detail.endswith(words)
+        assert session.scalars(select(LetterRow)).one().to_email == email
+        assert len(session.scalars(select(AuditRow)).one().action) <= 300
+
+
 def test_a_retried_sync_writes_each_audit_event_and_task_once(store: CaseActivities) -> None:
     store.sync_case(snapshot(3, "challenge_assessment"))
     store.sync_case(snapshot(3, "challenge_assessment"))
