@@ -34,10 +34,34 @@ class RefusedType(Exception):
     pass
 
 
+# Markup a browser would run: never stored as evidence, whatever its first bytes claim.
+ACTIVE = re.compile(rb"<\s*(script|html|svg|iframe|object|embed|!doctype)\b", re.IGNORECASE)
+# A Word document is a zip: refused past these, so a zip bomb never unpacks (issue 23).
+UNPACKED_MAX = 200 * 1024 * 1024
+MEMBERS_MAX = 5_000
+RATIO_MAX = 100
+
+
 def sniff(path: Path) -> str | None:
-    """The document's type from its first bytes (and, for Word, its zip contents)."""
+    """The document's type from its bytes, checked beyond the first few (issue 23: `%PDF-`
+    then HTML was stored as a PDF, an SVG with script as text, a zip bomb as Word): a PDF
+    must look like one to its end, an image must decode, a Word document must unpack within
+    limits, and nothing holding active markup is accepted."""
     with path.open("rb") as handle:
-        head = handle.read(4096)
+        head = handle.read(64 * 1024)
+    if ACTIVE.search(head):
+        return None
+    kind = _by_magic(path, head)
+    if kind == PDF and not _pdf_whole(path):
+        return None
+    if kind in (PNG, JPEG, GIF, TIFF) and not _decodes(path):
+        return None
+    if kind == DOCX and not _unpacks_safely(path):
+        return None
+    return kind
+
+
+def _by_magic(path: Path, head: bytes) -> str | None:
     if head.startswith(b"%PDF-"):
         return PDF
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -61,9 +85,40 @@ def sniff(path: Path) -> str | None:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as err:
-        if err.start < len(head) - 4:  # not just a character cut at the 4096th byte
+        if err.start < len(head) - 4:  # not just a character cut at the buffer's end
             return None
     return EMAIL if head.lstrip().lower().startswith(EMAIL_HEADERS) else TEXT
+
+
+def _pdf_whole(path: Path) -> bool:
+    """A PDF has objects and ends with %%EOF (give or take trailing whitespace)."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - 2048))
+        tail = handle.read()
+        handle.seek(0)
+        body = handle.read(1024 * 1024)
+    return b"%%EOF" in tail and b" obj" in body and not ACTIVE.search(tail)
+
+
+def _decodes(path: Path) -> bool:
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = 100_000_000  # a decompression bomb is refused, not decoded
+    try:
+        with Image.open(path) as image:
+            image.verify()
+        return True
+    except Exception:  # Pillow's errors for a broken or hostile image are many
+        return False
+
+
+def _unpacks_safely(path: Path) -> bool:
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+        unpacked = sum(m.file_size for m in members)
+        packed = max(1, sum(m.compress_size for m in members))
+    return len(members) <= MEMBERS_MAX and unpacked <= UNPACKED_MAX and unpacked / packed <= RATIO_MAX
 
 
 def clean_name(name: str | None) -> str:
@@ -87,6 +142,18 @@ class EvidenceStore:
     def cases_for(self, sha256: str) -> set[str]:
         refs = self.root / sha256[:2] / f"{sha256}.cases"
         return set(refs.read_text().split("\n")) - {""} if refs.exists() else set()
+
+    def describe(self, sha256: str, case_id: str) -> Evidence | None:
+        """The document as the store has it, if it was stored for this case: its size and
+        type are the store's, never a message's (issue 23: a sha256 never uploaded, a size
+        of 10^30 and text/html were recorded as "document received")."""
+        path = self.path(sha256)
+        if path is None or case_id not in self.cases_for(sha256):
+            return None
+        facts = path.with_name(f"{sha256}.json")
+        if facts.exists():
+            return Evidence.model_validate_json(facts.read_text())
+        return Evidence(sha256=sha256, name="document", size=path.stat().st_size, media_type=sniff(path))
 
     async def save(self, chunks: AsyncIterator[bytes], name: str | None, case_id: str) -> Evidence:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -117,7 +184,11 @@ class EvidenceStore:
                 temp.replace(final)
             with (final.parent / f"{sha}.cases").open("a") as refs:
                 refs.write(case_id + "\n")
-            return Evidence(sha256=sha, name=clean_name(name), size=size, media_type=media_type)
+            document = Evidence(sha256=sha, name=clean_name(name), size=size, media_type=media_type)
+            facts = final.parent / f"{sha}.json"
+            if not facts.exists():
+                facts.write_text(document.model_dump_json())
+            return document
         finally:
             if temp.exists():
                 temp.unlink()

@@ -2,7 +2,8 @@
 contract's models, so the client library, the CLI and the HTTP API refuse alike, at the
 edge, with the field named — and a case never holds what it cannot keep.
 
-- free text at most 20,000 characters; names and addresses 500;
+- free text at most 20,000 characters; names and addresses 500; at most 50 documents and
+  20 reasonable adjustments in one message;
 - case references `[A-Za-z0-9-]{1,40}`;
 - one e-mail address per contact, checked by email-validator (no display names, no
   second recipient, no CR/LF);
@@ -24,6 +25,9 @@ EMAIL_MAX = 254  # RFC 5321's path limit, less the angle brackets
 PHONE_MAX = 40
 EXTRA_MAX = 2_000  # what an older or newer sender may add beyond a signal's fields
 AMOUNT_MAX_GBP = 10_000_000
+DOCUMENTS_MAX = 50  # documents named in one message
+ADJUSTMENTS_MAX = 20
+EVIDENCE_MAX_BYTES = 1024**3  # no document the store takes is larger (the API's own limit is lower)
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
 REF_PATTERN = r"^[A-Za-z0-9-]{1,40}$"

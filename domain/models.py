@@ -23,7 +23,10 @@ from pydantic import (
 )
 
 from domain.bounds import (
+    ADJUSTMENTS_MAX,
     AMOUNT_MAX_GBP,
+    DOCUMENTS_MAX,
+    EVIDENCE_MAX_BYTES,
     EXTRA_MAX,
     NAME_MAX,
     PHONE_MAX,
@@ -252,7 +255,9 @@ class Adjustment(OrText, Strict):
         return f"{words}: {self.detail}" if self.detail else words
 
 
-Adjustments = Annotated[list[Adjustment], BeforeValidator(_as_list), OneOrMany()]
+Adjustments = Annotated[
+    list[Adjustment], BeforeValidator(_as_list), OneOrMany(), Field(max_length=ADJUSTMENTS_MAX)
+]
 
 
 class ComplaintOpened(OpenInput):
@@ -276,9 +281,9 @@ class Evidence(OrText, Strict):
     people, its size and type. A document named but not received has no sha256."""
 
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
-    name: str = ""
-    size: int | None = Field(default=None, ge=0)
-    media_type: str | None = None
+    name: Name = ""
+    size: int | None = Field(default=None, ge=0, le=EVIDENCE_MAX_BYTES)
+    media_type: str | None = Field(default=None, max_length=100, pattern=r"^[a-z]+/[a-z0-9.+-]+$")
 
     @model_validator(mode="before")
     @classmethod
@@ -293,7 +298,7 @@ class Evidence(OrText, Strict):
         return self.name if self.received else f"{self.name} (named, not received)"
 
 
-Documents = Annotated[list[Evidence], BeforeValidator(_as_list), OneOrMany()]
+Documents = Annotated[list[Evidence], BeforeValidator(_as_list), OneOrMany(), Field(max_length=DOCUMENTS_MAX)]
 
 
 class GroundsSubmitted(Lenient):

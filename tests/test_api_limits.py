@@ -4,6 +4,7 @@ read before the caller is known or past its limit."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
@@ -117,3 +118,68 @@ async def test_a_date_of_arrival_is_never_in_the_future(api: Api, env: WorkflowE
         headers=BACK_OFFICE,
     )
     assert answer.status_code == 422 and field_of(answer) == ["received_on"]
+
+
+async def test_a_document_is_only_what_was_stored_for_this_case(api: Api, env: WorkflowEnvironment) -> None:
+    """Reproduced: a sha256 never uploaded, `size` 10^30 and text/html were recorded as
+    "document received", and the complainant told it had arrived."""
+    wid = (await opened(api, env)).json()["workflow_id"]
+    other = (await opened(api, env)).json()["workflow_id"]
+    url = f"/cases/{wid}/messages/evidence_submitted"
+    never = {"sha256": "0" * 64, "name": "x.pdf", "size": 999_999, "media_type": "text/html"}
+    answer = await api.http.post(
+        url, json={"party": "service_user", "documents": [never]}, headers=BACK_OFFICE
+    )
+    assert answer.status_code == 422 and field_of(answer) == ["documents.0.sha256"]
+    elsewhere = await api.http.post(f"/cases/{other}/evidence", files={"file": ("a.txt", b"for the other case\n")},
+                                    data={"party": "service_user"}, headers=BACK_OFFICE)  # fmt: skip
+    sha = elsewhere.json()["sha256"]
+    borrowed = await api.http.post(
+        url, json={"party": "service_user", "documents": [{"sha256": sha}]}, headers=BACK_OFFICE
+    )
+    assert borrowed.status_code == 422  # stored, but for another case
+    mine = await api.http.post(f"/cases/{wid}/evidence", files={"file": ("gp.txt", b"GP letter\n")},
+                               data={"party": "service_user"}, headers=BACK_OFFICE)  # fmt: skip
+    forged = mine.json() | {"size": 999_999, "media_type": "text/html"}
+    sent = await api.http.post(
+        url, json={"party": "service_user", "documents": [forged]}, headers=BACK_OFFICE
+    )
+    assert sent.status_code == 202, sent.text
+    for _ in range(100):
+        status = (await api.http.get(f"/cases/{wid}", headers=OWNER)).json()
+        recorded = [d for d in status["documents"] if d["sha256"] == mine.json()["sha256"]]
+        if len(recorded) == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert [(d["size"], d["media_type"]) for d in recorded] == [(10, "text/plain")] * 2
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("report.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>"),
+        ("pic.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("page.txt", b"<!DOCTYPE html><html><body>hi</body></html>"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"not an image at all" * 10),
+    ],
+)
+async def test_a_document_is_judged_by_more_than_its_first_bytes(
+    api: Api, env: WorkflowEnvironment, name: str, content: bytes
+) -> None:
+    wid = (await opened(api, env)).json()["workflow_id"]
+    answer = await api.http.post(f"/cases/{wid}/evidence", files={"file": (name, content)},
+                                 data={"party": "service_user"}, headers=BACK_OFFICE)  # fmt: skip
+    assert answer.status_code == 415, answer.text
+
+
+async def test_a_zip_bomb_is_not_a_word_document(api: Api, env: WorkflowEnvironment, tmp_path: Path) -> None:
+    import zipfile
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<w:document/>")
+        archive.writestr("word/media/padding.bin", b"\0" * (30 * 1024 * 1024))  # 30 MB in ~30 KB
+    wid = (await opened(api, env)).json()["workflow_id"]
+    answer = await api.http.post(f"/cases/{wid}/evidence", files={"file": ("bomb.docx", bomb.read_bytes())},
+                                 data={"party": "service_user"}, headers=BACK_OFFICE)  # fmt: skip
+    assert answer.status_code == 415

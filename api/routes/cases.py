@@ -18,7 +18,17 @@ from temporalio.common import WorkflowIDReusePolicy
 
 from api.auth import Identity
 from api.dates import check_dates, today
-from api.deps import Caller, Directory, Reviews, Store, require_case, require_staff, require_visible
+from api.deps import (
+    Caller,
+    Directory,
+    Documents,
+    Reviews,
+    Store,
+    require_case,
+    require_staff,
+    require_visible,
+)
+from api.evidence import EvidenceStore
 from api.problems import COMMON, Problem, documented, no_duplicate_keys, require_unicode
 from api.visibility import CaseFacts, facts_in_store, may_see, sees_every_case
 from contract.messages import MESSAGES, MessageSpec
@@ -229,6 +239,7 @@ async def _send(
     body: dict[str, Any],
     idempotency_key: str | None,
     on: date,
+    documents: EvidenceStore,
 ) -> Any:
     require_case(caller, workflow_id)
     require_unicode(body)
@@ -245,12 +256,43 @@ async def _send(
         check_dates(MESSAGES[name].model.model_validate({**body, "actor": caller.actor.model_dump()}), on)
     except ValidationError:
         pass  # the client names what is wrong
+    body = with_stored_documents(body, workflow_id, documents)
     message_id = f"{caller.actor.id}:{idempotency_key}" if idempotency_key else None
     sent = await reviews.send(workflow_id, name, caller.actor, body, message_id=message_id)
     if isinstance(sent, SignalAck):
         accepted = SignalAccepted(workflow_id=workflow_id, message=name, received_at=datetime.now(UTC))
         return JSONResponse(accepted.model_dump(mode="json"), status_code=202)
     return sent
+
+
+def with_stored_documents(body: dict[str, Any], workflow_id: str, store: EvidenceStore) -> dict[str, Any]:
+    """A document given by its sha256 must be one stored for this case; what the message
+    says of its size and type is replaced by what the store knows, and the name too unless
+    the message gives one (a document only named, with no sha256, stays as it is: 30)."""
+    out = dict(body)
+    for key in ("evidence", "documents"):
+        items = out.get(key)
+        if isinstance(items, dict):
+            items = [items]
+        if not isinstance(items, list):
+            continue
+        checked: list[Any] = []
+        for n, item in enumerate(items):
+            sha = item.get("sha256") if isinstance(item, dict) else None
+            if sha is None:
+                checked.append(item)
+                continue
+            stored = store.describe(str(sha), workflow_id)
+            if stored is None:
+                raise Problem(
+                    422,
+                    f"{key}.{n}.sha256: no document with that sha256 was uploaded to this case; "
+                    f"upload it first (POST /cases/{{id}}/evidence)",
+                    errors=[{"field": f"{key}.{n}.sha256", "message": "not uploaded to this case"}],
+                )
+            checked.append(stored.model_dump() | ({"name": item["name"]} if item.get("name") else {}))
+        out[key] = checked
+    return out
 
 
 def body_model(spec: MessageSpec) -> type[BaseModel]:
@@ -272,18 +314,20 @@ def typed_route(spec: MessageSpec) -> None:
     """POST /cases/{id}/messages/<name>, its body typed from the message table (OpenAPI)."""
     model = body_model(spec)
 
-    async def endpoint(workflow_id, caller, reviews, request, body=None, idempotency_key=_IDEMPOTENCY):  # type: ignore[no-untyped-def]
+    async def endpoint(  # type: ignore[no-untyped-def]
+        workflow_id, caller, reviews, request, documents, body=None, idempotency_key=_IDEMPOTENCY
+    ):
         # No body at all is an empty one: the message's model says what is missing.
         data = body.model_dump(mode="json", exclude_unset=True) if body is not None else {}
-        return await _send(
-            workflow_id, spec.name, caller, reviews, data, idempotency_key, await today(request)
-        )
+        on = await today(request)
+        return await _send(workflow_id, spec.name, caller, reviews, data, idempotency_key, on, documents)
 
     endpoint.__annotations__ = {
         "workflow_id": str,
         "caller": Caller,
         "reviews": Reviews,
         "request": Request,
+        "documents": Documents,
         "body": Annotated[model | None, Body()],
         "idempotency_key": str | None,
         "return": Any,
@@ -325,6 +369,7 @@ async def send_message(
     caller: Caller,
     reviews: Reviews,
     request: Request,
+    documents: Documents,
     body: dict[str, Any] = Body(default_factory=dict),  # noqa: B008
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=200),
 ) -> Any:
@@ -332,4 +377,6 @@ async def send_message(
     again with the same Idempotency-Key (after a timeout, say) is applied once and answered
     with the first receipt; the key is the caller's own (bound to the token's actor). A
     name the table does not hold is answered 404 with the names it does."""
-    return await _send(workflow_id, name, caller, reviews, dict(body), idempotency_key, await today(request))
+    return await _send(
+        workflow_id, name, caller, reviews, dict(body), idempotency_key, await today(request), documents
+    )

@@ -335,7 +335,7 @@ def test_documents_and_plain_text_are_what_the_schema_says() -> None:
 
     evidence = GroundsSubmitted.model_json_schema()["properties"]["evidence"]["anyOf"]
     assert evidence == [
-        {"items": {"$ref": "#/$defs/Evidence"}, "type": "array"},
+        {"items": {"$ref": "#/$defs/Evidence"}, "maxItems": 50, "type": "array"},
         {"$ref": "#/$defs/Evidence"},
         {"type": "null"},
     ]
@@ -343,7 +343,7 @@ def test_documents_and_plain_text_are_what_the_schema_says() -> None:
     properties = schema.get("properties") or schema["$defs"]["ServiceComplaintOpened"]["properties"]
     adjustments = properties["reasonable_adjustments"]["anyOf"]
     assert adjustments == [
-        {"items": {"$ref": "#/$defs/Adjustment"}, "type": "array"},
+        {"items": {"$ref": "#/$defs/Adjustment"}, "maxItems": 20, "type": "array"},
         {"$ref": "#/$defs/Adjustment"},
         {"type": "null"},
     ]
