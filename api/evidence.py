@@ -128,10 +128,22 @@ def clean_name(name: str | None) -> str:
     return (base or "document")[:200]
 
 
+CASE_QUOTA = 500 * 1024 * 1024  # what one case may hold in all (issue 23: no quota)
+
+
 class EvidenceStore:
-    def __init__(self, root: Path, max_bytes: int) -> None:
+    def __init__(self, root: Path, max_bytes: int, case_quota: int = CASE_QUOTA) -> None:
         self.root = root
         self.max_bytes = max_bytes
+        self.case_quota = case_quota
+
+    def _usage_file(self, case_id: str) -> Path:
+        return self.root / "usage" / hashlib.sha256(case_id.encode()).hexdigest()
+
+    def used_by(self, case_id: str) -> int:
+        """Bytes stored for a case so far."""
+        usage = self._usage_file(case_id)
+        return int(usage.read_text() or 0) if usage.exists() else 0
 
     def path(self, sha256: str) -> Path | None:
         if not re.fullmatch(r"[0-9a-f]{64}", sha256):
@@ -158,6 +170,7 @@ class EvidenceStore:
     async def save(self, chunks: AsyncIterator[bytes], name: str | None, case_id: str) -> Evidence:
         self.root.mkdir(parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
+        already = self.used_by(case_id)
         fd, temp_name = tempfile.mkstemp(dir=self.root, prefix=".upload-")
         temp = Path(temp_name)
         try:
@@ -166,6 +179,7 @@ class EvidenceStore:
                     size += len(chunk)
                     if size > self.max_bytes:
                         raise TooLarge(f"evidence larger than {self.max_bytes} bytes is refused")
+
                     digest.update(chunk)
                     out.write(chunk)
                 out.flush()
@@ -176,14 +190,23 @@ class EvidenceStore:
                     "only PDF, images (PNG, JPEG, GIF, TIFF), plain text, Word documents and e-mails are accepted"
                 )
             sha = digest.hexdigest()
+            if case_id not in self.cases_for(sha) and already + size > self.case_quota:
+                raise TooLarge(
+                    f"this case already holds {already} bytes of documents; it may hold {self.case_quota} "
+                    "in all: ask the case owner how to send the rest"
+                )
             final = self.root / sha[:2] / sha
             final.parent.mkdir(exist_ok=True)
             if final.exists():
                 temp.unlink()  # the same bytes are stored once
             else:
                 temp.replace(final)
-            with (final.parent / f"{sha}.cases").open("a") as refs:
-                refs.write(case_id + "\n")
+            if case_id not in self.cases_for(sha):
+                with (final.parent / f"{sha}.cases").open("a") as refs:
+                    refs.write(case_id + "\n")
+                usage = self._usage_file(case_id)
+                usage.parent.mkdir(exist_ok=True)
+                usage.write_text(str(already + size))
             document = Evidence(sha256=sha, name=clean_name(name), size=size, media_type=media_type)
             facts = final.parent / f"{sha}.json"
             if not facts.exists():

@@ -6,12 +6,22 @@
   answered 401 without reading a byte of the body;
 - a declared Content-Length over the route's limit is answered 413 at once; a chunked body
   is counted as it streams and cut off with 413 the moment it passes the limit (JSON: 1 MB;
-  an upload: the evidence limit and room for the multipart envelope).
+  an upload: the evidence limit and room for the multipart envelope);
+- volume: each caller may send at most `MESSAGES_PER_MINUTE` messages and
+  `UPLOADS_PER_HOUR` documents to one case (429 with Retry-After: issue 23, 30 uploads sent
+  38 acknowledgements), and an address that keeps presenting bad tokens is slowed to a
+  stop (429) for a while.
+
+The counters are this process's own: behind several API processes each counts alone,
+which bounds a flood by their number (docs/security.md).
 """
 
 from __future__ import annotations
 
 import json
+import math
+import time
+from collections import deque
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -23,6 +33,32 @@ ENVELOPE = 64 * 1024
 PROBLEM = "application/problem+json"
 # Routes that take a bearer token (the pages and the sign-in use the session instead).
 TOKEN_ROUTES = ("/cases", "/evidence", "/tasks", "/letters")
+MESSAGES_PER_MINUTE = 30
+UPLOADS_PER_HOUR = 60
+BAD_TOKENS_PER_MINUTE = 20
+
+
+class Window:
+    """How many times something happened in the last `seconds`, per key."""
+
+    def __init__(self, limit: int, seconds: float) -> None:
+        self.limit, self.seconds = limit, seconds
+        self.seen: dict[str, deque[float]] = {}
+
+    def full(self, key: str, now: float) -> float | None:
+        """Seconds to wait if `key` has used up its window, else None."""
+        times = self.seen.get(key)
+        while times and times[0] <= now - self.seconds:
+            times.popleft()
+        if times is not None and len(times) >= self.limit:
+            return times[0] + self.seconds - now
+        return None
+
+    def note(self, key: str, now: float) -> None:
+        self.seen.setdefault(key, deque()).append(now)
+        if len(self.seen) > 100_000:  # a flood of keys: forget the oldest half
+            for old in list(self.seen)[: len(self.seen) // 2]:
+                del self.seen[old]
 
 
 class BodyTooLarge(HTTPException):
@@ -38,6 +74,9 @@ class Limits:
         self.app = app
         self.verifier = verifier
         self.upload_max = evidence_max_bytes + ENVELOPE
+        self.messages = Window(MESSAGES_PER_MINUTE, 60)
+        self.uploads = Window(UPLOADS_PER_HOUR, 3600)
+        self.bad_tokens = Window(BAD_TOKENS_PER_MINUTE, 60)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -46,11 +85,27 @@ class Limits:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         path: str = scope["path"]
         if path.startswith(TOKEN_ROUTES):
+            now = time.monotonic()
+            client = (scope.get("client") or ("?", 0))[0]
+            if wait := self.bad_tokens.full(client, now):
+                await _problem(
+                    send, 429, "too many bad tokens from this address: wait, then try again", path, wait
+                )
+                return
             try:
-                self.verifier.verify(headers.get("authorization"))
+                who = self.verifier.verify(headers.get("authorization"))
             except BadToken as err:
+                self.bad_tokens.note(client, now)
                 await _problem(send, 401, str(err), path)
                 return
+            if "/messages/" in path or path.endswith("/evidence"):  # what a case is sent
+                window = self.uploads if path.endswith("/evidence") else self.messages
+                key = f"{who.actor.id}|{who.actor.role.value}|{path.split('/messages/')[0]}"
+                if wait := window.full(key, now):
+                    detail = "too many messages to this case at once: wait, then send again"
+                    await _problem(send, 429, detail, path, wait)
+                    return
+                window.note(key, now)
         limit = self.upload_max if headers.get("content-type", "").startswith("multipart/") else JSON_MAX
         declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -80,13 +135,15 @@ class Limits:
                 await _problem(send, 413, f"the body is larger than this route takes ({limit} bytes)", path)
 
 
-async def _problem(send: Any, status: int, detail: str, path: str) -> None:
-    titles = {401: "Not signed in", 413: "Too large"}
+async def _problem(send: Any, status: int, detail: str, path: str, retry_after: float | None = None) -> None:
+    titles = {401: "Not signed in", 413: "Too large", 429: "Too many requests"}
     body = json.dumps(
         {"type": "about:blank", "title": titles[status], "status": status, "detail": detail, "instance": path}
     ).encode()
     headers = [(b"content-type", PROBLEM.encode()), (b"content-length", str(len(body)).encode())]
     if status == 401:
         headers.append((b"www-authenticate", b"Bearer"))
+    if retry_after is not None:
+        headers.append((b"retry-after", str(max(1, math.ceil(retry_after))).encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -183,3 +183,38 @@ async def test_a_zip_bomb_is_not_a_word_document(api: Api, env: WorkflowEnvironm
     answer = await api.http.post(f"/cases/{wid}/evidence", files={"file": ("bomb.docx", bomb.read_bytes())},
                                  data={"party": "service_user"}, headers=BACK_OFFICE)  # fmt: skip
     assert answer.status_code == 415
+
+
+async def test_a_flood_to_one_case_is_slowed_with_429(api: Api, env: WorkflowEnvironment) -> None:
+    """Reproduced: 30 uploads sent 38 acknowledgements; 200 forged tokens in 0.5 s were all
+    answered without slowing."""
+    wid = (await opened(api, env)).json()["workflow_id"]
+    url = f"/cases/{wid}/messages/case_owner_review"
+    answers = [await api.http.post(url, json={"finding": "bogus"}, headers=OWNER) for _ in range(31)]
+    assert {a.status_code for a in answers[:30]} == {422}
+    assert answers[30].status_code == 429 and int(answers[30].headers["retry-after"]) >= 1
+    other = await api.http.post(url, json={"finding": "bogus"}, headers=BACK_OFFICE)
+    assert other.status_code == 422  # another caller is not held back by this one
+    for _ in range(20):
+        assert (await api.http.get("/cases", headers={"Authorization": "Bearer forged"})).status_code == 401
+    for _ in range(20):
+        assert (
+            await api.http.post("/cases", json={}, headers={"Authorization": "Bearer forged"})
+        ).status_code == 401
+    slowed = await api.http.post("/cases", json={}, headers={"Authorization": "Bearer forged"})
+    assert slowed.status_code == 429
+
+
+async def test_a_case_holds_documents_up_to_its_quota(tmp_path: Path) -> None:
+    from api.evidence import EvidenceStore, TooLarge
+
+    async def chunks(data: bytes) -> AsyncIterator[bytes]:
+        yield data
+
+    store = EvidenceStore(tmp_path, max_bytes=1000, case_quota=1500)
+    await store.save(chunks(b"a" * 900 + b"\n"), "one.txt", "case-1")
+    await store.save(chunks(b"a" * 900 + b"\n"), "one-again.txt", "case-1")  # the same bytes: stored once
+    assert store.used_by("case-1") == 901
+    with pytest.raises(TooLarge, match="may hold 1500 in all"):
+        await store.save(chunks(b"b" * 900 + b"\n"), "two.txt", "case-1")
+    await store.save(chunks(b"b" * 900 + b"\n"), "two.txt", "case-2")  # another case has its own
