@@ -287,10 +287,10 @@ def check_reassign(
         raise Refused(f"reassign.to {to} must be a member of staff the complaint is not about (11, 13, 15)")
     if team_step and step is not None and to.role.value == step.actor_role:
         if to.id == step.actor_id:
-            raise NotNow(f"{step.action} is already with {to.id}")
+            raise Refused(f"{step.action} is already with {to.id}: name someone else")
         return "team step"
     if to.id == owner:
-        raise NotNow(f"{to.id} already holds the case")
+        raise Refused(f"{to.id} already holds the case: name someone else")
     if to.id == manager:
         raise Refused(
             f"reassign.to {to.id} is the case's manager, who oversees its owner: name another member of staff (23)"

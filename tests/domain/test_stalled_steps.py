@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from domain.authority import NotAllowed, NotNow, Refused
+from domain.authority import NotAllowed, Refused
 from domain.enums import Role, Taken
 from domain.models import Actor, Awaiting
 from domain.permissions import check_reassign, check_submission, stands_in
@@ -84,7 +84,7 @@ def test_the_manager_or_someone_more_senior_reassigns_to_staff_of_the_owners_gra
         reassign(MANAGER, zed, about=("cw-zed",))
     with pytest.raises(Refused, match="the case's manager, who oversees"):
         reassign(MANAGER, MANAGER)
-    with pytest.raises(NotNow, match="already holds"):
+    with pytest.raises(Refused, match="already holds the case: name someone else"):
         reassign(MANAGER, OWNER)
     with pytest.raises(Refused, match="owner's grade"):
         check_reassign(
@@ -105,12 +105,12 @@ def test_a_teams_manager_hands_the_teams_step_to_a_member_of_the_team() -> None:
         "manager (oat-manager) (23, 32)"
     )
     held = TEAM_STEP.model_copy(update={"actor_id": "oat-olu"})
-    with pytest.raises(NotNow) as already:
+    with pytest.raises(Refused) as already:
         check_reassign(
             team_manager, olu, held, owner="cw-alice", owner_role=Role.CASEWORKER, manager="om-bob",
             team_manager="oat-manager", about_staff=(),
         )  # fmt: skip
-    assert str(already.value) == "oat_advice is already with oat-olu"
+    assert str(already.value) == "oat_advice is already with oat-olu: name someone else"
     with pytest.raises(NotAllowed):  # a team's manager has no say over the case itself
         reassign(team_manager, olu, STEP)
 
