@@ -138,7 +138,7 @@ class EvidenceStore:
         self.case_quota = case_quota
 
     def _usage_file(self, case_id: str) -> Path:
-        return self.root / "usage" / hashlib.sha256(case_id.encode()).hexdigest()
+        return self.root / "usage" / f"{hashlib.sha256(case_id.encode()).hexdigest()}.bytes"
 
     def used_by(self, case_id: str) -> int:
         """Bytes stored for a case so far."""

@@ -136,7 +136,7 @@ class Limits:
 
 
 async def _problem(send: Any, status: int, detail: str, path: str, retry_after: float | None = None) -> None:
-    titles = {401: "Not signed in", 413: "Too large", 429: "Too many requests"}
+    titles = {401: "Not authenticated", 413: "Too large", 429: "Too many requests"}  # as api/problems
     body = json.dumps(
         {"type": "about:blank", "title": titles[status], "status": status, "detail": detail, "instance": path}
     ).encode()

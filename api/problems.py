@@ -40,6 +40,7 @@ TITLES = {
     405: "Method not allowed",
     413: "Too large",
     415: "Unsupported media type",
+    429: "Too many requests",
     502: "Temporal refused the request",
     422: "Not accepted",
     503: "Unavailable",
@@ -69,7 +70,8 @@ def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 # Every route may answer these: a bad token, a malformed body, Temporal or the store down.
-COMMON = (400, 401, 422, 502, 503)
+# Every route may answer these; 413 and 429 come from api/limits before a route runs.
+COMMON = (400, 401, 413, 422, 429, 502, 503)
 
 
 class Problem(Exception):

@@ -19,6 +19,12 @@ import re
 from datetime import date
 from typing import Any
 
+# Imported here, not when first used: a model may be read inside the workflow sandbox,
+# which must not import anything new there.
+from email_validator import EmailNotValidError, validate_email
+
+validate_email("warm@example.org", check_deliverability=False)  # loads what it loads lazily (idna)
+
 TEXT_MAX = 20_000
 NAME_MAX = 500
 EMAIL_MAX = 254  # RFC 5321's path limit, less the angle brackets
@@ -26,6 +32,8 @@ PHONE_MAX = 40
 EXTRA_MAX = 2_000  # what an older or newer sender may add beyond a signal's fields
 AMOUNT_MAX_GBP = 10_000_000
 DOCUMENTS_MAX = 50  # documents named in one message
+CASE_DOCUMENTS_MAX = 500  # documents one case holds: its state travels in every continue-as-new
+SHOWN_DETAIL = 2_000  # of an audit entry's words, what `status` shows (the store has them all)
 ADJUSTMENTS_MAX = 20
 EVIDENCE_MAX_BYTES = 1024**3  # no document the store takes is larger (the API's own limit is lower)
 EARLIEST = date(2000, 1, 1)
@@ -64,8 +72,6 @@ def one_email(value: Any) -> Any:
         return None
     if not isinstance(value, str):
         raise ValueError("an e-mail address is text")
-    from email_validator import EmailNotValidError, validate_email
-
     if len(value) > EMAIL_MAX:
         raise ValueError(f"an e-mail address is at most {EMAIL_MAX} characters")
     if any(c in value for c in ",;<>\n\r\t") or value.count("@") != 1:

@@ -45,6 +45,24 @@ ACKNOWLEDGE_PATCH = "acknowledgements-issue-13"
 NEVER_SILENT_PATCH = "never-silent-issue-13"
 # A short-lived fix to running code (acknowledge what arrived before closing at once).
 ACKNOWLEDGE_BEFORE_CLOSING_PATCH = "acknowledge-before-closing"
+SYNC_IN_BATCHES_PATCH = "sync-in-batches"
+SYNC_BATCH_CHARS = 256 * 1024  # of audit words in one sync: far under Temporal's 2 MB a payload
+
+
+def in_batches(events: list[AuditEvent]) -> list[list[AuditEvent]]:
+    """The events in order, in batches of at most SYNC_BATCH_CHARS of words each."""
+    batches: list[list[AuditEvent]] = []
+    size = SYNC_BATCH_CHARS
+    for event in events:
+        words = len(event.entry.detail) + len(event.entry.action) + 200
+        if size + words > SYNC_BATCH_CHARS:
+            batches.append([])
+            size = 0
+        batches[-1].append(event)
+        size += words
+    return batches
+
+
 StageBody = Callable[[], Awaitable[Stage]]
 _UNSENT = object()
 
@@ -271,14 +289,29 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         fields that changed), so a long case's history does not grow with its square."""
         state = self.state
         # The audit trail and the letters have tables of their own in the store.
-        status = self.status().model_dump(mode="json", exclude={"history", "letters"})
+        status = self.status().model_dump(mode="json", exclude={"history", "letters", "documents"})
         changed = {k: v for k, v in status.items() if self.synced_status.get(k, _UNSENT) != v}
         self.synced_status = status
         events = [
             AuditEvent(seq=i, entry=entry)
             for i, entry in enumerate(state.history[state.synced :], start=state.synced)
         ]
-        snapshot = CaseSnapshot(
+        # Many long submissions between two syncs must not make one activity input too big
+        # for Temporal (issue 23): the events go in batches. A short-lived fix: only a sync
+        # that needs more than one batch records the marker, so older histories replay.
+        batches = in_batches(events)
+        if len(batches) > 1 and not workflow.patched(SYNC_IN_BATCHES_PATCH):
+            batches = [events]
+        for earlier in batches[:-1]:
+            await effects.sync_case(self.snapshot(changed, earlier))
+        events = batches[-1] if batches else []
+        snapshot = self.snapshot(changed, events)
+        state.synced = len(state.history)
+        await effects.sync_case(snapshot)
+
+    def snapshot(self, status: dict[str, Any], events: list[AuditEvent]) -> CaseSnapshot:
+        state = self.state
+        return CaseSnapshot(
             workflow_id=workflow.info().workflow_id,
             kind=state.kind.value,
             case_ref=state.case_ref,
@@ -290,12 +323,10 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
             opened_at=state.opened_at or self.now(),
             closed_at=state.closed_at,
             awaiting=state.awaiting,
-            status=changed,
+            status=status,
             status_changes_only=True,
             events=events,
         )
-        state.synced = len(state.history)
-        await effects.sync_case(snapshot)
 
     # ------------------------------------------------------------- messages
 

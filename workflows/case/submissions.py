@@ -12,6 +12,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.authority import Refused
+    from domain.bounds import CASE_DOCUMENTS_MAX
     from domain.calendar import london_date
     from domain.models import SYSTEM
     from domain.permissions import check_submission
@@ -24,6 +25,13 @@ def check(case: CaseCore[Any], name: str, msg: Any) -> None:
     """Raise Refused if the case's guidance checks submitters and this one may not."""
     if not case.guidance.checks_submitters:
         return
+    documents = [*(getattr(msg, "evidence", None) or []), *(getattr(msg, "documents", None) or [])]
+    if documents and len(case.state.documents) + len(documents) > CASE_DOCUMENTS_MAX:
+        # The case's state travels in every continue-as-new: it cannot grow without end.
+        raise Refused(
+            f"this case already holds {len(case.state.documents)} documents, and takes at most "
+            f"{CASE_DOCUMENTS_MAX}: the case owner can say how to send more (31)"
+        )
     opened = case.state.opened_at or case.now()
     check_submission(
         name,

@@ -11,8 +11,9 @@ from temporalio.common import SearchAttributeUpdate
 
 with workflow.unsafe.imports_passed_through():
     from contract import search_attributes as sa
+    from domain.bounds import SHOWN_DETAIL
     from domain.calendar import end_of_day
-    from domain.models import Status
+    from domain.models import HistoryEntry, Status
     from workflows.case import chasing
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ class Views(Generic[S]):
             outcome=state.outcome.value if state.outcome else None,
             reasonable_adjustments=state.reasonable_adjustments,
             awaiting=state.awaiting,
-            history=state.history,
+            history=shown_history(state.history),
             letters=state.letters,
             ledger=sorted(state.ledger.values(), key=lambda e: int(e.paragraph)),
             approvals=state.approvals,
@@ -130,3 +131,15 @@ class Views(Generic[S]):
             proposal=state.proposal if state.pending_rule else None,
             **self.kind.status(cast("CaseCore[S]", self)).model_dump(exclude_unset=True),
         )
+
+
+def shown_history(history: list[HistoryEntry]) -> list[HistoryEntry]:
+    """The audit trail as `status` answers it: each entry's words up to SHOWN_DETAIL (the
+    store holds them all), so no run of long submissions makes the answer too big for
+    Temporal to carry (issue 23: a case wedged by long text)."""
+    return [
+        entry
+        if len(entry.detail) <= SHOWN_DETAIL
+        else entry.model_copy(update={"detail": entry.detail[:SHOWN_DETAIL] + " [the rest is in the store]"})
+        for entry in history
+    ]

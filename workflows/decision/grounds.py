@@ -198,7 +198,9 @@ def receive_grounds(case: Case, msg: GroundsSubmitted) -> None:
         state.grounds = msg
         case.record(msg.actor or "service_user", "grounds_submitted", ["30", "38"], msg.why_wrong)
     else:
-        state.grounds.evidence.extend(msg.evidence)
+        # Later documents are on the record with the rest (`state.documents`); the first
+        # grounds stay as they came, within the bounds a message has (issue 23: grown past
+        # them, the state could not be read back after continue-as-new).
         case.record(
             msg.actor or "service_user",
             "further grounds or evidence received",

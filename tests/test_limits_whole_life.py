@@ -1,0 +1,101 @@
+"""A case's state stays small whatever arrives (issue 23, item 1: a service user sending
+1.5 million characters twice wedged a case for good, every workflow task failing with
+PAYLOADS_TOO_LARGE). Here a case is sent the largest message the contract allows, of each
+kind a party sends, again and again for its whole life, with continue-as-new forced often:
+no workflow task fails, `status` always answers, and every payload Temporal carries stays
+far under its 2 MB limit (the budget: 1 MB)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import yaml
+from temporalio.testing import WorkflowEnvironment
+
+from activities.records import CaseActivities
+from domain.bounds import CASE_DOCUMENTS_MAX, DOCUMENTS_MAX, NAME_MAX, TEXT_MAX
+from domain.policy import DEFAULT_POLICY_FILE
+from starter.client import Refusal, ReviewsClient
+from tests.conftest import (
+    CASE_OWNER,
+    SERVICE_USER,
+    decision_case,
+    failed_workflow_tasks,
+    settings_in,
+    terminate_when_quiet,
+    today,
+    until_stage,
+)
+from worker import build_worker
+
+BUDGET = 1024 * 1024
+ORGANISATION = {"id": "org-1", "role": "organisation"}
+
+
+def activities_with_small_history(folder: Path) -> CaseActivities:
+    policy = yaml.safe_load(DEFAULT_POLICY_FILE.read_text()) | {"history_limit": 120}
+    file = folder / "policy.yaml"
+    file.write_text(yaml.safe_dump(policy))
+    return CaseActivities(replace(settings_in(folder), policy_file=str(file)))
+
+
+def documents(n: int, tag: str) -> list[dict[str, str]]:
+    return [{"name": f"{tag}-{i}-" + "n" * (NAME_MAX - 20)} for i in range(n)]
+
+
+async def runs_and_payload_sizes(env: WorkflowEnvironment, wid: str) -> tuple[int, list[int]]:
+    """How many runs the case has had (continue-as-new), and the size of every payload in
+    every run, newest run first and back along the chain."""
+    sizes: list[int] = []
+    runs, run_id = 0, ""
+    while True:
+        history = await env.client.get_workflow_handle(wid, run_id=run_id or None).fetch_history()
+        runs += 1
+        for event in history.events:
+            for field in ("workflow_execution_started_event_attributes", "workflow_execution_signaled_event_attributes",
+                          "workflow_execution_continued_as_new_event_attributes",
+                          "activity_task_scheduled_event_attributes"):  # fmt: skip
+                if event.HasField(field) and getattr(event, field).input.payloads:
+                    sizes += [p.ByteSize() for p in getattr(event, field).input.payloads]
+        run_id = history.events[0].workflow_execution_started_event_attributes.continued_execution_run_id
+        if not run_id:
+            return runs, sizes
+
+
+async def test_the_largest_messages_for_a_whole_life_never_wedge_a_case(
+    env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    reviews = ReviewsClient(env.client, f"life-{uuid.uuid4().hex[:8]}")
+    async with build_worker(env.client, activities_with_small_history(tmp_path), reviews.task_queue):
+        wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env)))
+        try:
+            await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
+            await until_stage(reviews, wid, "awaiting_grounds")
+            longest = {"why_wrong": "w" * TEXT_MAX, "wanted": "x" * TEXT_MAX}
+            sent = refused = 0
+            for round_ in range(14):  # 14 x 50 documents is more than a case may hold
+                try:
+                    await reviews.send(wid, "grounds_submitted", SERVICE_USER,
+                                       longest | {"evidence": documents(DOCUMENTS_MAX, f"g{round_}")})  # fmt: skip
+                    sent += 1
+                except Refusal as refusal:
+                    assert f"takes at most {CASE_DOCUMENTS_MAX}" in str(refusal)
+                    refused += 1
+                await reviews.send(wid, "evidence_submitted", ORGANISATION, {"note": "n" * TEXT_MAX})
+                status = await reviews.status(wid)  # always answers
+                assert len(status.documents) <= CASE_DOCUMENTS_MAX
+            assert sent == CASE_DOCUMENTS_MAX // DOCUMENTS_MAX and refused == 14 - sent
+            assert await failed_workflow_tasks(reviews, wid) == 0
+            for _ in range(200):  # the case continues as new once it is idle again
+                runs, sizes = await runs_and_payload_sizes(env, wid)
+                if runs > 1:
+                    break
+                await asyncio.sleep(0.05)
+            assert runs > 1, "continue-as-new was meant to happen"
+            assert max(sizes) < BUDGET, max(sizes)
+            assert status.stage.value == "challenge_assessment"
+        finally:
+            await terminate_when_quiet(env, wid)
