@@ -9,6 +9,7 @@ from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.records import CaseActivities
 from workflows.decision.workflow import DecisionComplaintWorkflow
@@ -37,6 +38,14 @@ def activity_functions(activities: CaseActivities) -> list[Callable[..., Any]]:
     ]
 
 
+# The contract's models check e-mail addresses with email-validator (domain/bounds.py) when a
+# workflow reads its input: a pure library, passed through rather than re-imported in the
+# sandbox for every workflow.
+RUNNER = SandboxedWorkflowRunner(
+    restrictions=SandboxRestrictions.default.with_passthrough_modules("email_validator", "idna", "dns")
+)
+
+
 def build_worker(
     client: Client,
     activities: CaseActivities,
@@ -59,6 +68,7 @@ def build_worker(
         max_concurrent_activities=pool._max_workers,
         max_concurrent_workflow_tasks=max_workflow_tasks,
         max_cached_workflows=max_cached_workflows,
+        workflow_runner=RUNNER,
     )
 
 

@@ -156,10 +156,18 @@ class CaseActivities:
                     session.commit()
             if self.settings.smtp_url and row.delivered_at is None:
                 receipt = Path(row.eml_path or "").with_suffix(".delivered")
+                refusals = receipt.with_suffix(".refused")
                 if not receipt.exists():
-                    self._deliver(self._messages(request, row.subject, row.body), lambda: _note(receipt))
+                    refused = self._deliver(
+                        self._messages(request, row.subject, row.body), lambda: _note(receipt)
+                    )
+                    if refused:  # the mail server will never take it: a person must (issue 23)
+                        refusals.write_text("\n".join(refused))
                 row.delivered_at = datetime.fromtimestamp(receipt.stat().st_mtime, UTC)
                 session.commit()
+                undeliverable = refusals.read_text() if refusals.exists() else None
+            else:
+                undeliverable = None
             # A retry answers with the letter first stored under this key, not a new one.
             sent_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
             return LetterRecord(
@@ -170,6 +178,7 @@ class CaseActivities:
                 sent_at=sent_at,
                 key=row.key,
                 ends_internal_process=row.ends_internal_process,
+                undeliverable=undeliverable,
             )
 
     def _honour(
@@ -244,7 +253,7 @@ class CaseActivities:
         ]
         return [to_email(each, subject, body, self.settings.letters_from) for each in [request, *copies]]
 
-    def _deliver(self, messages: list[EmailMessage], delivered: Callable[[], None]) -> None:
+    def _deliver(self, messages: list[EmailMessage], delivered: Callable[[], None]) -> list[str]:
         """Send over one SMTP session and note the delivery the moment the server has
         accepted the last message, before saying goodbye. SMTP cannot be asked what it
         already has, so a crash between the server's "accepted" and that note (well under
@@ -252,12 +261,26 @@ class CaseActivities:
         could go twice; it would carry the same Message-ID, so mail systems drop it."""
         assert self.settings.smtp_url is not None
         url = urlparse(self.settings.smtp_url)
+        refused: list[str] = []
         with smtplib.SMTP(url.hostname or "localhost", url.port or 25, timeout=30) as smtp:
             if url.username:
                 smtp.login(url.username, url.password or "")
             for message in messages:
-                smtp.send_message(message)
+                try:
+                    smtp.send_message(message)
+                except smtplib.SMTPRecipientsRefused as err:  # permanent: retrying cannot help
+                    refused += [
+                        f"{to}: {code} {words.decode(errors='replace')}"
+                        for to, (code, words) in err.recipients.items()
+                    ]
+                except smtplib.SMTPResponseException as err:
+                    if not 500 <= err.smtp_code < 600:
+                        raise  # a 4xx is the server's trouble for now: the activity tries again
+                    words = err.smtp_error
+                    said = words.decode(errors="replace") if isinstance(words, bytes) else str(words)
+                    refused.append(f"{message['To']}: {err.smtp_code} {said}")
             delivered()
+        return refused
 
     @activity.defn
     @heartbeating

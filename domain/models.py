@@ -695,6 +695,8 @@ class LetterRecord(BaseModel):
     sent_at: datetime
     key: str = ""
     ends_internal_process: bool = False
+    # What the mail server said when it refused the letter for good; None: not refused.
+    undeliverable: str | None = None
 
 
 class LedgerEntry(BaseModel):

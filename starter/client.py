@@ -335,6 +335,24 @@ class ReviewsClient:
             raise Refusal(reason, kind) from None
         return status
 
+    async def would_take(
+        self, case_id: str, message: str, actor: dict[str, Any] | Actor, data: dict[str, Any]
+    ) -> WouldTakeAnswer:
+        """Whether the case would take `message` from `actor` now (its own rule, run without
+        sending anything)."""
+        who = actor.model_dump(mode="json") if isinstance(actor, Actor) else actor
+        handle: WorkflowHandle[Any, Any] = self.client.get_workflow_handle(case_id)
+        try:
+            answer: WouldTakeAnswer = await handle.query(
+                "would_take",
+                WouldTake(message=message, data={**data, "actor": who}),
+                result_type=WouldTakeAnswer,
+            )
+        except RPCError as err:
+            reason, kind = await self._rpc_reason(case_id, err)
+            raise Refusal(reason, kind) from None
+        return answer
+
     async def offers(self, case_id: str, actor: dict[str, Any] | Actor) -> list[str]:
         """The updates `actor` may send to the case now, by the updates' own validators
         (what the pages offer)."""

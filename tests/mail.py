@@ -35,6 +35,7 @@ class Received:
 class Inbox:
     def __init__(self) -> None:
         self.received: list[Received] = []
+        self.refused: set[str] = set()  # addresses this server answers 550, as a real one would
 
     @property
     def messages(self) -> list[bytes]:
@@ -42,6 +43,14 @@ class Inbox:
 
     def to(self, address: str) -> list[Received]:
         return [r for r in self.received if address in r.rcpt_tos]
+
+    async def handle_RCPT(  # noqa: N802
+        self, server: object, session: object, envelope: object, address: str, rcpt_options: list[str]
+    ) -> str:
+        if address in self.refused:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)  # type: ignore[attr-defined]
+        return "250 OK"
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
         self.received.append(Received(list(envelope.rcpt_tos), envelope.content))  # type: ignore[attr-defined]

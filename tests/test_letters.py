@@ -100,3 +100,37 @@ async def test_letters_are_dated_in_london(tmp_path: Path) -> None:
     await simulate(scenario("40"), data_dir=tmp_path)
     (closing,) = letters_in(tmp_path, "closing")
     assert "Date: 1 July 2026" in body(closing)
+
+
+async def test_a_letter_the_mail_server_refuses_opens_a_task_and_the_case_goes_on(
+    env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """Issue 23, reproduced: a letter that cannot be sent was retried for ever and the next
+    update hung. A permanent refusal (550) is on the record, the case owner is asked to
+    check the address, and the case moves on; nothing is sent twice."""
+    gone = "moved-away@example.org"
+    with smtp_server() as (inbox, url):
+        inbox.refused.add(gone)
+        activities = CaseActivities(replace(settings_in(tmp_path), smtp_url=url))
+        reviews = ReviewsClient(env.client, f"mail-{uuid.uuid4().hex[:8]}")
+        async with build_worker(env.client, activities, reviews.task_queue):
+            opened = decision_case(decided_on=await today(env)) | {
+                "complainant": {"name": "Sam Patel", "email": gone}
+            }
+            wid = await reviews.open("decision_complaint", opened)
+            try:
+                status = await reviews.act(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
+                assert status is not None and status.stage.value == "awaiting_grounds"
+                for _ in range(100):
+                    status = await reviews.status(wid)
+                    if any(t.task.startswith("we could not reach") for t in status.tasks):
+                        break
+                    await asyncio.sleep(0.05)
+            finally:
+                await terminate_when_quiet(env, wid)
+    assert inbox.to(gone) == []
+    refused = [x for x in status.letters if x.undeliverable]
+    assert refused and "550" in (refused[0].undeliverable or "")
+    task = next(t for t in status.tasks if t.task.startswith("we could not reach"))
+    assert task.task == "we could not reach Sam Patel: check the address" and task.assignee == "cw-alice"
+    assert any(h.action.startswith("letter could not be sent") for h in status.history)

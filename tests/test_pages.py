@@ -45,16 +45,26 @@ def live(server: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory) 
     api.close()
 
 
+# Every Content-Security-Policy violation a page causes, kept where the test can read it.
+WATCH_CSP = (
+    "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+    "e => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')))"
+)
+
+
 async def accessible(page: Page, name: str) -> None:
     """axe-core (the npm package) finds nothing serious or critical; a screenshot is kept."""
     assert AXE.exists(), "run `npm ci` (make test does) for axe-core"
-    await page.add_script_tag(path=str(AXE))
+    # Evaluated by the browser's tooling, not added as a script: the pages' CSP allows no
+    # inline script, and stays on while the test looks at them.
+    await page.evaluate(AXE.read_text() + "\n;undefined")
     results: dict[str, Any] = await page.evaluate("axe.run({resultTypes: ['violations']})")
     bad = [
         (v["id"], v["impact"], v["nodes"][0]["html"])
         for v in results["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+    assert await page.evaluate("window.__csp || []") == [], f"{name}: the page breaks its own CSP"
     SHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     assert not bad, f"{name}: {bad}"
@@ -104,6 +114,7 @@ async def test_a_caseworker_answers_and_a_manager_approves_a_payment(
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         page = await browser.new_page(viewport={"width": 1280, "height": 900})
+        await page.add_init_script(WATCH_CSP)
 
         await page.goto(f"{live.url}/ui/login")
         await accessible(page, "01-sign-in")
@@ -175,6 +186,7 @@ async def test_a_refusal_is_shown_inline_and_keeps_what_was_typed(
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         page = await browser.new_page()
+        await page.add_init_script(WATCH_CSP)
         await sign_in(page, live, "om-bob")
         await page.goto(f"{live.url}/ui/cases/{wid}")
         extend = page.locator("form[action$='/messages/extend_grounds_deadline']")
@@ -224,6 +236,7 @@ async def test_oat_decides_with_a_remedy_and_two_learning_points_on_a_phone(
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         page = await browser.new_page(viewport={"width": 390, "height": 844})
+        await page.add_init_script(WATCH_CSP)
         await sign_in(page, live, "oat-olu")
         await page.goto(f"{live.url}/ui/cases/{wid}")
         form = page.locator("form[action$='/messages/oat_decision']")

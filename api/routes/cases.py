@@ -256,6 +256,10 @@ async def _send(
         check_dates(MESSAGES[name].model.model_validate({**body, "actor": caller.actor.model_dump()}), on)
     except ValidationError:
         pass  # the client names what is wrong
+    if names_stored_documents(body):  # who may send it is answered before what it names (403, then 422)
+        answer = await reviews.would_take(workflow_id, name, caller.actor, body)
+        if answer.kind == "not_allowed":
+            raise Refusal(f"{name} refused: {answer.reason}", "not_allowed")
     body = with_stored_documents(body, workflow_id, documents)
     message_id = f"{caller.actor.id}:{idempotency_key}" if idempotency_key else None
     sent = await reviews.send(workflow_id, name, caller.actor, body, message_id=message_id)
@@ -263,6 +267,15 @@ async def _send(
         accepted = SignalAccepted(workflow_id=workflow_id, message=name, received_at=datetime.now(UTC))
         return JSONResponse(accepted.model_dump(mode="json"), status_code=202)
     return sent
+
+
+def names_stored_documents(body: dict[str, Any]) -> bool:
+    items = [*(_as_items(body.get("evidence"))), *(_as_items(body.get("documents")))]
+    return any(isinstance(item, dict) and item.get("sha256") for item in items)
+
+
+def _as_items(value: Any) -> list[Any]:
+    return [value] if isinstance(value, dict) else value if isinstance(value, list) else []
 
 
 def with_stored_documents(body: dict[str, Any], workflow_id: str, store: EvidenceStore) -> dict[str, Any]:

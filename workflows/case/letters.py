@@ -9,7 +9,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import LetterRequest, Recipient
-    from domain.models import AdjustmentKind, Contact, LetterRecord
+    from domain.models import SYSTEM, AdjustmentKind, Contact, LetterRecord
     from workflows.case import effects
 
 S = TypeVar("S", bound="CaseState")
@@ -32,6 +32,14 @@ class Letters(Generic[S]):
         def rules(self) -> Policy: ...
 
         def now(self) -> Any: ...
+
+        def record(
+            self, actor: Any, action: str, paragraphs: list[str] | None = None, detail: str = ""
+        ) -> None: ...
+
+        def add_task(
+            self, name: str, assignee: str, role: str, paragraphs: list[str], detail: str
+        ) -> None: ...
 
     def party(self, role: str, who: Contact) -> Recipient:
         """A party to the case, at the contact the back office gave: `<role>:<case ref>`."""
@@ -105,6 +113,20 @@ class Letters(Generic[S]):
             )
         )
         state.letters.append(sent)
-        if to.role in PUBLIC_ROLES:
+        if sent.undeliverable:
+            self.cannot_reach(to, sent)
+        elif to.role in PUBLIC_ROLES:
             state.last_to_complainant = sent.sent_at
         return sent
+
+    def cannot_reach(self, to: Recipient, sent: LetterRecord) -> None:
+        """Nobody believes a letter arrived when it did not (issue 23): the refusal is on the
+        record and the case owner is asked to check the address."""
+        who = to.name or to.id
+        self.record(
+            SYSTEM, f"letter could not be sent: {sent.kind} to {to.id}", ["31"], sent.undeliverable or ""
+        )
+        self.add_task(
+            f"we could not reach {who}: check the address", self.state.owner, "caseworker", ["31"],
+            f"{sent.kind} ({sent.key}): {sent.undeliverable}",
+        )  # fmt: skip
