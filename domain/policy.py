@@ -100,6 +100,9 @@ class Policy(BaseModel):
     # Continue-as-new once a case's history has this many events (the server may suggest
     # it sooner); a long-lived case stays small (design.md, "Rules of the house").
     history_limit: int = Field(default=10_000, ge=40)
+    # Guidance v6: what arrives within this many minutes of an acknowledgement waits for
+    # one letter with the rest (issue 23: 30 uploads sent 38 acknowledgements).
+    acknowledgement_batch_minutes: int = Field(default=10, ge=0, le=24 * 60)
     # England and Wales bank holidays, filled in by the worker from the `holidays` package
     # and kept by each case with its policy, so a package upgrade never moves the dates of
     # a running case. None: a case opened before cases kept their own list.

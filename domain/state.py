@@ -101,6 +101,7 @@ class CaseState(BaseModel):
     guidance: int = 0
     to_acknowledge: list[Submission] = []  # submissions still to be acknowledged
     last_to_complainant: datetime | None = None  # the last letter to them
+    last_acknowledged: dict[str, datetime] = {}  # each party's last acknowledgement (v6 batches)
     documents: list[DocumentOnRecord] = []  # every document on the record, and whose it is
 
 

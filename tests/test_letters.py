@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
@@ -15,7 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.records import CaseActivities
 from starter.client import ReviewsClient
 from starter.simulate import simulate
-from tests.conftest import CASE_OWNER, decision_case, settings_in, terminate_when_quiet, today
+from tests.conftest import CASE_OWNER, decision_case, settings_in, skip, terminate_when_quiet, today
 from tests.mail import smtp_server
 from tests.scenario_files import body, letters_in, scenario
 from worker import build_worker
@@ -134,3 +135,39 @@ async def test_a_letter_the_mail_server_refuses_opens_a_task_and_the_case_goes_o
     task = next(t for t in status.tasks if t.task.startswith("we could not reach"))
     assert task.task == "we could not reach Sam Patel: check the address" and task.assignee == "cw-alice"
     assert any(h.action.startswith("letter could not be sent") for h in status.history)
+
+
+async def test_a_run_of_uploads_gets_one_acknowledgement_not_one_each(
+    env: WorkflowEnvironment, reviews: ReviewsClient
+) -> None:
+    """Issue 23, reproduced: 30 uploads sent 38 acknowledgements (guidance v6). The first
+    is acknowledged at once; what follows within the batch window waits for one letter."""
+    wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env)))
+    su = {"id": "su-1", "role": "service_user"}
+
+    async def acknowledgements() -> list[str]:
+        return [
+            x.key
+            for x in (await reviews.status(wid)).letters
+            if x.kind == "acknowledgement" and x.to_role == "service_user"
+        ]
+
+    await reviews.send(wid, "evidence_submitted", su, {"documents": [{"name": "first.pdf"}]})
+    for _ in range(100):
+        if await acknowledgements():
+            break
+        await asyncio.sleep(0.05)
+    assert len(await acknowledgements()) == 1
+    for n in range(5):
+        await reviews.send(wid, "evidence_submitted", su, {"documents": [{"name": f"more-{n}.pdf"}]})
+    await asyncio.sleep(0.5)
+    assert len(await acknowledgements()) == 1  # held for the batch
+    await skip(env, timedelta(minutes=11))
+    for _ in range(100):
+        if len(await acknowledgements()) == 2:
+            break
+        await asyncio.sleep(0.05)
+    status = await reviews.status(wid)
+    assert len(await acknowledgements()) == 2
+    batch = [h for h in status.history if h.action.startswith("acknowledged:")]
+    assert batch[-1].action == "acknowledged: " + "; ".join(["documents you sent"] * 5)

@@ -88,6 +88,8 @@ class V0:
     # Submissions were not acknowledged, and nothing broke a long silence.
     acknowledges_submissions: bool = False
     keeps_in_touch: bool = False
+    # Each submission was acknowledged as soon as it was taken, however many came at once.
+    batches_acknowledgements: bool = False
 
     # Whatever arrived as a submission was taken, whoever sent it and whatever it said.
     checks_submitters: bool = False

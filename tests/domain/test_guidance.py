@@ -16,7 +16,7 @@ from domain.models import Actor, ComplaintOpened, DecidedCase, Flags, PartyComme
 from domain.policy import PolicyError, load_policy
 from domain.state import CaseState
 
-V0, V1, V2, V3, V4, V5 = (guidance_for(n) for n in range(6))
+V0, V1, V2, V3, V4, V5, V6 = (guidance_for(n) for n in range(7))
 MONTH = Period.model_validate("1m")
 TWO_WEEKS = Period.model_validate("14d")
 
@@ -39,12 +39,12 @@ def comment(party: Role) -> PartyComment:
 
 def test_the_versions_are_numbered_in_order_and_current_is_the_newest() -> None:
     assert sorted(VERSIONS) == list(range(len(VERSIONS)))
-    assert CURRENT == max(VERSIONS) == 5
+    assert CURRENT == max(VERSIONS) == 6
     assert all(VERSIONS[n].version == n for n in VERSIONS)
 
 
 def test_an_unknown_version_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="no guidance version 9: this build knows 0, 1, 2, 3, 4, 5"):
+    with pytest.raises(ValueError, match="no guidance version 9: this build knows 0, 1, 2, 3, 4, 5, 6"):
         guidance_for(9)
 
 
@@ -110,7 +110,7 @@ def test_the_worker_fills_in_the_newest_version_and_a_policy_may_name_an_older_o
     assert policy.with_guidance(CURRENT).guidance == CURRENT
     older = policy.model_copy(update={"guidance": 1})
     assert older.with_guidance(CURRENT).guidance == 1
-    with pytest.raises(PolicyError, match="guidance version 7 is newer than this build's 5"):
+    with pytest.raises(PolicyError, match="guidance version 7 is newer than this build's 6"):
         policy.model_copy(update={"guidance": 7}).with_guidance(CURRENT)
 
 
@@ -258,3 +258,9 @@ def test_overdue_steps_are_handed_over_and_taken_submissions_say_how_from_v5() -
     assert [g.hands_over_overdue_steps for g in versions] == [False] * 5 + [True]
     assert [g.says_how_taken for g in versions] == [False] * 5 + [True]
     assert V5.checks_submitters and V5.keeps_in_touch
+
+
+def test_acknowledgements_are_batched_from_v6() -> None:  # issue 23: 30 uploads, 38 letters
+    versions = (V0, V1, V2, V3, V4, V5, V6)
+    assert [g.batches_acknowledgements for g in versions] == [False] * 6 + [True]
+    assert V6.hands_over_overdue_steps and V6.checks_submitters

@@ -6,6 +6,7 @@ loop sends it (a signal handler sends nothing itself)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from temporalio import workflow
@@ -28,14 +29,33 @@ def received(
     )
 
 
-async def send_acknowledgements(case: CaseCore[Any]) -> bool:
-    """Send what is queued, one letter for all; True if one was sent."""
+def hold_ends(case: CaseCore[Any], party: str) -> datetime | None:
+    """While a party's batch is open, what it sends waits for it (guidance v6: several
+    uploads a few minutes apart get one letter, not one each; issue 23): until
+    `acknowledgement_batch_minutes` after its last acknowledgement; None if not held."""
+    last = case.state.last_acknowledged.get(party)
+    if last is None or not case.guidance.batches_acknowledgements:
+        return None
+    until = last + timedelta(minutes=case.rules.acknowledgement_batch_minutes)
+    return until if until > case.now() else None
+
+
+def held_until(case: CaseCore[Any]) -> datetime | None:
+    """When the first batch held now closes (the case wakes then to send it)."""
+    ends = [e for party in {i.party for i in case.state.to_acknowledge} if (e := hold_ends(case, party))]
+    return min(ends) if ends else None
+
+
+async def send_acknowledgements(case: CaseCore[Any], *, closing: bool = False) -> bool:
+    """Send what is queued, one letter per party for all it sent; True if one was sent. A
+    party's batch still open keeps its items for later, unless the case is closing."""
     state = case.state
-    if not state.to_acknowledge:
+    ready = [i for i in state.to_acknowledge if closing or hold_ends(case, i.party) is None]
+    if not ready:
         return False
-    items, state.to_acknowledge = state.to_acknowledge, []
-    for party in dict.fromkeys(item.party for item in items):
-        await _acknowledge(case, [item for item in items if item.party == party], party)
+    state.to_acknowledge = [i for i in state.to_acknowledge if i not in ready]
+    for party in dict.fromkeys(item.party for item in ready):
+        await _acknowledge(case, [item for item in ready if item.party == party], party)
     return True
 
 
@@ -64,6 +84,7 @@ async def _acknowledge(case: CaseCore[Any], items: list[Submission], party: str)
     }
     to = case.organisation() if party == "organisation" else case.service_user()
     sent = await case.letter("acknowledgement", to, context=context)
+    state.last_acknowledged[party] = case.now()
     missing = [d.name for item in items for d in item.documents if not d.received]
     case.record(
         SYSTEM,

@@ -88,6 +88,8 @@ async def wait_until(
             wakes.append(chase_at)
         if update_at := keep_in_touch.next_update(case):
             wakes.append(update_at)
+        if batch_ends := acknowledge.held_until(case):
+            wakes.append(batch_ends)
         timeout = (min(wakes) - now) if wakes else None
         wake, seen = case.wake, len(case.state.history)
         case.idle = True

@@ -440,7 +440,7 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         self.kind.before_close(self)
         if state.to_acknowledge and workflow.patched(ACKNOWLEDGE_BEFORE_CLOSING_PATCH):
             # What arrived is acknowledged even when the case closes straight away (13).
-            await acknowledge.send_acknowledgements(self)
+            await acknowledge.send_acknowledgements(self, closing=True)
         if letter:
             for to in [self.service_user(), *(also_to or [])]:
                 sent = await self.letter(
