@@ -26,7 +26,7 @@ from starter.client import ReviewsClient
 from tests.conftest import CASE_OWNER, decision_case, today, until_stage
 from tests.drill_workflows import DRILL_PATCH, PatchedBuild, UnguardedBuild
 from tests.test_versioning_replay import recorded
-from worker import WORKFLOWS, activity_functions
+from worker import RUNNER, WORKFLOWS, activity_functions
 from workflows.decision.workflow import DecisionComplaintWorkflow
 
 
@@ -46,11 +46,12 @@ def worker_of(
         activities=activity_functions(activities),
         activity_executor=ThreadPoolExecutor(max_workers=4),
         max_cached_workflows=0,
+        workflow_runner=RUNNER,
     )
 
 
 async def replays(history: WorkflowHistory, workflows: list[type]) -> str | None:
-    replayer = Replayer(workflows=workflows, data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=workflows, data_converter=pydantic_data_converter, workflow_runner=RUNNER)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     return None if result.replay_failure is None else str(result.replay_failure)
 

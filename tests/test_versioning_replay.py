@@ -21,7 +21,7 @@ from tests.conftest import (
     decision_case,
     today,
 )
-from worker import WORKFLOWS
+from worker import RUNNER, WORKFLOWS
 
 SETS = Path(__file__).parent / "histories"
 
@@ -48,7 +48,7 @@ def test_every_scenario_has_a_recorded_history() -> None:
 @pytest.mark.parametrize(("set_name", "workflow_id", "path"), recorded(), ids=lambda v: str(v)[-60:])
 async def test_recorded_history_replays_on_this_build(set_name: str, workflow_id: str, path: Path) -> None:
     history = WorkflowHistory.from_json(workflow_id, json.loads(gzip.decompress(path.read_bytes())))
-    replayer = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter, workflow_runner=RUNNER)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is None, f"{set_name}/{path.name}: {result.replay_failure}"
 
@@ -73,7 +73,9 @@ async def test_recorded_histories_replay_deterministically(
     histories = [
         await reviews.client.get_workflow_handle(w).fetch_history() for w in (wid, f"{wid}/oat-review-1")
     ]
-    replayer = Replayer(workflows=WORKFLOWS, data_converter=reviews.client.data_converter)
+    replayer = Replayer(
+        workflows=WORKFLOWS, data_converter=reviews.client.data_converter, workflow_runner=RUNNER
+    )
     for history in histories:
         result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
         assert result.replay_failure is None, result.replay_failure
