@@ -296,6 +296,8 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
             AuditEvent(seq=i, entry=entry)
             for i, entry in enumerate(state.history[state.synced :], start=state.synced)
         ]
+        # What arrives while the batches below are written is the next sync's.
+        state.synced = len(state.history)
         # Many long submissions between two syncs must not make one activity input too big
         # for Temporal (issue 23): the events go in batches. A short-lived fix: only a sync
         # that needs more than one batch records the marker, so older histories replay.
@@ -305,9 +307,7 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         for earlier in batches[:-1]:
             await effects.sync_case(self.snapshot(changed, earlier))
         events = batches[-1] if batches else []
-        snapshot = self.snapshot(changed, events)
-        state.synced = len(state.history)
-        await effects.sync_case(snapshot)
+        await effects.sync_case(self.snapshot(changed, events))
 
     def snapshot(self, status: dict[str, Any], events: list[AuditEvent]) -> CaseSnapshot:
         state = self.state
