@@ -78,6 +78,9 @@ async def test_no_personal_data_in_the_history_when_a_key_is_set(
         wid = await reviews.open("decision_complaint", case)
         status = await reviews.status(wid)
         assert status.stage.value == "case_owner_resolution"
+        # Staff's words (a pause's reason) stay out of the current details too (issue 23).
+        owner = {"id": "cw-alice", "role": "caseworker"}
+        await reviews.send(wid, "pause_clock", owner, {"reason": "waiting for the GP's letter about the cancer"})
         # Through the codec the case reads as usual...
         history = await sealed_client.get_workflow_handle(wid).fetch_history()
         # ...but the bytes Temporal keeps hold neither the name nor the e-mail.
@@ -95,7 +98,8 @@ async def test_no_personal_data_in_the_history_when_a_key_is_set(
         )
         assert ref in metadata.current_details and "1 reasonable adjustment(s)" in metadata.current_details
         summary = " ".join(shown) + metadata.current_details
-        for secret in (NAME, EMAIL, "Quiet Lane", "Polish"):
+        assert "clock paused until" in metadata.current_details
+        for secret in (NAME, EMAIL, "Quiet Lane", "Polish", "cancer"):
             assert secret not in summary
         assert len(history.events) == len(raw.events)
         await env.client.get_workflow_handle(wid).terminate("test finished")
