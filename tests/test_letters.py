@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -17,35 +19,47 @@ from activities.records import CaseActivities
 from starter.client import ReviewsClient
 from starter.simulate import simulate
 from tests.conftest import CASE_OWNER, decision_case, settings_in, skip, terminate_when_quiet, today
-from tests.mail import smtp_server
+from tests.mail import Inbox, smtp_server
 from tests.scenario_files import body, letters_in, scenario
 from worker import build_worker
 
 COMPLAINANT = "sam@example.org"
+
+
+@asynccontextmanager
+async def mailing(
+    env: WorkflowEnvironment, tmp_path: Path, refused: tuple[str, ...] = ()
+) -> AsyncIterator[tuple[Inbox, ReviewsClient]]:
+    """A real local mail server (refusing `refused` for good) and a worker delivering to it."""
+    with smtp_server() as (inbox, url):
+        inbox.refused.update(refused)
+        activities = CaseActivities(replace(settings_in(tmp_path), smtp_url=url))
+        reviews = ReviewsClient(env.client, f"mail-{uuid.uuid4().hex[:8]}")
+        async with build_worker(env.client, activities, reviews.task_queue):
+            yield inbox, reviews
+
+
 ADVOCATE = "help@advocacy.example"
 
 
 async def test_the_advocate_gets_their_own_copy_of_each_letter_to_the_complainant(
     env: WorkflowEnvironment, tmp_path: Path
 ) -> None:  # para 31: reasonable adjustments; design.md advocate_copy
-    with smtp_server() as (inbox, url):
-        activities = CaseActivities(replace(settings_in(tmp_path), smtp_url=url))
-        reviews = ReviewsClient(env.client, f"mail-{uuid.uuid4().hex[:8]}")
-        async with build_worker(env.client, activities, reviews.task_queue):
-            opened = decision_case(decided_on=await today(env)) | {
-                "complainant": {"name": "Sam Patel", "email": COMPLAINANT},
-                "reasonable_adjustments": [
-                    {"kind": "advocate_copy", "contact": {"name": "Leeds Advocacy", "email": ADVOCATE}}
-                ],
-            }
-            wid = await reviews.open("decision_complaint", opened)
-            try:
-                status = await reviews.act(
-                    wid, "case_owner_resolution", CASE_OWNER, {"resolved": True, "note": "agreed by phone"}
-                )
-                assert status is not None and status.outcome == "resolved_by_case_owner"
-            finally:
-                await terminate_when_quiet(env, wid)
+    async with mailing(env, tmp_path) as (inbox, reviews):
+        opened = decision_case(decided_on=await today(env)) | {
+            "complainant": {"name": "Sam Patel", "email": COMPLAINANT},
+            "reasonable_adjustments": [
+                {"kind": "advocate_copy", "contact": {"name": "Leeds Advocacy", "email": ADVOCATE}}
+            ],
+        }
+        wid = await reviews.open("decision_complaint", opened)
+        try:
+            status = await reviews.act(
+                wid, "case_owner_resolution", CASE_OWNER, {"resolved": True, "note": "agreed by phone"}
+            )
+            assert status is not None and status.outcome == "resolved_by_case_owner"
+        finally:
+            await terminate_when_quiet(env, wid)
     to_complainant = sorted(r.kind for r in inbox.to(COMPLAINANT))
     to_advocate = sorted(r.kind for r in inbox.to(ADVOCATE))
     assert to_complainant == ["acknowledgement", "closing"]
@@ -66,28 +80,25 @@ async def test_what_goes_to_the_organisation_is_about_the_organisation(
     complainant's advocate was sent copies of letters addressed to the organisation."""
     organisation = "complaints@riverside.example"
     health = "PTSD after the birth; interpreter: Polish"
-    with smtp_server() as (inbox, url):
-        activities = CaseActivities(replace(settings_in(tmp_path), smtp_url=url))
-        reviews = ReviewsClient(env.client, f"mail-{uuid.uuid4().hex[:8]}")
-        async with build_worker(env.client, activities, reviews.task_queue):
-            opened = decision_case(decided_on=await today(env)) | {
-                "complainant": {"name": "Sam Patel", "email": COMPLAINANT},
-                "organisation": {"name": "Riverside Trust", "email": organisation},
-                "reasonable_adjustments": [
-                    {"kind": "advocate_copy", "contact": {"name": "Leeds Advocacy", "email": ADVOCATE}},
-                    {"kind": "other", "detail": health},
-                ],
-            }
-            wid = await reviews.open("decision_complaint", opened)
-            try:
-                org = {"id": "org-1", "role": "organisation"}
-                await reviews.send(wid, "evidence_submitted", org, {"documents": [{"name": "call-log.pdf"}]})
-                for _ in range(200):
-                    if inbox.to(organisation):
-                        break
-                    await asyncio.sleep(0.05)
-            finally:
-                await terminate_when_quiet(env, wid)
+    async with mailing(env, tmp_path) as (inbox, reviews):
+        opened = decision_case(decided_on=await today(env)) | {
+            "complainant": {"name": "Sam Patel", "email": COMPLAINANT},
+            "organisation": {"name": "Riverside Trust", "email": organisation},
+            "reasonable_adjustments": [
+                {"kind": "advocate_copy", "contact": {"name": "Leeds Advocacy", "email": ADVOCATE}},
+                {"kind": "other", "detail": health},
+            ],
+        }
+        wid = await reviews.open("decision_complaint", opened)
+        try:
+            org = {"id": "org-1", "role": "organisation"}
+            await reviews.send(wid, "evidence_submitted", org, {"documents": [{"name": "call-log.pdf"}]})
+            for _ in range(200):
+                if inbox.to(organisation):
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await terminate_when_quiet(env, wid)
     (to_organisation,) = inbox.to(organisation)
     assert to_organisation.kind == "acknowledgement"
     text = to_organisation.message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
@@ -110,25 +121,21 @@ async def test_a_letter_the_mail_server_refuses_opens_a_task_and_the_case_goes_o
     update hung. A permanent refusal (550) is on the record, the case owner is asked to
     check the address, and the case moves on; nothing is sent twice."""
     gone = "moved-away@example.org"
-    with smtp_server() as (inbox, url):
-        inbox.refused.add(gone)
-        activities = CaseActivities(replace(settings_in(tmp_path), smtp_url=url))
-        reviews = ReviewsClient(env.client, f"mail-{uuid.uuid4().hex[:8]}")
-        async with build_worker(env.client, activities, reviews.task_queue):
-            opened = decision_case(decided_on=await today(env)) | {
-                "complainant": {"name": "Sam Patel", "email": gone}
-            }
-            wid = await reviews.open("decision_complaint", opened)
-            try:
-                status = await reviews.act(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
-                assert status is not None and status.stage.value == "awaiting_grounds"
-                for _ in range(100):
-                    status = await reviews.status(wid)
-                    if any(t.task.startswith("we could not reach") for t in status.tasks):
-                        break
-                    await asyncio.sleep(0.05)
-            finally:
-                await terminate_when_quiet(env, wid)
+    async with mailing(env, tmp_path, refused=(gone,)) as (inbox, reviews):
+        opened = decision_case(decided_on=await today(env)) | {
+            "complainant": {"name": "Sam Patel", "email": gone}
+        }
+        wid = await reviews.open("decision_complaint", opened)
+        try:
+            status = await reviews.act(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
+            assert status is not None and status.stage.value == "awaiting_grounds"
+            for _ in range(100):
+                status = await reviews.status(wid)
+                if any(t.task.startswith("we could not reach") for t in status.tasks):
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await terminate_when_quiet(env, wid)
     assert inbox.to(gone) == []
     refused = [x for x in status.letters if x.undeliverable]
     assert refused and "550" in (refused[0].undeliverable or "")
