@@ -87,7 +87,6 @@ def create_app(
     app.state.web_ui_url = web_ui_url
     app.state.local_sign_in = local_sign_in  # the staff list, from this machine only
     app.state.sign_in_from_anywhere = sign_in_from_anywhere  # `--insecure-staff-list-sign-in`
-    app.state.ended_sessions = set()
     app.add_middleware(
         SessionMiddleware,
         # Its own secret: whoever holds the token secret cannot forge a session (issue 23).
@@ -95,7 +94,7 @@ def create_app(
         session_cookie="reviews_session",
         same_site="lax",
         https_only=secure_cookies,
-        max_age=8 * 3600,
+        max_age=pages.SESSION_HOURS * 3600,
     )
     app.mount(
         "/ui/static", StaticFiles(directory=str(Path(pages.__file__).with_name("static"))), name="ui-static"

@@ -111,6 +111,14 @@ class NewCaseRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class EndedSessionRow(Base):
+    """A pages session signed out of: its cookie is refused from then on (issue 23)."""
+
+    __tablename__ = "ended_sessions"
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 ACTION_MAX = 100  # tasks.action
 AUDIT_ACTION_MAX = 300  # audit_events.action
 SUBJECT_MAX = 300  # letters.subject

@@ -80,7 +80,9 @@ async def test_no_personal_data_in_the_history_when_a_key_is_set(
         assert status.stage.value == "case_owner_resolution"
         # Staff's words (a pause's reason) stay out of the current details too (issue 23).
         owner = {"id": "cw-alice", "role": "caseworker"}
-        await reviews.send(wid, "pause_clock", owner, {"reason": "waiting for the GP's letter about the cancer"})
+        await reviews.send(
+            wid, "pause_clock", owner, {"reason": "waiting for the GP's letter about the cancer"}
+        )
         # Through the codec the case reads as usual...
         history = await sealed_client.get_workflow_handle(wid).fetch_history()
         # ...but the bytes Temporal keeps hold neither the name nor the e-mail.

@@ -8,14 +8,14 @@ goes through the same client as the API, as the signed-in person."""
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,7 @@ from domain.enums import Role
 from domain.letters import date_in_words
 from domain.staff import Person, Staff
 from starter.client import Refusal
-from store.models import CaseRow, LetterRow, TaskRow
+from store.models import CaseRow, EndedSessionRow, LetterRow, TaskRow
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -54,7 +54,8 @@ def signed_in(request: Request) -> Person | None:
     """The person this session belongs to: from the identity provider's claims, or from
     the staff list when signing in locally. A session signed out of is over, even if a
     copy of its cookie is replayed (issue 23)."""
-    if request.session.get("sid") in request.app.state.ended_sessions or not request.session.get("sid"):
+    sid = request.session.get("sid")
+    if not sid or session_ended(request, str(sid)):
         return None
     if claims := request.session.get("person_claims"):
         return Person.model_validate(claims)
@@ -197,6 +198,27 @@ def require_local_sign_in(request: Request) -> None:
         )
 
 
+SESSION_HOURS = 8
+
+
+def session_ended(request: Request, sid: str) -> bool:
+    with Session(request.app.state.engine) as db:
+        return db.get(EndedSessionRow, sid) is not None
+
+
+def end_session(request: Request, sid: str) -> None:
+    """Kept in the store, so every API process refuses it, and a restart too; rows older
+    than any session could live are cleared as new ones come."""
+    now = datetime.now(UTC)
+    with Session(request.app.state.engine) as db:
+        db.execute(
+            delete(EndedSessionRow).where(EndedSessionRow.ended_at < now - timedelta(hours=SESSION_HOURS))
+        )
+        if db.get(EndedSessionRow, sid) is None:
+            db.add(EndedSessionRow(sid=sid, ended_at=now))
+        db.commit()
+
+
 def start_session(request: Request) -> None:
     request.session.clear()
     request.session["sid"] = secrets.token_urlsafe(24)
@@ -240,7 +262,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     await checked_form(request)
     if sid := request.session.get("sid"):
-        request.app.state.ended_sessions.add(sid)
+        end_session(request, str(sid))
     request.session.clear()
     return RedirectResponse("/ui/login", status_code=303)
 
