@@ -89,8 +89,10 @@ def sees_every_case(who: Identity) -> bool:
     return not who.bound and who.actor.role in SEES_EVERY_CASE
 
 
-def may_see(who: Identity, case: CaseFacts, staff: Staff) -> bool:
-    """Whether `who` may have the staff view of `case` (a party's token never may)."""
+def may_see(who: Identity, case: CaseFacts, staff: Staff, team: str | None = None) -> bool:
+    """Whether `who` may have the staff view of `case` (a party's token never may). `team`:
+    the viewer's team when the identity provider says it (else the directory's); the
+    owner's team is always the directory's."""
     if who.bound:
         return False
     if sees_every_case(who):
@@ -104,12 +106,8 @@ def may_see(who: Identity, case: CaseFacts, staff: Staff) -> bool:
     if owner is not None and owner.manager == me:
         return True
     person = staff.get(me)
-    return (
-        person is not None
-        and person.role is who.actor.role
-        and bool(person.team)
-        and person.team == (owner.team if owner else None)
-    )
+    mine = team or (person.team if person is not None and person.role is who.actor.role else None)
+    return bool(mine) and owner is not None and mine == owner.team
 
 
 def visible(who: Identity, cases: Iterable[CaseFacts], staff: Staff) -> list[CaseFacts]:

@@ -197,6 +197,10 @@ def test_the_rule_on_its_own() -> None:
         "cw-ben", "operations_manager"
     )  # the directory says cw-ben is a caseworker: not the same person
     assert not sees("cw-alice", "service_user", "decision-complaint-X")  # never the staff view
+    # Signed in with the identity provider, the person's team is the provider's claim.
+    newcomer = Identity(actor=Actor(id="idp-7", role="caseworker"))
+    assert may_see(newcomer, case, staff, team="casework-north")
+    assert not may_see(newcomer, case, staff, team="casework-south") and not may_see(newcomer, case, staff)
     waiting = CaseFacts("decision-complaint-X", owner="cw-alice", manager="om-bob", awaiting_id="cw-zed")
     assert may_see(Identity(actor=Actor(id="cw-zed", role="caseworker")), waiting, staff)
     team_step = CaseFacts(

@@ -310,7 +310,7 @@ async def case_for(request: Request, person: Person, workflow_id: str) -> Any:
     except Refusal:
         raise UiError(404, f"There is no case {workflow_id}.") from None
     seen = CaseFacts.of_status(workflow_id, status)
-    if not may_see(Identity(actor=person.actor), seen, staff(request)):
+    if not may_see(Identity(actor=person.actor), seen, staff(request), team=person.team or None):
         raise UiError(404, f"There is no case {workflow_id} for you.")
     return status
 
