@@ -4,6 +4,7 @@ refusal, idempotent opening, evidence limits, tokens and who may see what."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -25,7 +26,7 @@ from api.settings import ApiSettings
 from domain.enums import Role
 from domain.models import Actor
 from store.db import migrate
-from tests.conftest import decision_case, settings_in, terminate_when_quiet, today
+from tests.conftest import decision_case, settings_in, skip, terminate_when_quiet, today
 from worker import build_worker
 
 SECRET = "test-secret-" + "x" * 32
@@ -449,10 +450,14 @@ async def test_a_document_sent_on_its_own_is_recorded_and_acknowledged(
     su = Api.token("su-1", "service_user", case=wid)
     uploaded = await api.http.post(f"/cases/{wid}/evidence", files={"file": ("scan.pdf", PDF)}, headers=su)
     assert uploaded.status_code == 201
+    # The complaint was acknowledged a moment ago: the document waits for the batch to
+    # close (guidance v6, acknowledgement_batch_minutes), then has its own letter.
+    await skip(env, timedelta(minutes=11))
     for _ in range(100):
         history = (await api.http.get(f"/cases/{wid}", headers=OWNER)).json()["history"]
         if any(h["action"] == "acknowledged: documents you sent" for h in history):
             break
+        await asyncio.sleep(0.05)
     actions = [h["action"] for h in history]
     assert "document received" in actions and "acknowledged: documents you sent" in actions
     letters = (await api.http.get(f"/cases/{wid}/letters", headers=su)).json()
