@@ -78,3 +78,32 @@ def test_a_signal_keeps_fields_it_does_not_know_but_only_a_little() -> None:
     kept = GroundsSubmitted.model_validate({"why_wrong": "x", "channel": "web"})
     assert kept.model_extra == {"channel": "web"}
     assert "may hold at most" in refused(GroundsSubmitted, {"why_wrong": "x", "blob": "z" * EXTRA_MAX}, "")
+
+
+def test_each_refusal_says_what_is_wrong_in_words() -> None:
+    """The words reach the caller (a 422's detail): compared word for word."""
+    from domain.bounds import in_range, one_line
+
+    cases = [
+        (lambda: one_line("two\nlines"), "must be one line"),
+        (lambda: one_email(42), "an e-mail address is text"),
+        (lambda: one_email("a" * 250 + "@example.org"), "an e-mail address is at most 254 characters"),
+        (lambda: one_email("sam@example.org, x@evil.example"), "give exactly one e-mail address, such as sam@example.org"),
+        (lambda: one_email("sam@"), "not a valid e-mail address: There must be something after the @-sign."),
+        (lambda: in_range(date(1999, 12, 31)), "1999-12-31 is out of range: dates run from 2000-01-01 to 2099-12-31"),
+    ]  # fmt: skip
+    for call, words in cases:
+        with pytest.raises(ValueError) as refused:
+            call()
+        assert str(refused.value) == words
+    assert one_line("one line") == "one line" and one_line(None) is None
+    assert one_email("Xavier.Xu@example.org") == "Xavier.Xu@example.org"
+    longest = "a" * 64 + "@" + "b" * 60 + "." + "b" * 60 + "." + "b" * 59 + ".example"  # exactly 254
+    assert len(longest) == 254 and one_email(longest) == longest
+    for smuggled in ("sam,x@example.org", "a@b@example.org"):  # one sign of a second address is enough
+        with pytest.raises(ValueError) as refused:
+            one_email(smuggled)
+        assert str(refused.value) == "give exactly one e-mail address, such as sam@example.org"
+    assert in_range(date(2000, 1, 1)) == date(2000, 1, 1) and in_range(date(2099, 12, 31)) == date(
+        2099, 12, 31
+    )
