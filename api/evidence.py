@@ -8,12 +8,14 @@ name; the name is kept only as text and never used as a path."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
 import tempfile
 import zipfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from domain.models import Evidence
@@ -140,6 +142,18 @@ class EvidenceStore:
     def _usage_file(self, case_id: str) -> Path:
         return self.root / "usage" / f"{hashlib.sha256(case_id.encode()).hexdigest()}.bytes"
 
+    @contextmanager
+    def _case_lock(self, case_id: str) -> Iterator[None]:
+        """An exclusive lock on the case's usage, across threads and processes (flock)."""
+        lock = self._usage_file(case_id).with_suffix(".lock")
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        with lock.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def used_by(self, case_id: str) -> int:
         """Bytes stored for a case so far."""
         usage = self._usage_file(case_id)
@@ -170,7 +184,6 @@ class EvidenceStore:
     async def save(self, chunks: AsyncIterator[bytes], name: str | None, case_id: str) -> Evidence:
         self.root.mkdir(parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
-        already = self.used_by(case_id)
         fd, temp_name = tempfile.mkstemp(dir=self.root, prefix=".upload-")
         temp = Path(temp_name)
         try:
@@ -190,23 +203,24 @@ class EvidenceStore:
                     "only PDF, images (PNG, JPEG, GIF, TIFF), plain text, Word documents and e-mails are accepted"
                 )
             sha = digest.hexdigest()
-            if case_id not in self.cases_for(sha) and already + size > self.case_quota:
-                raise TooLarge(
-                    f"this case already holds {already} bytes of documents; it may hold {self.case_quota} "
-                    "in all: ask the case owner how to send the rest"
-                )
-            final = self.root / sha[:2] / sha
-            final.parent.mkdir(exist_ok=True)
-            if final.exists():
-                temp.unlink()  # the same bytes are stored once
-            else:
-                temp.replace(final)
-            if case_id not in self.cases_for(sha):
-                with (final.parent / f"{sha}.cases").open("a") as refs:
-                    refs.write(case_id + "\n")
-                usage = self._usage_file(case_id)
-                usage.parent.mkdir(exist_ok=True)
-                usage.write_text(str(already + size))
+            with self._case_lock(case_id):  # two uploads to one case at once: one at a time here
+                already = self.used_by(case_id)
+                new_here = case_id not in self.cases_for(sha)
+                if new_here and already + size > self.case_quota:
+                    raise TooLarge(
+                        f"this case already holds {already} bytes of documents; it may hold {self.case_quota} "
+                        "in all: ask the case owner how to send the rest"
+                    )
+                final = self.root / sha[:2] / sha
+                final.parent.mkdir(exist_ok=True)
+                if final.exists():
+                    temp.unlink()  # the same bytes are stored once
+                else:
+                    temp.replace(final)
+                if new_here:
+                    with (final.parent / f"{sha}.cases").open("a") as refs:
+                        refs.write(case_id + "\n")
+                    self._usage_file(case_id).write_text(str(already + size))
             document = Evidence(sha256=sha, name=clean_name(name), size=size, media_type=media_type)
             facts = final.parent / f"{sha}.json"
             if not facts.exists():

@@ -218,3 +218,11 @@ async def test_a_case_holds_documents_up_to_its_quota(tmp_path: Path) -> None:
     with pytest.raises(TooLarge, match="may hold 1500 in all"):
         await store.save(chunks(b"b" * 900 + b"\n"), "two.txt", "case-1")
     await store.save(chunks(b"b" * 900 + b"\n"), "two.txt", "case-2")  # another case has its own
+    # Two uploads to one case at the same moment, each within the quota alone: one is refused.
+    both = await asyncio.gather(
+        store.save(chunks(b"c" * 900 + b"\n"), "c.txt", "case-3"),
+        store.save(chunks(b"d" * 900 + b"\n"), "d.txt", "case-3"),
+        return_exceptions=True,
+    )
+    assert sorted(type(x).__name__ for x in both) == ["Evidence", "TooLarge"]
+    assert store.used_by("case-3") == 901
