@@ -2,6 +2,7 @@
 1, 3 and 4): checked in the contract's models, so the client, the CLI and the API refuse
 alike, naming the field."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -84,7 +85,7 @@ def test_each_refusal_says_what_is_wrong_in_words() -> None:
     """The words reach the caller (a 422's detail): compared word for word."""
     from domain.bounds import in_range, one_line
 
-    cases = [
+    cases: list[tuple[Callable[[], object], str]] = [
         (lambda: one_line("two\nlines"), "must be one line"),
         (lambda: one_email(42), "an e-mail address is text"),
         (lambda: one_email("a" * 250 + "@example.org"), "an e-mail address is at most 254 characters"),
