@@ -110,15 +110,6 @@ def may_see(who: Identity, case: CaseFacts, staff: Staff, team: str | None = Non
     return bool(mine) and owner is not None and mine == owner.team
 
 
-def visible(who: Identity, cases: Iterable[CaseFacts], staff: Staff) -> list[CaseFacts]:
-    return [case for case in cases if may_see(who, case, staff)]
-
-
-def is_partys_own(who: Identity, workflow_id: str) -> bool:
-    """A party's token and the one case it is bound to."""
-    return who.bound and who.case == workflow_id
-
-
 def letters_for(who: Identity) -> set[str] | None:
     """The recipients whose letters `who` may read on a case it may see (None: all)."""
     return LETTERS_FOR.get(who.actor.role) if who.bound else None

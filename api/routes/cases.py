@@ -284,13 +284,10 @@ def with_stored_documents(body: dict[str, Any], workflow_id: str, store: Evidenc
     the message gives one (a document only named, with no sha256, stays as it is: 30)."""
     out = dict(body)
     for key in ("evidence", "documents"):
-        items = out.get(key)
-        if isinstance(items, dict):
-            items = [items]
-        if not isinstance(items, list):
-            continue
+        if not isinstance(out.get(key), list | dict):
+            continue  # absent, or named in plain words only
         checked: list[Any] = []
-        for n, item in enumerate(items):
+        for n, item in enumerate(_as_items(out[key])):
             sha = item.get("sha256") if isinstance(item, dict) else None
             if sha is None:
                 checked.append(item)
