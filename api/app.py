@@ -54,7 +54,9 @@ def create_app(
         migrate(config.store.database_url)
         if app.state.reviews is None:
             try:
-                temporal = await connect(config.temporal_address, config.namespace)
+                temporal = await connect(
+                    config.temporal_address, config.namespace, database_url=config.store.database_url
+                )
                 app.state.reviews = ReviewsClient(temporal, config.task_queue)
             except RuntimeError:
                 app.state.reviews = None  # /ready says so; routes answer 503
@@ -72,7 +74,9 @@ def create_app(
     app.state.reviews = ReviewsClient(client, config.task_queue) if client is not None else None
     app.state.engine = make_engine(config.store.database_url)
     app.state.evidence = EvidenceStore(config.evidence_dir, config.evidence_max_bytes)
-    app.state.codec = codec_from_env() if codec_server is True else (codec_server or None)
+    app.state.codec = (
+        codec_from_env(config.store.database_url) if codec_server is True else (codec_server or None)
+    )
     app.state.codec_open = codec_open
     app.add_middleware(CodecCors, origins=list(config.ui_origins))
     problems.install(app)

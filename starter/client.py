@@ -126,11 +126,13 @@ async def connect(
     *,
     tls: TLSConfig | bool = False,
     api_key: str | None = None,
+    database_url: str | None = None,
 ) -> Client:
-    """A client with the pydantic converter and, when keys are configured, the payload
-    codec (`codec=True`: from the environment; False: none; or the codec to use). A real
-    cluster may want mTLS (`tls`) or an API key (Temporal Cloud)."""
-    chosen = codec_from_env() if codec is True else (codec or None)
+    """A client with the pydantic converter and the deployment's payload codec
+    (`codec=True`: encryption when keys are configured, and the claim check into the case
+    store at `database_url` or the one the environment names; False: none; or the codec to
+    use). A real cluster may want mTLS (`tls`) or an API key (Temporal Cloud)."""
+    chosen = codec_from_env(database_url) if codec is True else (codec or None)
     return await Client.connect(
         address, namespace=namespace, data_converter=data_converter(chosen), tls=tls, api_key=api_key
     )

@@ -90,9 +90,44 @@ class EncryptionCodec(PayloadCodec):
         return Payload.FromString(AESGCM(key).decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:], None))
 
 
-def codec_from_env() -> EncryptionCodec | None:
+def encryption_from_env() -> EncryptionCodec | None:
     keys = keys_from_env()
     return EncryptionCodec(keys) if keys else None
+
+
+class ChainCodec(PayloadCodec):
+    """Codecs in turn: encoding runs them in order, decoding in reverse."""
+
+    def __init__(self, codecs: Sequence[PayloadCodec]) -> None:
+        self.codecs = list(codecs)
+
+    async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        out = list(payloads)
+        for codec in self.codecs:
+            out = list(await codec.encode(out))
+        return out
+
+    async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        out = list(payloads)
+        for codec in reversed(self.codecs):
+            out = list(await codec.decode(out))
+        return out
+
+    @property
+    def encrypts(self) -> bool:
+        return any(isinstance(codec, EncryptionCodec) for codec in self.codecs)
+
+
+def codec_from_env(database_url: str | None = None) -> ChainCodec:
+    """The deployment's codec: encryption when keys are configured, then the claim check
+    into the case store (`database_url`, or the store the environment names), so large
+    payloads are kept there encrypted (starter/claimcheck.py)."""
+    from activities.settings import Settings
+    from starter.claimcheck import ClaimCheckCodec, PayloadStore
+
+    store = PayloadStore(database_url or Settings.from_env().database_url)
+    encryption = encryption_from_env()
+    return ChainCodec([*([encryption] if encryption else []), ClaimCheckCodec(store)])
 
 
 def data_converter(codec: PayloadCodec | None = None) -> DataConverter:

@@ -111,8 +111,10 @@ async def run_dev(
 ) -> None:
     if api_port is not None and _port_open(api_port):
         raise RuntimeError(f"port {api_port} is already in use: give another with --api-port")
-    codec = codec_from_env()
-    endpoint = f"http://127.0.0.1:{api_port}/codec" if api_port is not None and codec else None
+    codec = codec_from_env(settings.database_url)
+    # The Web UI decodes through the API's codec: payloads kept in the case store by the
+    # claim check (and encrypted ones, with keys) are shown as they were sent.
+    endpoint = f"http://127.0.0.1:{api_port}/codec" if api_port is not None else None
     server = start_dev_server(settings.data_dir, port, ui_port, settings.data_dir / "temporal.log", endpoint)
     stop = stop or asyncio.Event()
     try:
@@ -123,7 +125,7 @@ async def run_dev(
                     f"the Temporal dev server exited; see {settings.data_dir / 'temporal.log'}"
                 )
             try:
-                client = await connect(f"127.0.0.1:{port}")
+                client = await connect(f"127.0.0.1:{port}", codec=codec)
                 break
             except Exception:
                 await asyncio.sleep(0.2)
@@ -150,7 +152,7 @@ async def run_dev(
         say(f"Letters:         {settings.outbox_dir}")
         say(
             "Payloads:        encrypted (REVIEWS_PAYLOAD_KEYS); the Web UI decodes through the API's codec"
-            if codec
+            if codec.encrypts
             else "Payloads:        not encrypted (set REVIEWS_PAYLOAD_KEYS to encrypt personal data)"
         )
         say("Worker running on task queue 'reviews'. Ctrl-C stops everything.")

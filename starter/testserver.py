@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 
@@ -34,11 +34,18 @@ def temporal_cli_path() -> str:
     return _beside_python("temporal")
 
 
-async def start_time_skipping() -> WorkflowEnvironment:
+async def start_time_skipping(payload_store_url: str | None = None) -> WorkflowEnvironment:
+    """The test server, with the claim check as a deployment has it (starter/claimcheck.py):
+    large payloads go to `payload_store_url`, or to a store of the server's own."""
+    from starter.claimcheck import ClaimCheckCodec, PayloadStore
     from starter.client import register_search_attributes
+    from starter.codec import data_converter
 
+    if payload_store_url is None:
+        folder = Path(tempfile.mkdtemp(prefix="reviews-payloads-"))
+        payload_store_url = f"sqlite:///{folder / 'payloads.db'}"
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(ClaimCheckCodec(PayloadStore(payload_store_url))),
         test_server_existing_path=test_server_path(),
     )
     await register_search_attributes(env.client)

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -128,3 +139,15 @@ def clipped(text: str, size: int) -> str:
     """Text for a column of `size` characters: whole if it fits, else cut with an ellipsis
     (the whole of it is kept in a Text column beside)."""
     return text if len(text) <= size else text[: size - 1] + "…"
+
+
+class PayloadRow(Base):
+    """A Temporal payload too large to travel in a workflow's history, kept here by its
+    sha256 (the claim check, starter/claimcheck.py): the history holds only the reference
+    (design.md, "Rules of the house": any one payload under 256 KB)."""
+
+    __tablename__ = "payloads"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

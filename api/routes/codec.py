@@ -53,5 +53,7 @@ async def decode(request: Request) -> JSONResponse:
         return _answer(list(await codec.decode(payloads.payloads)) if codec else list(payloads.payloads))
     except Exception:  # a tampered or foreign ciphertext: the caller's data, never a 500 (issue 23)
         raise Problem(
-            422, "a payload could not be decoded: it was not encrypted with a key this server holds"
+            422,
+            "a payload could not be decoded: it was not encrypted with a key this server holds, "
+            "or it names a payload this server's case store does not hold",
         ) from None

@@ -109,15 +109,23 @@ async def wait_until(
             case.idle = False
 
 
+HISTORY_BYTES = 4 * 1024 * 1024
+
+
 def should_continue_as_new(case: CaseCore[Any]) -> bool:
-    """Long-lived cases stay small (design.md): when the server suggests it or the history
-    passes the policy's limit, and nothing is in flight (no message waiting to be applied,
-    no child running: a child belongs to this run)."""
+    """Long-lived cases stay small (design.md): when the server suggests it, or the history
+    passes the policy's limit of events or `HISTORY_BYTES` (well under the 10 MB a case's
+    history may be), and nothing is in flight (no message waiting to be applied, no child
+    running: a child belongs to this run)."""
     if case.children_running or case.mailbox.waiting or case.kind.next_run(case) is None:
         return False
     info = workflow.info()
     limit = case.rules.history_limit
-    return info.is_continue_as_new_suggested() or info.get_current_history_length() >= limit
+    return (
+        info.is_continue_as_new_suggested()
+        or info.get_current_history_length() >= limit
+        or info.get_current_history_size() >= HISTORY_BYTES
+    )
 
 
 def next_chase(case: CaseCore[Any]) -> datetime | None:

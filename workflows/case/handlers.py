@@ -108,6 +108,8 @@ class EvidenceHandler:
         party = msg.party or (msg.actor.role if msg.actor else None)
         whose = "organisation" if party is Role.ORGANISATION else "service_user"
         case.record_documents(msg.actor or "back office", whose, msg.documents)
+        if msg.note:  # what a party writes with its documents is kept too, never dropped
+            case.record(msg.actor or "back office", "note sent with the documents", ["30"], msg.note)
         acknowledge.received(case, "documents you sent", msg.documents, whose)
         case.wake += 1
 
