@@ -23,7 +23,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.adjustments import COMPLAINANT, TASK_PREFIX, honour
-from activities.heartbeat import heartbeating
+from activities.heartbeat import heartbeating, unstorable_is_final
 from activities.letters import render, to_email
 from activities.models import CaseSnapshot, LetterRequest, NewCaseCreated, NewCaseRequest, Recipient
 from activities.settings import Settings
@@ -65,6 +65,7 @@ class CaseActivities:
 
     @activity.defn
     @heartbeating
+    @unstorable_is_final
     def sync_case(self, snapshot: CaseSnapshot) -> None:
         with self.sessions.begin() as session:
             self._write_case(session, snapshot)
@@ -139,6 +140,7 @@ class CaseActivities:
 
     @activity.defn
     @heartbeating
+    @unstorable_is_final
     def send_letter(self, request: LetterRequest) -> LetterRecord:
         """Render, put in the outbox and an .eml file, and deliver over SMTP if configured."""
         with self.sessions() as session:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from google.protobuf.empty_pb2 import Empty
 from pydantic import BaseModel, ValidationError
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import IndexedValueType
@@ -40,6 +41,8 @@ from contract.messages import (
     refuse_for_kind,
 )
 from contract.receipts import Offers, Receipt, SignalAck, WouldTake, WouldTakeAnswer
+from domain.calendar import london_date
+from domain.dates import DateOutOfRange, check_dates
 from domain.enums import Kind
 from domain.models import Actor, Status
 from starter.codec import codec_from_env, data_converter
@@ -156,6 +159,19 @@ class ReviewsClient:
         self.client = client
         self.task_queue = task_queue
         self.opened: list[str] = []
+        self._skips_time: bool | None = None
+
+    async def server_now(self) -> datetime:
+        """The Temporal server's time: a time-skipping test server's own clock (it runs
+        ahead of the wall's), else the wall clock, which a real server keeps."""
+        if self._skips_time is not False:
+            try:
+                answer = await self.client.test_service.get_current_time(Empty())
+                self._skips_time = True
+                return answer.time.ToDatetime().replace(tzinfo=UTC)
+            except RPCError:
+                self._skips_time = False
+        return datetime.now(UTC)
 
     # ----------------------------------------------------------------- open
 
@@ -181,6 +197,10 @@ class ReviewsClient:
             opened = model.model_validate(data)
         except ValidationError as err:
             raise Refusal(explain_validation(err, f"open {kind}")) from None
+        try:  # the case's today: the server's, moved by a simulated case's offset (domain/dates.py)
+            check_dates(opened, london_date(await self.server_now() + (clock_offset or timedelta())))
+        except DateOutOfRange as out:
+            raise Refusal(f"open {kind}: {out}") from None
         ref = data.get("case", {}).get("ref", "case")
         wid = workflow_id or f"{case_kind.value.replace('_', '-')}-{ref}-{uuid.uuid4().hex[:8]}"
         memo = {CLOCK_OFFSET_MEMO: clock_offset.total_seconds()} if clock_offset else None

@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from contract.receipts import Receipt
     from domain.authority import NotNow, Refused
     from domain.calendar import Period, WorkingCalendar, london_date
+    from domain.dates import check_dates
     from domain.enums import Outcome, Role, Stage
     from domain.guidance import Guidance, guidance_for, version_at_birth
     from domain.letters import ends_internal_process
@@ -305,9 +306,20 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         if len(batches) > 1 and not workflow.patched(SYNC_IN_BATCHES_PATCH):
             batches = [events]
         for earlier in batches[:-1]:
-            await effects.sync_case(self.snapshot(changed, earlier))
+            self.store_refused(await effects.sync_case(self.snapshot(changed, earlier)))
         events = batches[-1] if batches else []
-        await effects.sync_case(self.snapshot(changed, events))
+        self.store_refused(await effects.sync_case(self.snapshot(changed, events)))
+
+    def store_refused(self, reason: str | None) -> None:
+        """The store would not take part of the record (issue 23): the case goes on, its own
+        history keeps everything, and the case owner is asked, once per reason, to have the
+        operators look; the letters and the status still say it all."""
+        if reason is None or any(task.detail == reason for task in self.state.tasks):
+            return
+        self.add_task(
+            "the case store could not keep part of this case's record: tell the system's operators",
+            self.state.owner or "back_office", "caseworker", [], reason,
+        )  # fmt: skip
 
     def snapshot(self, status: dict[str, Any], events: list[AuditEvent]) -> CaseSnapshot:
         state = self.state
@@ -335,6 +347,7 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         the rule for it refuses (the same rule is re-checked when it is used)."""
         if self.mailbox.holds(name):
             raise NotNow(f"{name} has already been received and is being acted on")
+        check_dates(msg, self.today())  # the case's own today, as the edge checks (domain/dates.py)
         self.checks[name](msg)
 
     async def deliver(self, name: str, msg: Any) -> Receipt:

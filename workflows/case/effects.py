@@ -8,8 +8,10 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.heartbeat import UNSTORABLE
     from activities.models import CaseSnapshot, LetterRequest, NewCaseCreated, NewCaseRequest
     from activities.records import CaseActivities
     from domain.models import LetterRecord
@@ -37,24 +39,56 @@ async def load_policy() -> Policy:
     )
 
 
-async def sync_case(snapshot: CaseSnapshot) -> None:
-    await workflow.execute_activity_method(
-        CaseActivities.sync_case,
-        snapshot,
-        start_to_close_timeout=ACTIVITY_TIMEOUT,
-        heartbeat_timeout=ACTIVITY_HEARTBEAT,
-        retry_policy=ACTIVITY_RETRY,
-    )
+def unstorable(err: ActivityError) -> str | None:
+    """The store's refusal of the data itself (activities/heartbeat.py), in its words; None
+    for any other failure, which is the workflow's to raise."""
+    cause = err.cause
+    if isinstance(cause, ApplicationError) and cause.type == UNSTORABLE:
+        return cause.message
+    return None
+
+
+async def sync_case(snapshot: CaseSnapshot) -> str | None:
+    """Nothing, or why the store could not keep this record: the case goes on (issue 23)."""
+    try:
+        await workflow.execute_activity_method(
+            CaseActivities.sync_case,
+            snapshot,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            heartbeat_timeout=ACTIVITY_HEARTBEAT,
+            retry_policy=ACTIVITY_RETRY,
+        )
+    except ActivityError as err:
+        if (reason := unstorable(err)) is None:
+            raise
+        return reason
+    return None
 
 
 async def send_letter(request: LetterRequest) -> LetterRecord:
-    return await workflow.execute_activity_method(
-        CaseActivities.send_letter,
-        request,
-        start_to_close_timeout=ACTIVITY_TIMEOUT,
-        heartbeat_timeout=ACTIVITY_HEARTBEAT,
-        retry_policy=ACTIVITY_RETRY,
-    )
+    """The letter as sent; a letter the store could not keep comes back undeliverable, so
+    a person is asked to act and nobody believes it went (issue 23)."""
+    try:
+        return await workflow.execute_activity_method(
+            CaseActivities.send_letter,
+            request,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            heartbeat_timeout=ACTIVITY_HEARTBEAT,
+            retry_policy=ACTIVITY_RETRY,
+        )
+    except ActivityError as err:
+        if (reason := unstorable(err)) is None:
+            raise
+        return LetterRecord(
+            kind=request.kind,
+            to=request.to.id,
+            to_role=request.to.role,
+            cc=[copy.id for copy in request.cc],
+            sent_at=request.at,
+            key=request.key,
+            ends_internal_process=request.ends_internal_process,
+            undeliverable=reason,
+        )
 
 
 async def open_new_case(request: NewCaseRequest) -> NewCaseCreated:

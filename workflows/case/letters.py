@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.heartbeat import STORE_REFUSED
     from activities.models import LetterRequest, Recipient
     from domain.models import SYSTEM, AdjustmentKind, Contact, LetterRecord
     from workflows.case import effects
@@ -126,7 +127,9 @@ class Letters(Generic[S]):
         self.record(
             SYSTEM, f"letter could not be sent: {sent.kind} to {to.id}", ["31"], sent.undeliverable or ""
         )
+        kept = not (sent.undeliverable or "").startswith(STORE_REFUSED)
         self.add_task(
-            f"we could not reach {who}: check the address", self.state.owner, "caseworker", ["31"],
-            f"{sent.kind} ({sent.key}): {sent.undeliverable}",
+            f"we could not reach {who}: check the address" if kept
+            else f"a letter to {who} could not be kept: tell the system's operators",
+            self.state.owner, "caseworker", ["31"], f"{sent.kind} ({sent.key}): {sent.undeliverable}",
         )  # fmt: skip

@@ -14,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.authority import Refused
     from domain.bounds import CASE_DOCUMENTS_MAX
     from domain.calendar import london_date
+    from domain.dates import check_dates
     from domain.models import SYSTEM
     from domain.permissions import check_submission
 
@@ -25,6 +26,7 @@ def check(case: CaseCore[Any], name: str, msg: Any) -> None:
     """Raise Refused if the case's guidance checks submitters and this one may not."""
     if not case.guidance.checks_submitters:
         return
+    check_dates(msg, case.today())  # the case's own today, as the edge checks (domain/dates.py)
     documents = [*(getattr(msg, "evidence", None) or []), *(getattr(msg, "documents", None) or [])]
     if documents and len(case.state.documents) + len(documents) > CASE_DOCUMENTS_MAX:
         # The case's state travels in every continue-as-new: it cannot grow without end.
