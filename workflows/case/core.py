@@ -347,8 +347,8 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         the rule for it refuses (the same rule is re-checked when it is used)."""
         if self.mailbox.holds(name):
             raise NotNow(f"{name} has already been received and is being acted on")
+        self.checks[name](msg)  # who may act is answered first (403 before 422)
         check_dates(msg, self.today())  # the case's own today, as the edge checks (domain/dates.py)
-        self.checks[name](msg)
 
     async def deliver(self, name: str, msg: Any) -> Receipt:
         """Hand an accepted update to the stage that takes it; answer once it is applied."""

@@ -26,7 +26,6 @@ def check(case: CaseCore[Any], name: str, msg: Any) -> None:
     """Raise Refused if the case's guidance checks submitters and this one may not."""
     if not case.guidance.checks_submitters:
         return
-    check_dates(msg, case.today())  # the case's own today, as the edge checks (domain/dates.py)
     documents = [*(getattr(msg, "evidence", None) or []), *(getattr(msg, "documents", None) or [])]
     if documents and len(case.state.documents) + len(documents) > CASE_DOCUMENTS_MAX:
         # The case's state travels in every continue-as-new: it cannot grow without end.
@@ -46,6 +45,7 @@ def check(case: CaseCore[Any], name: str, msg: Any) -> None:
         taken=getattr(msg, "taken", None),
         owner_says_how=case.guidance.says_how_taken,
     )
+    check_dates(msg, case.today())  # the case's own today, as the edge checks (domain/dates.py)
 
 
 def refused(case: CaseCore[Any], name: str, msg: Any) -> bool:
