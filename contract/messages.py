@@ -246,6 +246,27 @@ _SPECS = [
         {"documents": []},
     ),
     MessageSpec(
+        "withdraw", "signal", m.Withdraw, (DC, SC), EVERY_STAGE, "any stage before closing (guidance v7)",
+        "service user (or back office for them)", "24", submitters("withdraw"),
+        {"note": "your explanation answered my questions"},
+    ),
+    MessageSpec(
+        "adjustment_requested", "signal", m.AdjustmentRequested, (DC, SC), EVERY_STAGE,
+        "any stage before closing (guidance v7)", "service user (or back office, case owner for them)", "31",
+        submitters("adjustment_requested"), {"text": "please send everything in large print", "kind": "large_print"},
+    ),
+    MessageSpec(
+        "more_time_requested", "signal", m.MoreTimeRequested, (DC, SC), EVERY_STAGE,
+        "any stage before closing (guidance v7)", "service user (or back office, case owner for them)", "32",
+        submitters("more_time_requested"), {"text": "I am in hospital until the end of the month"},
+    ),
+    MessageSpec(
+        "record_adjustment", "update", m.RecordAdjustment, (DC, SC), EVERY_STAGE,
+        "any stage before closing (guidance v7)", "case owner, the case's manager, or back office", "31",
+        Who(roles=frozenset({Role.BACK_OFFICE}), relations=frozenset({"owner", "manager"})),
+        {"kind": "large_print"},
+    ),
+    MessageSpec(
         "party_comment", "signal", m.PartyComment, (DC,), (S.NEW_DETAILED_INVESTIGATION,),
         "new_detailed_investigation (reaches the child)", "service user / organisation / back office (with party)",
         "63", submitters("party_comment"),

@@ -84,6 +84,8 @@ class Outcome(StrEnum):
     UPHELD_NEW_DETAILED_INVESTIGATION = "upheld_new_detailed_investigation"
     UPHELD_REPORT_QUASHED = "upheld_report_quashed"
     DECLINED_PENDING_JUDICIAL_REVIEW = "declined_pending_judicial_review"
+    DECLINED_ALREADY_REVIEWED = "declined_already_reviewed"
+    WITHDRAWN = "withdrawn"  # the complainant is satisfied and withdraws (24)
     # Service complaints and positive feedback.
     RESOLVED_BY_MANAGER = "resolved_by_manager"
     SERVICE_COMPLAINT_UPHELD = "service_complaint_upheld"

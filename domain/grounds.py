@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from domain.authority import NotAllowed, Refused, at_least, is_person, line_manager_role
+from domain.authority import NotAllowed, NotNow, Refused, at_least, is_person, line_manager_role
 from domain.calendar import PACKAGE_CALENDAR, Period, WorkingCalendar
 from domain.enums import Role
 from domain.models import Actor
@@ -115,8 +115,10 @@ def check_extension(
     in_force: date,
     new_deadline: date,
     owner_role: Role = Role.CASEWORKER,
+    today: date | None = None,
 ) -> None:
-    """Para 32: an extension, agreed by whoever may, to a later date, before grounds arrive."""
+    """Para 32: an extension, agreed by whoever may, to a later date, before grounds arrive;
+    with `today` (guidance v7), a date after today as well: an extension gives more time."""
     if grounds_received:
         raise NotAllowed("grounds have arrived: the deadline can no longer move (32)")
     if not may_extend(actor, manager, extra_roles, owner_role):
@@ -126,6 +128,24 @@ def check_extension(
         )
     if new_deadline <= in_force:
         raise Refused(f"new_deadline {new_deadline} must be later than the current deadline {in_force} (32)")
+    if today is not None and new_deadline <= today:
+        raise Refused(
+            f"new_deadline {new_deadline} must be after today ({today}): an extension gives more time (32)"
+        )
+
+
+def check_decline_before_reply_by(
+    accept: bool, *, explained: bool, reply_by: date | None, today: date
+) -> None:
+    """Paras 33, 35 (guidance v7): the complainant has until the reply-by date the
+    late-explanation letter gave; a late request is not declined before then unless their
+    explanation has arrived. Accepting it may be done at any time."""
+    if accept or explained or reply_by is None or today > reply_by:
+        return
+    raise NotNow(
+        f"the complainant has until {reply_by} to explain why their request is late (33): it can be "
+        "declined after that date, or once their explanation arrives (35)"
+    )
 
 
 def jr_window_ends(decided_on: date, period: Period) -> date:

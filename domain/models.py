@@ -324,6 +324,35 @@ class EvidenceSubmitted(Lenient):
     taken: Taken | None = None
 
 
+class Withdraw(Lenient):
+    """Para 24: the complainant says they are satisfied and withdraws; the case closes
+    `withdrawn` with a letter saying so. The back office may relay it for them."""
+
+    actor: Actor | None = None
+    note: str = ""
+    taken: Taken | None = None
+
+
+class AdjustmentRequested(Lenient):
+    """Para 31: the complainant asks for a reasonable adjustment after opening; it becomes
+    a task for the case owner to confirm it (`record_adjustment`)."""
+
+    actor: Actor | None = None
+    text: str = Field(default="", min_length=1)
+    kind: AdjustmentKind | None = None
+    taken: Taken | None = None
+
+
+class MoreTimeRequested(Lenient):
+    """Para 32: the complainant asks for more time to send their reasons; it becomes a
+    task for the case's manager to decide (`extend_grounds_deadline`)."""
+
+    actor: Actor | None = None
+    text: str = Field(default="", min_length=1)
+    until: Day | None = None
+    taken: Taken | None = None
+
+
 class LateExplanation(Lenient):
     """Para 33: the service user's reason for sending grounds late."""
 
@@ -493,6 +522,18 @@ class NdiProceed(Message):
 
 class LegalReferralDone(Message):
     pass
+
+
+class RecordAdjustment(Message):
+    """Para 31 ("must"): an adjustment asked for after opening, recorded by the case owner,
+    the case's manager or the back office; every later letter honours it."""
+
+    kind: AdjustmentKind
+    detail: str = ""
+    contact: Contact | None = None
+
+    def adjustment(self) -> Adjustment:
+        return Adjustment(kind=self.kind, detail=self.detail, contact=self.contact)
 
 
 class DeclineUnacceptableBehaviour(Message):

@@ -79,6 +79,16 @@ def check_decline(actor: Actor, manager: str, already_declined: bool) -> None:
     )
 
 
+def check_record_adjustment(actor: Actor, owner: str, manager: str) -> None:
+    """Para 31: the case owner, the case's manager, or the back office relaying it."""
+    if actor.role is Role.BACK_OFFICE or is_person(actor, owner) or is_person(actor, manager):
+        return
+    raise NotAllowed(
+        f"{actor} may not record an adjustment: only the case owner ({owner}), the case's manager "
+        f"({manager}) or the back office (31)"
+    )
+
+
 def check_pause(
     actor: Actor,
     step: Awaiting | None,
@@ -194,8 +204,19 @@ SUBMITTERS: dict[str, frozenset[Role]] = {
     "late_explanation": frozenset({Role.SERVICE_USER, Role.BACK_OFFICE}),
     "evidence_submitted": frozenset({Role.SERVICE_USER, Role.ORGANISATION, Role.BACK_OFFICE}),
     "party_comment": frozenset({Role.SERVICE_USER, Role.ORGANISATION, Role.BACK_OFFICE}),
+    "withdraw": frozenset({Role.SERVICE_USER, Role.BACK_OFFICE}),
+    "adjustment_requested": frozenset({Role.SERVICE_USER, Role.BACK_OFFICE}),
+    "more_time_requested": frozenset({Role.SERVICE_USER, Role.BACK_OFFICE}),
 }
-OWNER_ENTERS = frozenset({"grounds_submitted", "late_explanation", "evidence_submitted"})
+OWNER_ENTERS = frozenset(
+    {
+        "grounds_submitted",
+        "late_explanation",
+        "evidence_submitted",
+        "adjustment_requested",
+        "more_time_requested",
+    }
+)
 
 
 def check_submission(

@@ -43,6 +43,7 @@ from domain.models import (
     Status,
     Submission,
     Task,
+    Withdraw,
 )
 from domain.policy import Policy
 
@@ -90,6 +91,7 @@ class CaseState(BaseModel):
     pauses: list[Pause] = []
     copy_oat: bool = False  # "further oversight": OAT copied on every letter (27)
     declined: DeclineUnacceptableBehaviour | None = None
+    withdrawn: Withdraw | None = None  # the complainant withdrew (24)
     proposal: Proposal | None = None
     pending_rule: ApprovalRule | None = None  # the approval the proposal waits for
     synced: int = 0  # audit entries already written to the store
@@ -119,6 +121,7 @@ class DecisionState(CaseState):
     jr_window_ends: date | None = None
     jr_delay: bool = False
     late_explanation: LateExplanation | None = None
+    late_reply_by: date | None = None  # the date the late-explanation letter gave (33)
     legal_advice_taken: bool = False
     oat_route: OatAdviceRoute | None = None
     oat_route_by_policy: bool = False  # went on without OAT's advice (policy opt-in, 27)

@@ -18,7 +18,9 @@ def day(text: str, days: int) -> str:
     return (date.fromisoformat(text) + timedelta(days=days)).isoformat()
 
 
-async def test_the_client_refuses_a_decision_made_tomorrow(reviews: ReviewsClient, env: WorkflowEnvironment) -> None:
+async def test_the_client_refuses_a_decision_made_tomorrow(
+    reviews: ReviewsClient, env: WorkflowEnvironment
+) -> None:
     now = await today(env)
     with pytest.raises(Refusal) as refused:
         await reviews.open("decision_complaint", decision_case(decided_on=day(now, 1)))
@@ -28,7 +30,9 @@ async def test_the_client_refuses_a_decision_made_tomorrow(reviews: ReviewsClien
     await reviews.open("decision_complaint", decision_case(decided_on=now))  # today is fine
 
 
-async def test_a_simulated_case_is_judged_by_its_own_today(reviews: ReviewsClient, env: WorkflowEnvironment) -> None:
+async def test_a_simulated_case_is_judged_by_its_own_today(
+    reviews: ReviewsClient, env: WorkflowEnvironment
+) -> None:
     """A scenario's case runs on a clock moved by an offset: a decision made after the
     case's today is in the future even when the server's today is later still."""
     now = await today(env)
@@ -51,4 +55,6 @@ async def test_a_case_refuses_a_deadline_more_than_a_year_ahead(
         )
     assert refused.value.kind == "invalid" and "is more than a year from today" in str(refused.value)
     status = await reviews.status(wid)
-    assert status.stage.value == "awaiting_grounds" and not [e for e in status.history if "extend" in e.action]
+    assert status.stage.value == "awaiting_grounds" and not [
+        e for e in status.history if "extend" in e.action
+    ]

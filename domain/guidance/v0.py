@@ -98,3 +98,13 @@ class V0:
 
     # An overdue step could be taken only by whoever owed it, however far it was escalated.
     hands_over_overdue_steps: bool = False
+
+    # The complainant could not say they were satisfied and withdraw (24); adjustments were
+    # taken only at intake (31); a request for more time or an adjustment was nobody's task.
+    takes_withdrawals: bool = False
+    takes_adjustments_any_time: bool = False
+    takes_requests: bool = False
+    # An extension had only to be later than the deadline in force, even a date already
+    # past (32); a late request could be declined before the reply-by date given (33, 35).
+    extends_beyond_today: bool = False
+    waits_for_reply_by: bool = False

@@ -38,12 +38,13 @@ async def wait_until(
 
     Meanwhile: remind the person awaited when their step is overdue and escalate if it
     stays overdue; keep the store in step with recorded signals; continue as new when
-    the history has grown long; raise Declined if access is declined (para 22).
+    the history has grown long; raise Declined if access is declined (para 22) or the
+    complainant withdraws (24).
     """
     from workflows.case.core import Declined
 
     while True:
-        if case.state.declined is not None:
+        if case.state.declined is not None or case.state.withdrawn is not None:
             raise Declined()
         if done():
             return None

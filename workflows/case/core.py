@@ -156,7 +156,8 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
 
     async def run_stages(self, stages: dict[Stage, StageBody]) -> Status:
         """Run each stage, each returning the next, until closed; a decline for
-        unacceptable behaviour (22) closes the case from whatever stage it is at."""
+        unacceptable behaviour (22) or a withdrawal (24) closes the case from whatever
+        stage it is at."""
         stage = self.state.resumed_in or Stage.INTAKE
         if self.state.resumed_in is not None:
             self.record(SYSTEM, f"continued as new run {self.state.runs}", [], f"at stage {stage.value}")
@@ -165,15 +166,23 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
             while stage is not Stage.CLOSED:
                 stage = await stages[stage]()
         except Declined:
-            declined = self.state.declined
-            if declined is None:  # pragma: no cover - Declined is raised only when set
+            declined, withdrawn = self.state.declined, self.state.withdrawn
+            if declined is not None:
+                await self.close(
+                    Outcome.DECLINED_UNACCEPTABLE_BEHAVIOUR,
+                    reason=declined.reason,
+                    paragraphs=["22"],
+                    actor=declined.actor,
+                )
+            elif withdrawn is not None:
+                await self.close(
+                    Outcome.WITHDRAWN,
+                    reason=withdrawn.note,
+                    paragraphs=["24"],
+                    actor=withdrawn.actor or SYSTEM,
+                )
+            else:  # pragma: no cover - Declined is raised only when one is set
                 raise ApplicationError("declined without a decision", non_retryable=True) from None
-            await self.close(
-                Outcome.DECLINED_UNACCEPTABLE_BEHAVIOUR,
-                reason=declined.reason,
-                paragraphs=["22"],
-                actor=declined.actor,
-            )
         return await self.finish()
 
     def arriving(self, stage: Stage) -> bool:

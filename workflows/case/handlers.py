@@ -17,11 +17,19 @@ with workflow.unsafe.imports_passed_through():
     from contract.receipts import Offers, Receipt, WouldTake, WouldTakeAnswer
     from domain import permissions
     from domain.authority import NotAllowed, NotNow, Refused
-    from domain.enums import Role
-    from domain.models import SYSTEM, DeclineUnacceptableBehaviour, EvidenceSubmitted, PauseClock, ResumeClock
+    from domain.enums import Role, Stage
+    from domain.models import (
+        SYSTEM,
+        DeclineUnacceptableBehaviour,
+        EvidenceSubmitted,
+        PauseClock,
+        ResumeClock,
+        Withdraw,
+    )
     from workflows.case import acknowledge, chasing, submissions
     from workflows.case.approvals import ApprovalHandlers
     from workflows.case.core import CaseCore
+    from workflows.case.requests import RequestHandlers
 
 
 class ClockHandlers:
@@ -73,6 +81,25 @@ class DeclineHandler:
     @decline_unacceptable_behaviour.validator
     def _check_decline_unacceptable_behaviour(self, msg: DeclineUnacceptableBehaviour) -> None:
         check_decline(self.case, msg)
+
+
+class WithdrawHandler:
+    """withdraw (24): the complainant is satisfied; the case closes `withdrawn` from
+    whatever stage it is at, with a letter saying so (guidance v7)."""
+
+    case: CaseCore[Any]
+
+    @workflow.signal
+    def withdraw(self, msg: Withdraw) -> None:
+        case = self.case
+        if submissions.refused(case, "withdraw", msg):
+            return
+        if case.state.withdrawn is None and case.state.stage is not Stage.CLOSED:
+            case.record(
+                msg.actor or "back office", "the complainant is satisfied and withdraws", ["24"], msg.note
+            )
+            case.state.withdrawn = msg
+        case.wake += 1
 
 
 class UnknownSignals:
@@ -167,7 +194,14 @@ class WouldTakeQuery:
 
 
 class ComplaintHandlers(
-    ApprovalHandlers, ClockHandlers, DeclineHandler, EvidenceHandler, UnknownSignals, WouldTakeQuery
+    ApprovalHandlers,
+    ClockHandlers,
+    DeclineHandler,
+    EvidenceHandler,
+    RequestHandlers,
+    UnknownSignals,
+    WithdrawHandler,
+    WouldTakeQuery,
 ):
     """What every complaint takes, about a decision or about our service: approvals
     (72-73), paused clocks (31, 34), a decline (22), documents (30-31), unknown signals

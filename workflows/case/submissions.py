@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.authority import Refused
+    from domain.authority import NotNow, Refused
     from domain.bounds import CASE_DOCUMENTS_MAX
     from domain.calendar import london_date
     from domain.dates import check_dates
@@ -22,8 +22,19 @@ if TYPE_CHECKING:
     from workflows.case.core import CaseCore
 
 
+# Signals a case takes only from the guidance version that brought them (domain/guidance).
+SINCE: dict[str, str] = {
+    "withdraw": "takes_withdrawals",
+    "adjustment_requested": "takes_requests",
+    "more_time_requested": "takes_requests",
+}
+
+
 def check(case: CaseCore[Any], name: str, msg: Any) -> None:
-    """Raise Refused if the case's guidance checks submitters and this one may not."""
+    """Raise Refused if the case's guidance does not take this, or checks submitters and
+    this one may not."""
+    if name in SINCE and not getattr(case.guidance, SINCE[name]):
+        raise NotNow(f"this case began under guidance v{case.guidance.version}, which takes no {name}")
     if not case.guidance.checks_submitters:
         return
     documents = [*(getattr(msg, "evidence", None) or []), *(getattr(msg, "documents", None) or [])]

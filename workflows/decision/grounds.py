@@ -14,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.enums import Outcome, Role, Stage
     from domain.grounds import (
         Timing,
+        check_decline_before_reply_by,
         deadline_given,
         grounds_deadline,
         grounds_timing,
@@ -245,6 +246,7 @@ async def at_time_limit(case: Case) -> Stage:
         )
         if state.late_explanation is None:
             reply_by = state.awaiting.due if state.awaiting else None
+            state.late_reply_by = reply_by if case.guidance.late_explanation_gives_reply_by else None
             await case.letter(
                 "late_explanation_request",
                 case.service_user(),
@@ -323,6 +325,7 @@ def check_extension(case: Case, msg: ExtendGroundsDeadline) -> None:
         in_force=deadline_in_force(case),
         new_deadline=msg.new_deadline,
         owner_role=state.owner_role,
+        today=case.today() if case.guidance.extends_beyond_today else None,
     )
 
 
@@ -334,3 +337,10 @@ def check_legal_advice(case: Case, msg: LegalAdvice) -> None:
 def check_time_limit(case: Case, msg: TimeLimitDecision) -> None:
     case.require_stage("time_limit_decision")
     require_case_owner(case, msg.actor, "time_limit_decision (paras 34-36)")
+    if case.guidance.waits_for_reply_by:
+        check_decline_before_reply_by(
+            msg.accept,
+            explained=case.state.late_explanation is not None,
+            reply_by=case.state.late_reply_by,
+            today=case.today(),
+        )

@@ -1,0 +1,25 @@
+"""Version 7 (2026-12-01, the process never shuts a door the guidance keeps open): the
+complainant can say they are satisfied and withdraw at any stage, and the case closes
+`withdrawn` with a letter saying so (24); a reasonable adjustment asked for after opening
+is recorded by the case owner, the manager or the back office and honoured by every later
+letter (31, "must"); a complainant's request for more time (32) or for an adjustment (31)
+becomes a task for the person who decides it (design.md, "Messages"). An extension is to a
+date after today, not only after the deadline in force (32); a late request is not
+declined before the reply-by date its letter gave, unless the explanation has arrived
+(33, 35)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.guidance.v6 import V6
+
+
+@dataclass(frozen=True)
+class V7(V6):
+    version: int = 7
+    takes_withdrawals: bool = True
+    takes_adjustments_any_time: bool = True
+    takes_requests: bool = True
+    extends_beyond_today: bool = True
+    waits_for_reply_by: bool = True

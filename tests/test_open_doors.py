@@ -1,0 +1,121 @@
+"""Doors the guidance keeps open (issue 24; guidance v7): the complainant can withdraw at
+any stage (24), an adjustment can be captured at any time (31), a request for more time or
+for an adjustment is somebody's task (31, 32). A case begun under an older version keeps
+its rules: it refuses what its version does not take, and says why."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from activities.records import CaseActivities
+from starter.client import Refusal, ReviewsClient
+from tests.conftest import (
+    CASE_OWNER,
+    MANAGER,
+    SERVICE_USER,
+    decision_case,
+    terminate_when_quiet,
+    today,
+    until_stage,
+)
+from tests.test_versioning_guidance import activities_under
+from worker import build_worker
+
+ORGANISATION = {"id": "org-1", "role": "organisation"}
+
+
+async def test_the_complainant_withdraws_from_any_stage(
+    reviews: ReviewsClient, env: WorkflowEnvironment
+) -> None:
+    wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env)))
+    with pytest.raises(Refusal) as refused:  # the organisation cannot withdraw the complaint for them
+        await reviews.send(wid, "withdraw", ORGANISATION, {"note": "no merit"})
+    assert refused.value.kind == "not_allowed"
+    await reviews.send(wid, "withdraw", SERVICE_USER, {"note": "your call answered my questions"})
+    await until_stage(reviews, wid, "closed")
+    status = await reviews.status(wid)
+    assert status.outcome == "withdrawn"
+    closing = [letter for letter in status.letters if letter.kind == "closing"]
+    assert len(closing) == 1 and closing[0].to_role == "service_user" and closing[0].ends_internal_process
+    said = [e for e in status.history if e.action == "the complainant is satisfied and withdraws"]
+    assert said and said[0].detail == "your call answered my questions" and said[0].actor.startswith("su-1")
+    with pytest.raises(Refusal, match=r"the case is closed \(withdrawn\)"):
+        await reviews.send(wid, "withdraw", SERVICE_USER, {})
+
+
+async def test_a_case_begun_under_v6_takes_no_withdrawal(env: WorkflowEnvironment, tmp_path: Path) -> None:
+    reviews = ReviewsClient(env.client, f"v6-{uuid.uuid4().hex[:8]}")
+    async with build_worker(env.client, activities_under(tmp_path, 6), reviews.task_queue):
+        wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env)))
+        try:
+            await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
+            await until_stage(reviews, wid, "awaiting_grounds")
+            with pytest.raises(Refusal, match="began under guidance v6, which takes no withdraw"):
+                await reviews.send(wid, "withdraw", SERVICE_USER, {})
+            assert (await reviews.status(wid)).stage.value == "awaiting_grounds"
+        finally:
+            await terminate_when_quiet(env, wid)
+
+
+async def test_an_adjustment_asked_for_mid_case_is_a_task_then_honoured_by_every_later_letter(
+    reviews: ReviewsClient, env: WorkflowEnvironment, activities: CaseActivities
+) -> None:
+    """Para 31 ("must"): adjustments can be captured at any time, not only at intake."""
+    wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env)))
+    await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
+    await until_stage(reviews, wid, "awaiting_grounds")
+    with pytest.raises(Refusal) as refused:
+        await reviews.send(wid, "adjustment_requested", ORGANISATION, {"text": "easy read please"})
+    assert refused.value.kind == "not_allowed"
+    await reviews.send(
+        wid, "adjustment_requested", SERVICE_USER, {"text": "I find long letters hard", "kind": "easy_read"}
+    )
+    await reviews.send(wid, "more_time_requested", SERVICE_USER, {"text": "I am in hospital"})
+    status = await reviews.status(wid)
+    owed = {t.task.split(" (")[0]: (t.assignee, t.detail) for t in status.tasks}
+    assert owed["confirm a reasonable adjustment the complainant asked for"] == (
+        "cw-alice",
+        "easy read: I find long letters hard",
+    )
+    assert owed["decide the complainant's request for more time"] == ("om-bob", "I am in hospital")
+    with pytest.raises(Refusal) as not_theirs:
+        await reviews.send(wid, "record_adjustment", SERVICE_USER, {"kind": "easy_read"})
+    assert not_theirs.value.kind == "not_allowed"
+    await reviews.send(wid, "record_adjustment", CASE_OWNER, {"kind": "easy_read", "note": "asked by letter"})
+    with pytest.raises(Refusal, match="already has the adjustment easy read"):
+        await reviews.send(wid, "record_adjustment", MANAGER, {"kind": "easy_read"})
+    status = await reviews.status(wid)
+    assert [a.kind.value for a in status.reasonable_adjustments] == ["easy_read"]
+    assert not [t for t in status.tasks if t.task.startswith("confirm a reasonable adjustment")]
+    before = {p.name for p in activities.settings.outbox_dir.rglob("*.easy-read.txt")}
+    assert before == set()  # nothing before it was recorded was made easy read
+    deadline = status.grounds_deadline
+    assert deadline is not None
+    later = (deadline + timedelta(days=14)).isoformat()
+    await reviews.send(
+        wid, "extend_grounds_deadline", MANAGER, {"new_deadline": later, "reason": "in hospital"}
+    )
+    made = {p.name for p in activities.settings.outbox_dir.rglob("*.easy-read.txt")}
+    assert any("grounds_deadline_extended" in name for name in made), made
+
+
+async def test_a_case_begun_under_v6_takes_adjustments_only_at_intake(
+    env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    reviews = ReviewsClient(env.client, f"v6-{uuid.uuid4().hex[:8]}")
+    async with build_worker(env.client, activities_under(tmp_path, 6), reviews.task_queue):
+        wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env)))
+        try:
+            with pytest.raises(
+                Refusal, match="began under guidance v6, which takes adjustments only at intake"
+            ):
+                await reviews.send(wid, "record_adjustment", CASE_OWNER, {"kind": "easy_read"})
+            with pytest.raises(Refusal, match="which takes no more_time_requested"):
+                await reviews.send(wid, "more_time_requested", SERVICE_USER, {"text": "in hospital"})
+        finally:
+            await terminate_when_quiet(env, wid)
