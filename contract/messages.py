@@ -287,6 +287,11 @@ _SPECS = [
         "quash", "legal_team", "66-69", LEGAL, {},
     ),
     MessageSpec(
+        "record_jr_threat", "update", m.RecordJrThreat, (DC,), EVERY_STAGE, "any stage before closing (guidance v7)",
+        "case owner", "70", Who(relations=frozenset({"owner"})),
+        {"note": "the complainant's solicitor wrote threatening Judicial Review"},
+    ),
+    MessageSpec(
         "reassign", "update", m.Reassign, (DC,), EVERY_STAGE, ANY_STAGE,
         "the case's manager or above; a team's manager for a step owed by the team", "23, 32", REASSIGNER,
         {"to": {"id": "cw-zed", "role": "caseworker"}, "reason": "the case owner is on long-term sick leave"},

@@ -536,6 +536,11 @@ class RecordAdjustment(Message):
         return Adjustment(kind=self.kind, detail=self.detail, contact=self.contact)
 
 
+class RecordJrThreat(Message):
+    """Para 70: a threat of Judicial Review that arrives after opening (with the grounds,
+    say), recorded by the case owner; from then on Legal is asked first."""
+
+
 class DeclineUnacceptableBehaviour(Message):
     reason: str = Field(min_length=1)
 

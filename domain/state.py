@@ -91,6 +91,7 @@ class CaseState(BaseModel):
     pauses: list[Pause] = []
     copy_oat: bool = False  # "further oversight": OAT copied on every letter (27)
     declined: DeclineUnacceptableBehaviour | None = None
+    redirect: Stage | None = None  # where the case goes next, whatever it was waiting for
     withdrawn: Withdraw | None = None  # the complainant withdrew (24)
     proposal: Proposal | None = None
     pending_rule: ApprovalRule | None = None  # the approval the proposal waits for
@@ -123,6 +124,8 @@ class DecisionState(CaseState):
     late_explanation: LateExplanation | None = None
     late_reply_by: date | None = None  # the date the late-explanation letter gave (33)
     legal_advice_taken: bool = False
+    jr_threat: str | None = None  # a threat of Judicial Review recorded after opening (70)
+    back_after_legal: Stage | None = None  # the stage a recorded threat took the case from
     oat_route: OatAdviceRoute | None = None
     oat_route_by_policy: bool = False  # went on without OAT's advice (policy opt-in, 27)
     learning_shared: bool = False  # learning points recorded and sent once (55-56)

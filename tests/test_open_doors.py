@@ -119,3 +119,19 @@ async def test_a_case_begun_under_v6_takes_adjustments_only_at_intake(
                 await reviews.send(wid, "more_time_requested", SERVICE_USER, {"text": "in hospital"})
         finally:
             await terminate_when_quiet(env, wid)
+
+
+async def test_a_threat_recorded_before_the_grounds_sends_them_to_legal_first(
+    reviews: ReviewsClient, env: WorkflowEnvironment
+) -> None:
+    wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env)))
+    await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
+    await until_stage(reviews, wid, "awaiting_grounds")
+    await reviews.send(wid, "record_jr_threat", CASE_OWNER, {"note": "the complainant said so by phone"})
+    with pytest.raises(Refusal, match="already recorded"):
+        await reviews.send(wid, "record_jr_threat", CASE_OWNER, {})
+    assert (await reviews.status(wid)).stage.value == "awaiting_grounds"  # nothing to consider yet
+    await reviews.send(wid, "grounds_submitted", SERVICE_USER, {"why_wrong": "the GP letter", "wanted": "a review"})
+    await until_stage(reviews, wid, "legal_advice")
+    await reviews.send(wid, "legal_advice", {"id": "legal-1", "role": "legal_team"}, {"proceed": True})
+    await until_stage(reviews, wid, "challenge_assessment")

@@ -108,3 +108,5 @@ class V0:
     # past (32); a late request could be declined before the reply-by date given (33, 35).
     extends_beyond_today: bool = False
     waits_for_reply_by: bool = False
+    # A threat of Judicial Review counted only if flagged at opening (70).
+    records_jr_threats: bool = False

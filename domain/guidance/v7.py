@@ -6,7 +6,8 @@ letter (31, "must"); a complainant's request for more time (32) or for an adjust
 becomes a task for the person who decides it (design.md, "Messages"). An extension is to a
 date after today, not only after the deadline in force (32); a late request is not
 declined before the reply-by date its letter gave, unless the explanation has arrived
-(33, 35)."""
+(33, 35). A threat of Judicial Review that arrives later is recorded by the case owner,
+and Legal is asked before anything else considers the grounds (70)."""
 
 from __future__ import annotations
 
@@ -23,3 +24,4 @@ class V7(V6):
     takes_requests: bool = True
     extends_beyond_today: bool = True
     waits_for_reply_by: bool = True
+    records_jr_threats: bool = True

@@ -41,11 +41,13 @@ async def wait_until(
     the history has grown long; raise Declined if access is declined (para 22) or the
     complainant withdraws (24).
     """
-    from workflows.case.core import Declined
+    from workflows.case.core import Declined, Redirected
 
     while True:
         if case.state.declined is not None or case.state.withdrawn is not None:
             raise Declined()
+        if case.state.redirect is not None:
+            raise Redirected()
         if done():
             return None
         now = case.now()

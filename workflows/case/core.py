@@ -68,6 +68,12 @@ StageBody = Callable[[], Awaitable[Stage]]
 _UNSENT = object()
 
 
+class Redirected(Exception):
+    """Internal control flow: the case goes to `state.redirect` from whatever it was
+    waiting for (a threat of Judicial Review takes it to Legal first, 70). Caught by
+    run_stages; never leaves a workflow."""
+
+
 class Declined(Exception):
     """Internal control flow: the case's manager declined access (para 22). Caught by
     run_stages; never leaves a workflow."""
@@ -164,7 +170,10 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
             self.publish()
         try:
             while stage is not Stage.CLOSED:
-                stage = await stages[stage]()
+                try:
+                    stage = await stages[stage]()
+                except Redirected:
+                    stage, self.state.redirect = self.state.redirect or stage, None
         except Declined:
             declined, withdrawn = self.state.declined, self.state.withdrawn
             if declined is not None:
@@ -184,6 +193,11 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
             else:  # pragma: no cover - Declined is raised only when one is set
                 raise ApplicationError("declined without a decision", non_retryable=True) from None
         return await self.finish()
+
+    def redirect(self, stage: Stage) -> None:
+        """Leave the step awaited now for `stage` (its stage function runs next)."""
+        self.state.redirect = stage
+        self.wake += 1
 
     def arriving(self, stage: Stage) -> bool:
         """False once, for the stage a continued-as-new run resumes in: it was entered

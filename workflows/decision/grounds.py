@@ -9,7 +9,7 @@ from datetime import date, datetime
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.authority import require_role
+    from domain.authority import NotNow, require_role
     from domain.calendar import end_of_day, london_time
     from domain.enums import Outcome, Role, Stage
     from domain.grounds import (
@@ -29,8 +29,10 @@ with workflow.unsafe.imports_passed_through():
         GroundsSubmitted,
         LateExplanation,
         LegalAdvice,
+        RecordJrThreat,
         TimeLimitDecision,
     )
+    from domain.permissions import check_case_owner
     from domain.state import DecisionState
     from workflows.case import acknowledge, chasing
     from workflows.case.core import CaseCore
@@ -180,7 +182,7 @@ def after_grounds(case: Case) -> Stage:
     flags = state.opened.flags
     return Stage(
         where_grounds_go(
-            jr_threatened=flags.jr_threatened,
+            jr_threatened=flags.jr_threatened or state.jr_threat is not None,
             legal_advice_taken=state.legal_advice_taken,
             oat_direct=flags.oat_direct,
             in_time=bool(state.grounds_in_time),
@@ -211,6 +213,31 @@ def receive_grounds(case: Case, msg: GroundsSubmitted) -> None:
     case.record_documents(msg.actor or "service_user", "service_user", msg.evidence)
 
 
+# The stages where the grounds are being considered: a threat recorded there takes the
+# case to Legal first, and back to the same stage once Legal says go on (70).
+CONSIDERING_GROUNDS = (Stage.TIME_LIMIT, Stage.CHALLENGE_ASSESSMENT, Stage.CASE_OWNER_REVIEW)
+
+
+def check_jr_threat(case: Case, msg: RecordJrThreat) -> None:
+    case.require_open()
+    if not case.guidance.records_jr_threats:
+        raise NotNow(
+            f"this case began under guidance v{case.guidance.version}, which records no later threat"
+        )
+    if case.state.jr_threat is not None or case.state.opened.flags.jr_threatened:
+        raise NotNow("a threat of Judicial Review is already recorded on this case (70)")
+    check_case_owner(msg.actor, case.state.owner, None, "record_jr_threat (70)")
+
+
+def record_jr_threat(case: Case, msg: RecordJrThreat) -> None:
+    state = case.state
+    state.jr_threat = msg.note or "recorded by the case owner"
+    case.record(msg.actor, "Judicial Review threatened: Legal advises first", ["70"], msg.note)
+    if state.stage in CONSIDERING_GROUNDS and not state.legal_advice_taken:
+        state.back_after_legal = state.stage
+        case.redirect(Stage.LEGAL_ADVICE)
+
+
 async def at_legal_advice(case: Case) -> Stage:
     """Para 70: with Judicial Review in view, OAT takes Legal's advice before the review."""
     if case.arriving(Stage.LEGAL_ADVICE):
@@ -229,6 +256,9 @@ async def at_legal_advice(case: Case) -> Stage:
             paragraphs=["70"],
             actor=msg.actor,
         )
+    if (back := case.state.back_after_legal) is not None:
+        case.state.back_after_legal = None
+        return back
     return after_grounds(case)
 
 

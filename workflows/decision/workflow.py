@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         OatOutcomeMessage,
         PartyComment,
         Reassign,
+        RecordJrThreat,
         Status,
         TimeLimitDecision,
     )
@@ -77,6 +78,7 @@ class DecisionComplaintWorkflow(ComplaintHandlers):
                 "ndi_proceed": lambda m: further_work.check_proceed(c, m),
                 "legal_referral_done": lambda m: further_work.check_legal_referral(c, m),
                 "reassign": lambda m: reassign_rules.check(c, m),
+                "record_jr_threat": lambda m: grounds.check_jr_threat(c, m),
                 **approval_checks(c),
             }
         )
@@ -250,6 +252,17 @@ class DecisionComplaintWorkflow(ComplaintHandlers):
     @reassign.validator
     def _v_reassign(self, msg: Reassign) -> None:
         self.case.validate("reassign", msg)
+
+    @workflow.update
+    async def record_jr_threat(self, msg: RecordJrThreat) -> Receipt:
+        """Applied at once: Legal is asked before anything else considers the grounds (70)."""
+        at = len(self.state.history)
+        grounds.record_jr_threat(self.case, msg)
+        return await self.case.settle("record_jr_threat", at)
+
+    @record_jr_threat.validator
+    def _v_record_jr_threat(self, msg: RecordJrThreat) -> None:
+        self.case.validate("record_jr_threat", msg)
 
     @workflow.update
     async def legal_referral_done(self, msg: LegalReferralDone) -> Receipt:
