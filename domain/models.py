@@ -606,6 +606,10 @@ class Reclassify(Message):
     risk: Risk = Risk.LOW
     decision: DecisionType = DecisionType.PRIMARY_INVESTIGATION
     decided_on: Day
+    # What the decision complaint is (12, 76): a joint PHSO/LGSCO decision goes on to the
+    # Joint Working Team; the organisation complained about gets its letters (63).
+    flags: Flags = Flags()
+    organisation: Contact = Contact()
 
 
 class Escalate(Message):

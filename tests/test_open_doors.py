@@ -23,6 +23,7 @@ from tests.conftest import (
     today,
     until_stage,
 )
+from tests.test_service_and_feedback import service_case
 from tests.test_versioning_guidance import activities_under
 from worker import build_worker
 
@@ -131,7 +132,29 @@ async def test_a_threat_recorded_before_the_grounds_sends_them_to_legal_first(
     with pytest.raises(Refusal, match="already recorded"):
         await reviews.send(wid, "record_jr_threat", CASE_OWNER, {})
     assert (await reviews.status(wid)).stage.value == "awaiting_grounds"  # nothing to consider yet
-    await reviews.send(wid, "grounds_submitted", SERVICE_USER, {"why_wrong": "the GP letter", "wanted": "a review"})
+    await reviews.send(
+        wid, "grounds_submitted", SERVICE_USER, {"why_wrong": "the GP letter", "wanted": "a review"}
+    )
     await until_stage(reviews, wid, "legal_advice")
     await reviews.send(wid, "legal_advice", {"id": "legal-1", "role": "legal_team"}, {"proceed": True})
     await until_stage(reviews, wid, "challenge_assessment")
+
+
+async def test_a_reclassified_joint_decision_goes_on_to_the_joint_working_team(
+    reviews: ReviewsClient, env: WorkflowEnvironment
+) -> None:
+    """Paras 12, 76: the decision complaint a service complaint becomes takes its flags and
+    the organisation, so a joint PHSO/LGSCO decision goes to the Joint Working Team."""
+    wid = await reviews.open("service_complaint", service_case())
+    organisation = {"name": "Riverside NHS Trust", "email": "complaints@riverside.example"}
+    status = await reviews.act(
+        wid, "reclassify_as_decision_complaint", CASE_OWNER,
+        {"reason": "it is about a joint decision", "decided_on": await today(env),
+         "flags": {"lgsco_joint": True, "mp_involved": True}, "organisation": organisation},
+    )  # fmt: skip
+    assert status.outcome == "reclassified_decision_complaint" and status.links.reclassified_to
+    new = status.links.reclassified_to
+    reviews.opened.append(new)
+    await until_stage(reviews, new, "closed")
+    decision = await reviews.status(new)
+    assert decision.outcome == "referred_to_joint_working_team"
