@@ -35,6 +35,7 @@ def activity_functions(activities: CaseActivities) -> list[Callable[..., Any]]:
         activities.sync_case,
         activities.send_letter,
         activities.open_new_case,
+        activities.earlier_review,
     ]
 
 

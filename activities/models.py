@@ -61,6 +61,13 @@ class LetterRequest(BaseModel):
     case_owner: str | None = None  # who a reasonable adjustment's task goes to
 
 
+class EarlierReviewAsk(BaseModel):
+    """Para 5: has this decision had a review that finished, in another case?"""
+
+    case_ref: str
+    workflow_id: str
+
+
 class NewCaseRequest(BaseModel):
     """A new case created through shared services (paras 57, 64-65)."""
 

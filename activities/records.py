@@ -25,7 +25,14 @@ from temporalio.exceptions import ApplicationError
 from activities.adjustments import COMPLAINANT, TASK_PREFIX, honour
 from activities.heartbeat import heartbeating, unstorable_is_final
 from activities.letters import render, to_email
-from activities.models import CaseSnapshot, LetterRequest, NewCaseCreated, NewCaseRequest, Recipient
+from activities.models import (
+    CaseSnapshot,
+    EarlierReviewAsk,
+    LetterRequest,
+    NewCaseCreated,
+    NewCaseRequest,
+    Recipient,
+)
 from activities.settings import Settings
 from domain.guidance import CURRENT
 from domain.models import AdjustmentKind, Contact, LetterRecord
@@ -41,6 +48,18 @@ from store.models import (
     NewCaseRow,
     TaskRow,
     clipped,
+)
+
+# A decision complaint that closed with one of these has had its review (5).
+REVIEW_OUTCOMES = frozenset(
+    {
+        "not_upheld",
+        "upheld_remedy",
+        "upheld_new_primary_investigation",
+        "upheld_new_detailed_investigation",
+        "upheld_report_quashed",
+        "review_criteria_not_met",
+    }
 )
 
 
@@ -283,6 +302,31 @@ class CaseActivities:
                     refused.append(f"{message['To']}: {err.smtp_code} {said}")
             delivered()
         return refused
+
+    @activity.defn
+    def earlier_review(self, ask: EarlierReviewAsk) -> str | None:
+        """Para 5: the workflow id of a closed decision complaint about the same case ref
+        that reached OAT's review or closed with a review outcome; None if there is none."""
+        with self.sessions() as session:
+            earlier = session.scalars(
+                select(CaseRow)
+                .where(
+                    CaseRow.case_ref == ask.case_ref,
+                    CaseRow.kind == "decision_complaint",
+                    CaseRow.workflow_id != ask.workflow_id,
+                    CaseRow.closed_at.is_not(None),
+                )
+                .order_by(CaseRow.closed_at)
+            ).all()
+            for row in earlier:
+                reached = session.scalars(
+                    select(AuditRow.seq).where(
+                        AuditRow.workflow_id == row.workflow_id, AuditRow.action == "stage: oat_review"
+                    )
+                ).first()
+                if row.outcome in REVIEW_OUTCOMES or reached is not None:
+                    return row.workflow_id
+        return None
 
     @activity.defn
     @heartbeating

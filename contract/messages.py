@@ -287,6 +287,11 @@ _SPECS = [
         "quash", "legal_team", "66-69", LEGAL, {},
     ),
     MessageSpec(
+        "exceptional_review", "update", m.ExceptionalReview, (DC,), (S.SECOND_REVIEW_CHECK,),
+        "second_review_check (guidance v7)", "oat_caseworker", "5", OAT,
+        {"proceed": True, "reason": "new evidence the first review could not have seen"},
+    ),
+    MessageSpec(
         "record_jr_threat", "update", m.RecordJrThreat, (DC,), EVERY_STAGE, "any stage before closing (guidance v7)",
         "case owner", "70", Who(relations=frozenset({"owner"})),
         {"note": "the complainant's solicitor wrote threatening Judicial Review"},

@@ -59,6 +59,7 @@ class Stage(StrEnum):
     AWAITING_APPROVAL = "awaiting_approval"
     NEW_DETAILED_INVESTIGATION = "new_detailed_investigation"
     QUASH = "quash"
+    SECOND_REVIEW_CHECK = "second_review_check"  # one review per case, save in exceptional circumstances (5)
     # Service complaints and positive feedback (paras 7-19).
     MANAGER_RESOLUTION = "manager_resolution"
     CONSIDERATION = "consideration"

@@ -536,6 +536,14 @@ class RecordAdjustment(Message):
         return Adjustment(kind=self.kind, detail=self.detail, contact=self.contact)
 
 
+class ExceptionalReview(Message):
+    """Para 5: OAT decides whether exceptional circumstances justify a second review of a
+    decision already reviewed."""
+
+    proceed: bool
+    reason: str = Field(min_length=1)
+
+
 class RecordJrThreat(Message):
     """Para 70: a threat of Judicial Review that arrives after opening (with the grounds,
     say), recorded by the case owner; from then on Legal is asked first."""

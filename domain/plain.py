@@ -19,6 +19,7 @@ STAGE_WORDS: dict[Stage, str] = {
     Stage.AWAITING_APPROVAL: "A senior manager is checking what we plan to do.",
     Stage.NEW_DETAILED_INVESTIGATION: "We plan to look at your complaint again from the start.",
     Stage.QUASH: "We are checking with our lawyers before we change our decision.",
+    Stage.SECOND_REVIEW_CHECK: "We have reviewed this decision before. Our Assurance Team is deciding whether to look at it again.",
     Stage.MANAGER_RESOLUTION: "A manager is looking at your complaint about our service.",
     Stage.CONSIDERATION: "A manager is looking into your complaint about our service.",
     Stage.AWAITING_MANAGER_REVIEW: "A manager is reading your feedback.",

@@ -124,6 +124,7 @@ class DecisionState(CaseState):
     late_explanation: LateExplanation | None = None
     late_reply_by: date | None = None  # the date the late-explanation letter gave (33)
     legal_advice_taken: bool = False
+    earlier_review: str | None = None  # the case whose review of this decision finished (5)
     jr_threat: str | None = None  # a threat of Judicial Review recorded after opening (70)
     back_after_legal: Stage | None = None  # the stage a recorded threat took the case from
     oat_route: OatAdviceRoute | None = None

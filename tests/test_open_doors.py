@@ -6,17 +6,20 @@ its rules: it refuses what its version does not take, and says why."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from activities.models import AuditEvent, CaseSnapshot, EarlierReviewAsk
 from activities.records import CaseActivities
+from domain.models import HistoryEntry
 from starter.client import Refusal, ReviewsClient
 from tests.conftest import (
     CASE_OWNER,
     MANAGER,
+    OAT,
     SERVICE_USER,
     decision_case,
     terminate_when_quiet,
@@ -158,3 +161,54 @@ async def test_a_reclassified_joint_decision_goes_on_to_the_joint_working_team(
     await until_stage(reviews, new, "closed")
     decision = await reviews.status(new)
     assert decision.outcome == "referred_to_joint_working_team"
+
+
+def an_earlier_case(activities: CaseActivities, ref: str, outcome: str | None, reached_review: bool) -> str:
+    """A decision complaint about `ref` that closed earlier, as the store holds it."""
+    at = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    wid = f"decision-complaint-{ref}-earlier{uuid.uuid4().hex[:4]}"
+    events = (
+        [HistoryEntry(at=at, actor="reviews (system)", action="stage: oat_review")] if reached_review else []
+    )
+    activities.sync_case(
+        CaseSnapshot(
+            workflow_id=wid, kind="decision_complaint", case_ref=ref, stage="closed", outcome=outcome,
+            opened_at=at, closed_at=at, status={"stage": "closed"},
+            events=[AuditEvent(seq=i, entry=e) for i, e in enumerate(events)],
+        )
+    )  # fmt: skip
+    return wid
+
+
+def test_which_earlier_cases_count_as_a_review(activities: CaseActivities) -> None:
+    ask = EarlierReviewAsk(case_ref="C-5", workflow_id="now")
+    assert activities.earlier_review(ask) is None
+    an_earlier_case(activities, "C-5", "resolved_by_case_owner", reached_review=False)
+    an_earlier_case(activities, "C-6", "not_upheld", reached_review=True)  # another case
+    assert activities.earlier_review(ask) is None
+    reviewed = an_earlier_case(activities, "C-5", "declined_pending_judicial_review", reached_review=True)
+    assert activities.earlier_review(ask) == reviewed
+    assert activities.earlier_review(EarlierReviewAsk(case_ref="C-6", workflow_id="now")) is not None
+
+
+async def test_a_second_complaint_about_a_reviewed_decision_waits_for_oat(
+    reviews: ReviewsClient, env: WorkflowEnvironment, activities: CaseActivities
+) -> None:
+    """Para 5: one review per case, except in exceptional circumstances, which OAT decides."""
+    ref = f"C-{uuid.uuid4().hex[:6]}"
+    earlier = an_earlier_case(activities, ref, "not_upheld", reached_review=True)
+    wid = await reviews.open("decision_complaint", decision_case(ref, decided_on=await today(env)))
+    status = await reviews.status(wid)
+    assert status.stage.value == "second_review_check" and status.awaiting is not None
+    assert status.awaiting.action == "exceptional_review" and status.awaiting.actor_role == "oat_caseworker"
+    assert [sent.kind for sent in status.letters].count("second_review_check") == 1  # to OAT's mailbox
+    with pytest.raises(Refusal) as refused:
+        await reviews.send(wid, "exceptional_review", CASE_OWNER, {"proceed": True, "reason": "mine"})
+    assert refused.value.kind == "not_allowed"
+    closed = await reviews.act(wid, "exceptional_review", OAT, {"proceed": False, "reason": "nothing new"})
+    assert closed.outcome == "declined_already_reviewed"
+    assert any(sent.kind == "closing" and sent.to_role == "service_user" for sent in closed.letters)
+    assert earlier in " ".join(e.detail for e in closed.history)
+    again = await reviews.open("decision_complaint", decision_case(ref, decided_on=await today(env)))
+    goes_on = await reviews.act(again, "exceptional_review", OAT, {"proceed": True, "reason": "new evidence"})
+    assert goes_on.stage.value == "case_owner_resolution"

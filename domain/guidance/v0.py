@@ -110,3 +110,5 @@ class V0:
     waits_for_reply_by: bool = False
     # A threat of Judicial Review counted only if flagged at opening (70).
     records_jr_threats: bool = False
+    # A second complaint about a decision already reviewed simply ran a second review (5).
+    one_review_per_case: bool = False

@@ -7,7 +7,9 @@ becomes a task for the person who decides it (design.md, "Messages"). An extensi
 date after today, not only after the deadline in force (32); a late request is not
 declined before the reply-by date its letter gave, unless the explanation has arrived
 (33, 35). A threat of Judicial Review that arrives later is recorded by the case owner,
-and Legal is asked before anything else considers the grounds (70)."""
+and Legal is asked before anything else considers the grounds (70). One review per case:
+a second complaint about a decision whose review has finished waits for OAT to decide
+whether exceptional circumstances justify another (5)."""
 
 from __future__ import annotations
 
@@ -25,3 +27,4 @@ class V7(V6):
     extends_beyond_today: bool = True
     waits_for_reply_by: bool = True
     records_jr_threats: bool = True
+    one_review_per_case: bool = True

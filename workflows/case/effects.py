@@ -12,7 +12,13 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.heartbeat import UNSTORABLE
-    from activities.models import CaseSnapshot, LetterRequest, NewCaseCreated, NewCaseRequest
+    from activities.models import (
+        CaseSnapshot,
+        EarlierReviewAsk,
+        LetterRequest,
+        NewCaseCreated,
+        NewCaseRequest,
+    )
     from activities.records import CaseActivities
     from domain.models import LetterRecord
     from domain.policy import Policy
@@ -89,6 +95,15 @@ async def send_letter(request: LetterRequest) -> LetterRecord:
             ends_internal_process=request.ends_internal_process,
             undeliverable=reason,
         )
+
+
+async def earlier_review(ask: EarlierReviewAsk) -> str | None:
+    return await workflow.execute_activity_method(
+        CaseActivities.earlier_review,
+        ask,
+        start_to_close_timeout=ACTIVITY_TIMEOUT,
+        retry_policy=ACTIVITY_RETRY,
+    )
 
 
 async def open_new_case(request: NewCaseRequest) -> NewCaseCreated:

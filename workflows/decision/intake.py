@@ -8,14 +8,17 @@ from datetime import datetime
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.models import EarlierReviewAsk
+    from domain.authority import require_role
     from domain.calendar import end_of_day
     from domain.enums import OatAdviceRoute, Outcome, Role, Stage
     from domain.grounds import raised_late
-    from domain.models import SYSTEM, Actor, CaseOwnerResolution, OatAdvice
+    from domain.models import SYSTEM, Actor, CaseOwnerResolution, ExceptionalReview, OatAdvice
     from domain.oat_criteria import may_go_on_without_advice, needs_oat_advice
     from domain.permissions import check_case_owner
     from domain.permissions import check_oat_advice as oat_advice_rule
     from domain.state import DecisionState
+    from workflows.case import effects
     from workflows.case.core import CaseCore
 
 Case = CaseCore[DecisionState]
@@ -48,7 +51,44 @@ async def at_intake(case: Case) -> Stage:
             )
         return await case.close(outcome, reason=reason, paragraphs=paragraphs)
     case.state.oat_reasons = needs_oat_advice(opened.case, opened.flags)
+    if case.guidance.one_review_per_case and opened.reclassified_from is None:
+        ask = EarlierReviewAsk(case_ref=opened.case.ref, workflow_id=workflow.info().workflow_id)
+        if (earlier := await effects.earlier_review(ask)) is not None:
+            case.state.earlier_review = earlier
+            return Stage.SECOND_REVIEW_CHECK
     return Stage.CASE_OWNER_RESOLUTION
+
+
+async def at_second_review_check(case: Case) -> Stage:
+    """Para 5: one review per case; OAT decides whether exceptional circumstances justify
+    another review of a decision whose review has finished."""
+    earlier = case.state.earlier_review or "an earlier case"
+    if case.arriving(Stage.SECOND_REVIEW_CHECK):
+        await case.enter(
+            Stage.SECOND_REVIEW_CHECK,
+            action="exceptional_review",
+            role=Role.OAT_CASEWORKER,
+            paragraphs=["5"],
+            detail=f"this decision has had a review that finished: {earlier}",
+        )
+        await case.letter(
+            "second_review_check", case.team_mailbox("oat"), paragraphs=["5"], context={"earlier": earlier}
+        )
+    msg: ExceptionalReview = await case.take("exceptional_review")
+    if msg.proceed:
+        case.record(msg.actor, "exceptional circumstances: another review goes ahead", ["5"], msg.reason)
+        return Stage.CASE_OWNER_RESOLUTION
+    case.record(msg.actor, "no exceptional circumstances: the decision has had its review", ["5"], msg.reason)
+    return await case.close(
+        Outcome.DECLINED_ALREADY_REVIEWED, reason=msg.reason, paragraphs=["5"], actor=msg.actor
+    )
+
+
+def check_exceptional_review(case: Case, msg: ExceptionalReview) -> None:
+    case.require_stage("exceptional_review")
+    require_role(
+        msg.actor, {Role.OAT_CASEWORKER}, "an OAT caseworker decides whether another review goes ahead (5)"
+    )
 
 
 async def at_case_owner_resolution(case: Case) -> Stage:

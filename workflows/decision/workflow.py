@@ -16,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
         CaseOwnerReview,
         ChallengeAssessment,
         ComplaintOpened,
+        ExceptionalReview,
         ExtendGroundsDeadline,
         GroundsSubmitted,
         LateExplanation,
@@ -77,6 +78,7 @@ class DecisionComplaintWorkflow(ComplaintHandlers):
                 "oat_decision": lambda m: outcome.check_decision(c, m),
                 "ndi_proceed": lambda m: further_work.check_proceed(c, m),
                 "legal_referral_done": lambda m: further_work.check_legal_referral(c, m),
+                "exceptional_review": lambda m: intake.check_exceptional_review(c, m),
                 "reassign": lambda m: reassign_rules.check(c, m),
                 "record_jr_threat": lambda m: grounds.check_jr_threat(c, m),
                 **approval_checks(c),
@@ -113,6 +115,7 @@ class DecisionComplaintWorkflow(ComplaintHandlers):
                 ),
                 Stage.NEW_DETAILED_INVESTIGATION: lambda: further_work.at_new_detailed_investigation(c),
                 Stage.QUASH: lambda: further_work.at_quash(c),
+                Stage.SECOND_REVIEW_CHECK: lambda: intake.at_second_review_check(c),
             }
         )
 
@@ -252,6 +255,14 @@ class DecisionComplaintWorkflow(ComplaintHandlers):
     @reassign.validator
     def _v_reassign(self, msg: Reassign) -> None:
         self.case.validate("reassign", msg)
+
+    @workflow.update
+    async def exceptional_review(self, msg: ExceptionalReview) -> Receipt:
+        return await self.case.deliver("exceptional_review", msg)
+
+    @exceptional_review.validator
+    def _v_exceptional_review(self, msg: ExceptionalReview) -> None:
+        self.case.validate("exceptional_review", msg)
 
     @workflow.update
     async def record_jr_threat(self, msg: RecordJrThreat) -> Receipt:
