@@ -71,6 +71,9 @@ def scheme_role(status: Status) -> Role | None:
     return Role(step.actor_role)
 
 
+NEEDS_AN_EARLIER_CASE = {"exceptional_review"}
+
+
 def identities(status: Status, sender: dict[str, str]) -> list[dict[str, str]]:
     """A stranger in every role, and each person with a relation to the case."""
     people = [*STRANGERS, sender]
@@ -216,5 +219,9 @@ async def test_every_update_is_accepted_exactly_where_the_table_says(tmp_path: P
     every = set(MESSAGES)
     unchecked = every - set(matrix.checked)
     # Every message in the table, signals too, is sent by some scenario and checked for
-    # every identity.
-    assert unchecked == set(), f"no scenario sends {sorted(unchecked)}: add one"
+    # every identity — but one: `exceptional_review` needs an earlier case about the same
+    # decision, which a scenario (one case) cannot hold; tests/test_open_doors.py checks it
+    # for every identity the same way.
+    assert unchecked <= NEEDS_AN_EARLIER_CASE, (
+        f"no scenario sends {sorted(unchecked - NEEDS_AN_EARLIER_CASE)}: add one"
+    )

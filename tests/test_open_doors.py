@@ -14,6 +14,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.models import AuditEvent, CaseSnapshot, EarlierReviewAsk
 from activities.records import CaseActivities
+from contract.messages import MESSAGES
+from contract.receipts import WouldTake, WouldTakeAnswer
 from domain.models import HistoryEntry
 from starter.client import Refusal, ReviewsClient
 from tests.conftest import (
@@ -26,6 +28,7 @@ from tests.conftest import (
     today,
     until_stage,
 )
+from tests.test_messages_authority_matrix import Matrix, identities
 from tests.test_service_and_feedback import service_case
 from tests.test_versioning_guidance import activities_under
 from worker import build_worker
@@ -212,3 +215,24 @@ async def test_a_second_complaint_about_a_reviewed_decision_waits_for_oat(
     again = await reviews.open("decision_complaint", decision_case(ref, decided_on=await today(env)))
     goes_on = await reviews.act(again, "exceptional_review", OAT, {"proceed": True, "reason": "new evidence"})
     assert goes_on.stage.value == "case_owner_resolution"
+
+
+async def test_exceptional_review_is_taken_exactly_where_the_table_says(
+    reviews: ReviewsClient, env: WorkflowEnvironment, activities: CaseActivities, tmp_path: Path
+) -> None:
+    """The authority matrix's check for the one message no scenario can send: every
+    identity is asked, and answered as the message table's `who` says."""
+    ref = f"C-{uuid.uuid4().hex[:6]}"
+    an_earlier_case(activities, ref, "upheld_remedy", reached_review=True)
+    wid = await reviews.open("decision_complaint", decision_case(ref, decided_on=await today(env)))
+    status = await reviews.status(wid)
+    spec, matrix, checked = MESSAGES["exceptional_review"], Matrix(tmp_path), 0
+    for person in identities(status, OAT):
+        allowed = spec.who.allows(matrix.standing(person, status))
+        ask = WouldTake(message="exceptional_review", data={**spec.example, "actor": person})
+        answer = await env.client.get_workflow_handle(wid).query(
+            "would_take", ask, result_type=WouldTakeAnswer
+        )
+        assert (answer.kind != "not_allowed") == allowed, (person, answer)
+        checked += 1
+    assert checked > 10

@@ -184,6 +184,10 @@ class WouldTakeQuery:
 
     def _would_take_signal(self, name: str, data: dict[str, Any]) -> WouldTakeAnswer:
         """A submission is checked as its handler will check it (workflows/case/submissions)."""
+        state = self.case.state
+        if state.stage is Stage.CLOSED:
+            outcome = state.outcome.value if state.outcome else "closed"
+            return WouldTakeAnswer(accepted=False, kind="closed", reason=f"the case is closed ({outcome})")
         try:
             submissions.check(self.case, name, MESSAGES[name].model.model_validate(data))
         except NotAllowed as err:
