@@ -6,7 +6,7 @@ its rules: it refuses what its version does not take, and says why."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,10 +24,12 @@ from tests.conftest import (
     OAT,
     SERVICE_USER,
     decision_case,
+    skip,
     terminate_when_quiet,
     today,
     until_stage,
 )
+from tests.test_approvals_and_further_work import payment, to_oat_consideration
 from tests.test_messages_authority_matrix import Matrix, identities
 from tests.test_service_and_feedback import service_case
 from tests.test_versioning_guidance import activities_under
@@ -236,3 +238,35 @@ async def test_exceptional_review_is_taken_exactly_where_the_table_says(
         assert (answer.kind != "not_allowed") == allowed, (person, answer)
         checked += 1
     assert checked > 10
+
+
+async def test_an_approval_cannot_be_paused(reviews: ReviewsClient, env: WorkflowEnvironment) -> None:
+    wid = await to_oat_consideration(reviews, env)
+    status = await reviews.act(wid, "oat_decision", OAT, payment(500))
+    assert status.stage.value == "awaiting_approval"
+    with pytest.raises(Refusal, match="an approval cannot be paused") as refused:
+        await reviews.send(wid, "pause_clock", MANAGER, {"reason": "waiting for the finance team"})
+    assert refused.value.kind == "not_now"
+    assert "pause_clock" not in await reviews.offers(wid, MANAGER)
+
+
+async def test_a_pause_that_reaches_its_resume_by_date_restarts_and_the_manager_is_told(
+    reviews: ReviewsClient, env: WorkflowEnvironment
+) -> None:
+    wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env)))
+    resume_by = (date.fromisoformat(await today(env)) + timedelta(days=5)).isoformat()
+    await reviews.send(
+        wid, "pause_clock", CASE_OWNER, {"reason": "waiting for the GP's letter", "resume_by": resume_by}
+    )
+    before = (await reviews.status(wid)).awaiting
+    assert before is not None and before.paused_since is not None and before.due is not None
+    await skip(env, timedelta(days=7))
+    status = await reviews.status(wid)
+    assert status.awaiting is not None and status.awaiting.paused_since is None
+    assert status.awaiting.due == before.due + timedelta(days=6)  # the days it stood still
+    told = [sent for sent in status.letters if sent.kind == "pause_ended"]
+    assert [sent.to for sent in told] == ["om-bob"]
+    assert any(
+        e.action == "clock resumed: case_owner_resolution" and "resume-by date" in e.detail
+        for e in status.history
+    )

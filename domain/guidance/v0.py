@@ -112,3 +112,5 @@ class V0:
     records_jr_threats: bool = False
     # A second complaint about a decision already reviewed simply ran a second review (5).
     one_review_per_case: bool = False
+    # An approval could be paused, and a pause past its resume-by date only reminded.
+    bounds_pauses: bool = False

@@ -9,7 +9,9 @@ declined before the reply-by date its letter gave, unless the explanation has ar
 (33, 35). A threat of Judicial Review that arrives later is recorded by the case owner,
 and Legal is asked before anything else considers the grounds (70). One review per case:
 a second complaint about a decision whose review has finished waits for OAT to decide
-whether exceptional circumstances justify another (5)."""
+whether exceptional circumstances justify another (5). Pauses are bounded: an approval
+cannot be paused (72-73), and a pause that reaches its resume-by date resumes itself and
+the case's manager is told (design.md, "Time")."""
 
 from __future__ import annotations
 
@@ -28,3 +30,4 @@ class V7(V6):
     waits_for_reply_by: bool = True
     records_jr_threats: bool = True
     one_review_per_case: bool = True
+    bounds_pauses: bool = True

@@ -16,7 +16,9 @@ from workflows.case import acknowledge, keep_in_touch
 
 with workflow.unsafe.imports_passed_through():
     from domain import permissions
+    from domain.authority import NotNow
     from domain.calendar import end_of_day, london_date
+    from domain.enums import Role, Stage
     from domain.escalation import (
         TeamContacts,
         escalation_ladder,
@@ -162,6 +164,9 @@ async def chase_overdue(case: CaseCore[Any], now: datetime) -> bool:
     policy = case.rules
     teams = {name: TeamContacts(t.mailbox, t.manager) for name, t in policy.teams.items()}
     owes = reminder_to(step.actor_role, step.actor_id, teams)
+    if step.paused_since is not None and case.guidance.bounds_pauses and not step.reminded:
+        await resume_at_resume_by(case, step.resume_by)
+        return True
     if step.paused_since is not None:
         what = f"{step.action}: clock paused ({step.pause_reason}) and not resumed by {step.resume_by}"
     else:
@@ -205,6 +210,10 @@ async def chase_overdue(case: CaseCore[Any], now: datetime) -> bool:
 def check_pause(case: CaseCore[Any], actor: Actor, *, pausing: bool, resume_by: date | None = None) -> None:
     """Who may stop or restart a step's clock, and when (domain.permissions)."""
     case.require_open()
+    if pausing and case.guidance.bounds_pauses and case.state.stage is Stage.AWAITING_APPROVAL:
+        raise NotNow(
+            "an approval cannot be paused: the approver decides, or the case's manager reassigns it (72-73)"
+        )
     permissions.check_pause(
         actor,
         case.state.awaiting,
@@ -230,6 +239,21 @@ def pause_now(case: CaseCore[Any], actor: Actor, reason: str, resume_by: date | 
     )
     case.record(actor, f"clock paused: {step.action}", [], f"{reason}; resume by {step.resume_by}")
     case.publish()
+
+
+async def resume_at_resume_by(case: CaseCore[Any], resume_by: date | None) -> None:
+    """A pause is bounded (guidance v7): at its resume-by date the clock restarts by itself
+    and the case's manager is told, so a paused step never goes quiet for good."""
+    step = case.state.awaiting
+    if step is None:
+        return
+    paused_by = case.state.pauses[-1].by if case.state.pauses else ""
+    resume_now(case, SYSTEM, f"the pause reached its resume-by date {resume_by}")
+    await case.letter(
+        "pause_ended",
+        case.staff(case.state.manager, Role.OPERATIONS_MANAGER.value),
+        context={"step": step.model_dump(mode="json"), "resume_by": str(resume_by), "paused_by": paused_by},
+    )
 
 
 def resume_now(case: CaseCore[Any], actor: Actor | str, why: str) -> None:
