@@ -298,7 +298,7 @@ async def wait_for_stage(reviews: ReviewsClient, wid: str, stage: str) -> Status
 # ------------------------------------------------------------------ paused clocks
 
 
-async def test_a_paused_clock_moves_the_due_date_and_a_forgotten_pause_is_chased(
+async def test_a_paused_clock_moves_the_due_date_and_a_forgotten_pause_restarts_by_itself(
     env: WorkflowEnvironment, reviews: ReviewsClient
 ) -> None:
     wid = await reviews.open("service_complaint", service_case())
@@ -316,16 +316,17 @@ async def test_a_paused_clock_moves_the_due_date_and_a_forgotten_pause_is_chased
     # Past the original due date nobody is chased: the clock is stopped.
     await skip(env, end_of_day(due) - await env.get_current_time() + timedelta(days=1))
     assert [x.kind for x in (await reviews.status(wid)).letters] == ["service_complaint_received"]
-    # But a pause nobody resumes is chased at its resume-by date.
+    # A pause nobody resumes restarts by itself at its resume-by date, and the case's
+    # manager is told (guidance v7: pauses are bounded).
     await skip(env, end_of_day(resume_by) - await env.get_current_time() + timedelta(hours=1))
     status = await reviews.status(wid)
-    assert status.letters[-1].kind == "task_overdue"
-    assert any("clock paused" in h.action and "not resumed" in h.action for h in status.history)
-    assert status.time_paused_days >= 20
-    status = await reviews.act(wid, "resume_clock", MANAGER, {"note": "call happened"})
-    assert status is not None and not status.clock_paused and status.awaiting is not None
+    assert (status.letters[-1].kind, status.letters[-1].to) == ("pause_ended", MANAGER["id"])
+    assert not status.clock_paused and status.awaiting is not None
     (pause,) = status.pauses
-    assert status.awaiting.due == due + timedelta(days=pause.days) and pause.days == status.time_paused_days
+    assert pause.days >= 20 and pause.days == status.time_paused_days
+    assert status.awaiting.due == due + timedelta(days=pause.days)
+    with pytest.raises(Refusal, match="is not paused"):
+        await reviews.send(wid, "resume_clock", MANAGER, {"note": "call happened"})
 
 
 async def test_what_the_service_user_sends_restarts_a_paused_clock(

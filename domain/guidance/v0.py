@@ -114,3 +114,6 @@ class V0:
     one_review_per_case: bool = False
     # An approval could be paused, and a pause past its resume-by date only reminded.
     bounds_pauses: bool = False
+    # A remedy on a decision that could not carry it (not upheld, another route) was
+    # accepted and dropped.
+    refuses_dropped_remedies: bool = False

@@ -11,7 +11,8 @@ and Legal is asked before anything else considers the grounds (70). One review p
 a second complaint about a decision whose review has finished waits for OAT to decide
 whether exceptional circumstances justify another (5). Pauses are bounded: an approval
 cannot be paused (72-73), and a pause that reaches its resume-by date resumes itself and
-the case's manager is told (design.md, "Time")."""
+the case's manager is told (design.md, "Time"). A remedy on a decision that is not upheld
+(an apology, say) is refused with the reason, never accepted and dropped (58, 18)."""
 
 from __future__ import annotations
 
@@ -31,3 +32,4 @@ class V7(V6):
     records_jr_threats: bool = True
     one_review_per_case: bool = True
     bounds_pauses: bool = True
+    refuses_dropped_remedies: bool = True

@@ -42,6 +42,20 @@ def test_a_late_request_is_not_declined_before_the_reply_by_date_unless_explaine
 
 
 @pytest.mark.parametrize("member", ["takes_withdrawals", "takes_adjustments_any_time", "takes_requests",
+                                    "records_jr_threats", "one_review_per_case", "bounds_pauses",
+                                    "refuses_dropped_remedies",
                                     "extends_beyond_today", "waits_for_reply_by"])  # fmt: skip
 def test_only_cases_begun_under_v7_or_later_open_these_doors(member: str) -> None:
     assert {v: getattr(g, member) for v, g in VERSIONS.items()} == {v: v >= 7 for v in VERSIONS}
+
+
+def test_a_remedy_the_decision_cannot_carry_is_refused_never_dropped() -> None:
+    from domain.models import Remedy
+    from domain.review_rules import check_remedy_carried
+
+    apology = Remedy.model_validate({"kinds": ["apology"]})
+    with pytest.raises(Refused, match=r"not upheld carries no remedy \(apology\)"):
+        check_remedy_carried(False, apology)
+    check_remedy_carried(True, apology)  # on any route: a payment beside a new investigation (60, 72)
+    check_remedy_carried(False, None)
+    check_remedy_carried(False, Remedy())  # an empty remedy is no remedy

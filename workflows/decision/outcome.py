@@ -12,7 +12,12 @@ with workflow.unsafe.imports_passed_through():
     from domain.enums import DecisionRoute, Outcome, Role, Stage
     from domain.letters import named, supervised
     from domain.models import Actor, OatDecision, Proposal
-    from domain.review_rules import check_ndi_case_owner, check_oat_decision, remedy_considered
+    from domain.review_rules import (
+        check_ndi_case_owner,
+        check_oat_decision,
+        check_remedy_carried,
+        remedy_considered,
+    )
     from domain.state import DecisionState
     from workflows.case import effects
     from workflows.case.approvals import propose
@@ -194,6 +199,8 @@ def check_decision(case: Case, msg: OatDecision) -> None:
     case.require_stage("oat_decision")
     require_role(msg.actor, {Role.OAT_CASEWORKER}, "the OAT caseworker decides (50-51)")
     check_oat_decision(msg)
+    if case.guidance.refuses_dropped_remedies:
+        check_remedy_carried(msg.upheld, msg.remedy)
     state = case.state
     check_ndi_case_owner(
         msg.ndi_case_owner, owner=state.owner, manager=state.manager, previous_owners=state.previous_owners

@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
         Reclassify,
         ServiceComplaintDecision,
     )
+    from domain.review_rules import check_remedy_carried
     from domain.state import ServiceState
     from workflows.case.approvals import propose
     from workflows.case.core import CaseCore
@@ -154,6 +155,12 @@ def check_handler(case: Case, name: str, actor: Actor) -> None:
     case.require_stage(name)
     if not case.stands_in(actor):  # once overdue, the manager or above (design.md, "Time")
         permissions.check_handler(actor, case.state.handler, case.about_staff, name)
+
+
+def check_decision(case: Case, msg: ServiceComplaintDecision) -> None:
+    check_handler(case, "service_complaint_decision", msg.actor)
+    if case.guidance.refuses_dropped_remedies:
+        check_remedy_carried(msg.upheld, msg.remedy)
 
 
 def check_escalate(case: Case, msg: Escalate) -> None:

@@ -59,9 +59,7 @@ class ServiceComplaintWorkflow(ComplaintHandlers):
                 "manager_resolution": lambda m: resolution.check_manager_resolution(c, m),
                 "reclassify_as_decision_complaint": lambda m: reclassify.check_reclassify(c, m),
                 "escalate": lambda m: consideration.check_escalate(c, m),
-                "service_complaint_decision": lambda m: consideration.check_handler(
-                    c, "service_complaint_decision", m.actor
-                ),
+                "service_complaint_decision": lambda m: consideration.check_decision(c, m),
                 "close_unresolved": lambda m: consideration.check_handler(c, "close_unresolved", m.actor),
                 "oat_service_advice": lambda m: consideration.check_oat_service_advice(c, m),
                 **approval_checks(c),
