@@ -34,6 +34,9 @@ class Durations(BaseModel):
     pause_limit: Period = Period(amount=20, unit="working_days")
     # Para 7: positive feedback is saved to the case "in a timely way" after it is received.
     feedback_saved_within: Period = Period(amount=2, unit="working_days")
+    # Paras 33-36 (guidance v7): a case closed for want of grounds reopens on late grounds
+    # for this long after it closed.
+    late_grounds_window: Period = Period(amount=12, unit="months")
     # When each human step is due, counted from when it starts waiting.
     steps: dict[str, Period] = {}
     default_step: Period = Period(amount=10, unit="working_days")

@@ -122,7 +122,9 @@ class DecisionState(CaseState):
     jr_window_ends: date | None = None
     jr_delay: bool = False
     late_explanation: LateExplanation | None = None
-    late_reply_by: date | None = None  # the date the late-explanation letter gave (33)
+    late_reply_by: date | None = None
+    reopenable_until: date | None = None  # closed grounds_not_received: late grounds reopen it (33-36)
+    reopened: int = 0  # the date the late-explanation letter gave (33)
     legal_advice_taken: bool = False
     earlier_review: str | None = None  # the case whose review of this decision finished (5)
     jr_threat: str | None = None  # a threat of Judicial Review recorded after opening (70)

@@ -47,6 +47,9 @@ from domain.enums import Kind
 from domain.models import Actor, Status
 from starter.codec import codec_from_env, data_converter
 
+# What a case closed grounds_not_received still takes, to reopen (33-36; guidance v7).
+REOPENING = frozenset({"grounds_submitted", "late_explanation"})
+
 
 class Refusal(Exception):
     """A message or request the system refused, with the reason and its kind, which the
@@ -326,7 +329,10 @@ class ReviewsClient:
             )
         if kind is not None and (refusal := refuse_for_kind(kind, message)):
             raise Refusal(f"{message} refused: {refusal}", "not_taken", [m.name for m in messages_for(kind)])
-        if not running:
+        # A case closed grounds_not_received runs on to take late grounds (33-36, guidance
+        # v7): the case itself says whether it still may be reopened (would_take).
+        reopening = message in REOPENING and outcome == "grounds_not_received"
+        if not running or (outcome not in ("", "running") and not reopening):
             raise Refusal(f"{message} refused: the case is closed ({outcome})", "closed")
         return kind
 

@@ -31,7 +31,7 @@ from tests.conftest import (
 )
 from tests.test_approvals_and_further_work import payment, to_oat_consideration
 from tests.test_messages_authority_matrix import Matrix, identities
-from tests.test_service_and_feedback import service_case
+from tests.test_service_and_feedback import wait_until
 from tests.test_versioning_guidance import activities_under
 from worker import build_worker
 
@@ -148,26 +148,6 @@ async def test_a_threat_recorded_before_the_grounds_sends_them_to_legal_first(
     await until_stage(reviews, wid, "challenge_assessment")
 
 
-async def test_a_reclassified_joint_decision_goes_on_to_the_joint_working_team(
-    reviews: ReviewsClient, env: WorkflowEnvironment
-) -> None:
-    """Paras 12, 76: the decision complaint a service complaint becomes takes its flags and
-    the organisation, so a joint PHSO/LGSCO decision goes to the Joint Working Team."""
-    wid = await reviews.open("service_complaint", service_case())
-    organisation = {"name": "Riverside NHS Trust", "email": "complaints@riverside.example"}
-    status = await reviews.act(
-        wid, "reclassify_as_decision_complaint", CASE_OWNER,
-        {"reason": "it is about a joint decision", "decided_on": await today(env),
-         "flags": {"lgsco_joint": True, "mp_involved": True}, "organisation": organisation},
-    )  # fmt: skip
-    assert status.outcome == "reclassified_decision_complaint" and status.links.reclassified_to
-    new = status.links.reclassified_to
-    reviews.opened.append(new)
-    await until_stage(reviews, new, "closed")
-    decision = await reviews.status(new)
-    assert decision.outcome == "referred_to_joint_working_team"
-
-
 def an_earlier_case(activities: CaseActivities, ref: str, outcome: str | None, reached_review: bool) -> str:
     """A decision complaint about `ref` that closed earlier, as the store holds it."""
     at = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -270,3 +250,44 @@ async def test_a_pause_that_reaches_its_resume_by_date_restarts_and_the_manager_
         e.action == "clock resumed: case_owner_resolution" and "resume-by date" in e.detail
         for e in status.history
     )
+
+
+async def closed_for_want_of_grounds(reviews: ReviewsClient, env: WorkflowEnvironment) -> str:
+    wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env)))
+    await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
+    await skip(env, timedelta(days=70))  # past the deadline and its grace month
+    assert (await reviews.status(wid)).outcome == "grounds_not_received"
+    return wid
+
+
+async def test_a_late_explanation_alone_reopens_a_case_closed_for_want_of_grounds(
+    reviews: ReviewsClient, env: WorkflowEnvironment
+) -> None:
+    wid = await closed_for_want_of_grounds(reviews, env)
+    with pytest.raises(Refusal, match=r"the case is closed \(grounds_not_received\)") as refused:
+        await reviews.send(wid, "record_adjustment", CASE_OWNER, {"kind": "easy_read"})
+    assert refused.value.kind == "closed"
+    with pytest.raises(Refusal) as not_theirs:  # reopening is the complainant's, not the organisation's
+        await reviews.send(wid, "late_explanation", ORGANISATION, {"text": "they were ill"})
+    assert not_theirs.value.kind == "not_allowed"
+    await reviews.send(wid, "late_explanation", SERVICE_USER, {"text": "I was in hospital"})
+    # The explanation is in: the case owner decides.
+    status = await wait_until(
+        reviews, wid, lambda s: s.awaiting is not None and s.awaiting.action == "time_limit_decision"
+    )
+    assert status.stage.value == "time_limit" and status.outcome is None
+    _, running, outcome = await reviews._describe(wid)
+    assert (running, outcome) == (True, "running")  # no Outcome any more
+
+
+async def test_the_door_closes_when_the_late_grounds_window_ends(
+    reviews: ReviewsClient, env: WorkflowEnvironment
+) -> None:
+    wid = await closed_for_want_of_grounds(reviews, env)
+    await skip(env, timedelta(days=370))  # the policy's 12 months
+    _, running, outcome = await reviews._describe(wid)
+    assert (running, outcome) == (False, "grounds_not_received")
+    with pytest.raises(Refusal, match=r"the case is closed \(grounds_not_received\)"):
+        await reviews.send(
+            wid, "grounds_submitted", SERVICE_USER, {"why_wrong": "late", "wanted": "a review"}
+        )

@@ -117,3 +117,6 @@ class V0:
     # A remedy on a decision that could not carry it (not upheld, another route) was
     # accepted and dropped.
     refuses_dropped_remedies: bool = False
+    # Grounds that came after a case closed grounds_not_received were refused: "the case
+    # is closed", and nobody was told (33-36).
+    reopens_late_grounds: bool = False

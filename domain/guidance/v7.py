@@ -12,7 +12,9 @@ a second complaint about a decision whose review has finished waits for OAT to d
 whether exceptional circumstances justify another (5). Pauses are bounded: an approval
 cannot be paused (72-73), and a pause that reaches its resume-by date resumes itself and
 the case's manager is told (design.md, "Time"). A remedy on a decision that is not upheld
-(an apology, say) is refused with the reason, never accepted and dropped (58, 18)."""
+(an apology, say) is refused with the reason, never accepted and dropped (58, 18). A late request is always considered (33-36): grounds
+or a late explanation that arrive after a case closed `grounds_not_received` reopen it, on
+the same workflow id, on the late path (`late_grounds_window`, policy: 12 months)."""
 
 from __future__ import annotations
 
@@ -33,3 +35,4 @@ class V7(V6):
     one_review_per_case: bool = True
     bounds_pauses: bool = True
     refuses_dropped_remedies: bool = True
+    reopens_late_grounds: bool = True

@@ -32,6 +32,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case.requests import RequestHandlers
 
 
+# What reopens a case closed grounds_not_received, while it may be reopened (33-36).
+REOPENING = frozenset({"grounds_submitted", "late_explanation"})
+
+
 class ClockHandlers:
     """pause_clock / resume_clock: a step owed by staff that waits on the service user."""
 
@@ -185,7 +189,8 @@ class WouldTakeQuery:
     def _would_take_signal(self, name: str, data: dict[str, Any]) -> WouldTakeAnswer:
         """A submission is checked as its handler will check it (workflows/case/submissions)."""
         state = self.case.state
-        if state.stage is Stage.CLOSED:
+        reopens = name in REOPENING and getattr(state, "reopenable_until", None) is not None
+        if state.stage is Stage.CLOSED and not reopens:
             outcome = state.outcome.value if state.outcome else "closed"
             return WouldTakeAnswer(accepted=False, kind="closed", reason=f"the case is closed ({outcome})")
         try:

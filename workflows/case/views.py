@@ -65,6 +65,8 @@ class Views(Generic[S]):
         if state.outcome:
             updates.append(sa.OUTCOME.value_set(state.outcome.value))
             updates.append(sa.LEDGER_UNMET.value_set(self.ledger_unmet()))
+        elif getattr(state, "reopened", 0):  # a closed case reopened on late grounds (v7)
+            updates.append(sa.OUTCOME.value_unset())
         updates.extend(self.kind.search_attributes(cast("CaseCore[S]", self)))
         workflow.upsert_search_attributes(updates)
         workflow.set_current_details(self.summary_line())

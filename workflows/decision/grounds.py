@@ -103,11 +103,40 @@ async def at_awaiting_grounds(case: Case) -> Stage:
                 context={"deadline": str(state.grounds_deadline)},
             )
         elif rang == "lapsed":
-            return await case.close(
+            closed = await case.close(
                 Outcome.GROUNDS_NOT_RECEIVED,
                 reason=f"no grounds received by {state.grounds_deadline} or within the grace period after it",
                 paragraphs=["32", "33"],
             )
+            if not case.guidance.reopens_late_grounds:
+                return closed
+            return await open_to_late_grounds(case)
+    return after_grounds(case)
+
+
+async def open_to_late_grounds(case: Case) -> Stage:
+    """Paras 33-36 (guidance v7): a late request is always considered. The case is closed
+    but keeps listening: grounds or a late explanation that arrive within the
+    `late_grounds_window` reopen it, on the same workflow id, on the late path."""
+    state = case.state
+    until = case.after(case.rules.durations.late_grounds_window, case.today())
+    state.reopenable_until = until
+    await case.sync()
+    try:
+        await workflow.wait_condition(
+            lambda: state.grounds is not None or state.late_explanation is not None,
+            timeout=end_of_day(until) - case.now(),
+        )
+    except TimeoutError:
+        state.reopenable_until = None
+        return Stage.CLOSED
+    state.reopenable_until = None
+    state.outcome, state.closed_at = None, None
+    state.reopened += 1
+    case.closed_and_recorded = False
+    what = "reasons for a review" if state.grounds is not None else "an explanation for the late request"
+    case.record(SYSTEM, "reopened: the complainant's late request is considered", ["33", "34"],
+                f"{what} arrived after the case closed grounds_not_received")  # fmt: skip
     return after_grounds(case)
 
 
