@@ -292,6 +292,12 @@ _SPECS = [
         {"proceed": True, "reason": "new evidence the first review could not have seen"},
     ),
     MessageSpec(
+        "complete_task", "update", m.CompleteTask, (DC, SC), EVERY_STAGE,
+        "while a task is open (guidance v7)", "the task's assignee, the case's manager, or an assistant director or above",
+        "31, 43, 65, 78", Who(relations=frozenset({"task_assignee", "manager"}), from_role=Role.ASSISTANT_DIRECTOR),
+        {"task": "risk re-assessment", "risk": "medium", "note": "the complainant's MP has written"},
+    ),
+    MessageSpec(
         "record_jr_threat", "update", m.RecordJrThreat, (DC,), EVERY_STAGE, "any stage before closing (guidance v7)",
         "case owner", "70", Who(relations=frozenset({"owner"})),
         {"note": "the complainant's solicitor wrote threatening Judicial Review"},

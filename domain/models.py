@@ -544,6 +544,15 @@ class ExceptionalReview(Message):
     reason: str = Field(min_length=1)
 
 
+class CompleteTask(Message):
+    """A task on the case marked done by its assignee or their manager (31, 43, 65, 78):
+    `task` is its name (or its number in `status.tasks`, from 0); a risk re-assessment
+    gives the new `risk`, which drives the case from then on."""
+
+    task: str = Field(min_length=1)
+    risk: Risk | None = None
+
+
 class RecordJrThreat(Message):
     """Para 70: a threat of Judicial Review that arrives after opening (with the grounds,
     say), recorded by the case owner; from then on Legal is asked first."""
@@ -799,6 +808,10 @@ class Task(BaseModel):
     detail: str = ""
     opened_at: datetime
     reasonable_adjustments: Adjustments = []
+    # complete_task (guidance v7; 31, 43, 65, 78): who marked it done, when, and why.
+    done_at: datetime | None = None
+    done_by: str | None = None
+    done_note: str = ""
 
 
 class Proposal(BaseModel):

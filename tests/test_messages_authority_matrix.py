@@ -41,9 +41,14 @@ ROLES = frozenset(role.value for role in Role)
 STRANGERS = [{"id": f"x-{role.value}", "role": role.value} for role in Role]
 
 
-def relations_of(actor: dict[str, str], status: Status) -> frozenset[str]:
-    """How this person stands to the case now, in the table's words."""
+def relations_of(actor: dict[str, str], status: Status, data: dict[str, Any] | None = None) -> frozenset[str]:
+    """How this person stands to the case now, in the table's words (`data`: the
+    message's, for the relations it names, as the task complete_task names)."""
     role, out = Role(actor["role"]), set()
+    named = str((data or {}).get("task", ""))
+    for n, task in enumerate(status.tasks):
+        if task.done_at is None and named in (task.task, str(n)) and actor["id"] == task.assignee:
+            out.add("task_assignee")
     if actor["id"] == status.owner:
         out.add("owner")
     if actor["id"] == status.manager:
@@ -88,6 +93,7 @@ def identities(status: Status, sender: dict[str, str]) -> list[dict[str, str]]:
     people += [{"id": who, "role": "caseworker"} for who in status.about_staff]
     if status.ndi_case_owner:
         people.append({"id": status.ndi_case_owner, "role": "caseworker"})
+    people += [{"id": task.assignee, "role": task.role} for task in status.tasks if task.role in ROLES]
     # Each person with a relation, once more with the role of a party or a back office:
     # the same id is not the same person (design.md, "The trust boundary").
     people += [
@@ -110,10 +116,12 @@ class Matrix:
         self.wrong: list[str] = []
         self.extension_roles: frozenset[Role] = frozenset()
 
-    def standing(self, person: dict[str, str], status: Status) -> Standing:
+    def standing(
+        self, person: dict[str, str], status: Status, data: dict[str, Any] | None = None
+    ) -> Standing:
         return Standing(
             role=Role(person["role"]),
-            relations=relations_of(person, status),
+            relations=relations_of(person, status, data),
             scheme_role=scheme_role(status),
             owner_role=status.owner_role or Role.CASEWORKER,
             extension_roles=self.extension_roles,
@@ -137,7 +145,7 @@ class Matrix:
             return  # a step the scenario expects refused: nothing to compare against
         refused_one: dict[str, str] | None = None
         for person in identities(status, sender):
-            allowed = spec.who.allows(self.standing(person, status))
+            allowed = spec.who.allows(self.standing(person, status, data))
             answer = await self._ask(client, wid, name, data, person)
             self.checked[name] += 1
             if spec.kind == "update":  # the pages offer exactly what the validator takes now

@@ -100,7 +100,8 @@ async def test_an_adjustment_asked_for_mid_case_is_a_task_then_honoured_by_every
         await reviews.send(wid, "record_adjustment", MANAGER, {"kind": "easy_read"})
     status = await reviews.status(wid)
     assert [a.kind.value for a in status.reasonable_adjustments] == ["easy_read"]
-    assert not [t for t in status.tasks if t.task.startswith("confirm a reasonable adjustment")]
+    (confirmed,) = [t for t in status.tasks if t.task.startswith("confirm a reasonable adjustment")]
+    assert confirmed.done_at is not None and confirmed.done_by == "cw-alice (caseworker)"
     before = {p.name for p in activities.settings.outbox_dir.rglob("*.easy-read.txt")}
     assert before == set()  # nothing before it was recorded was made easy read
     deadline = status.grounds_deadline

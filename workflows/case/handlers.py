@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case.approvals import ApprovalHandlers
     from workflows.case.core import CaseCore
     from workflows.case.requests import RequestHandlers
+    from workflows.case.tasks import TaskHandlers
 
 
 # What reopens a case closed grounds_not_received, while it may be reopened (33-36).
@@ -208,6 +209,7 @@ class ComplaintHandlers(
     DeclineHandler,
     EvidenceHandler,
     RequestHandlers,
+    TaskHandlers,
     UnknownSignals,
     WithdrawHandler,
     WouldTakeQuery,

@@ -44,10 +44,14 @@ class RequestHandlers:
         adjustment = msg.adjustment()
         case.state.reasonable_adjustments.append(adjustment)
         case.record(msg.actor, f"reasonable adjustment recorded: {adjustment}", ["31"], msg.note)
-        asked = [t for t in case.state.tasks if t.task == CONFIRM_ADJUSTMENT]
-        for task in asked:
-            case.state.tasks.remove(task)
-            case.record(msg.actor, f"task done: {CONFIRM_ADJUSTMENT}", ["31"], task.detail)
+        for task in case.state.tasks:
+            if task.task == CONFIRM_ADJUSTMENT and task.done_at is None:
+                task.done_at, task.done_by, task.done_note = (
+                    case.now(),
+                    str(msg.actor),
+                    f"recorded: {adjustment}",
+                )
+                case.record(msg.actor, f"task done: {CONFIRM_ADJUSTMENT}", ["31"], task.detail)
         case.publish()
         return await case.settle("record_adjustment", at)
 
