@@ -59,3 +59,17 @@ def test_a_remedy_the_decision_cannot_carry_is_refused_never_dropped() -> None:
     check_remedy_carried(True, apology)  # on any route: a payment beside a new investigation (60, 72)
     check_remedy_carried(False, None)
     check_remedy_carried(False, Remedy())  # an empty remedy is no remedy
+
+
+def test_who_records_an_adjustment() -> None:
+    from domain.authority import NotAllowed
+    from domain.permissions import check_record_adjustment
+
+    for actor in (Actor(id="cw-alice", role="caseworker"), MANAGER, Actor(id="crm", role="back_office")):
+        check_record_adjustment(actor, "cw-alice", "om-bob")
+    for actor in (Actor(id="cw-zed", role="caseworker"), Actor(id="cw-alice", role="service_user"),
+                  Actor(id="su-1", role="service_user"), Actor(id="om-bob", role="organisation")):  # fmt: skip
+        with pytest.raises(
+            NotAllowed, match=r"only the case owner \(cw-alice\), the case's manager \(om-bob\)"
+        ):
+            check_record_adjustment(actor, "cw-alice", "om-bob")

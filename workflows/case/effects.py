@@ -5,6 +5,7 @@ sends a letter or writes a record twice."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -54,16 +55,21 @@ def unstorable(err: ActivityError) -> str | None:
     return None
 
 
+async def _writing(activity: Any, arg: Any) -> Any:
+    """An activity that writes (it heartbeats): the one timeout and retry policy."""
+    return await workflow.execute_activity_method(
+        activity,
+        arg,
+        start_to_close_timeout=ACTIVITY_TIMEOUT,
+        heartbeat_timeout=ACTIVITY_HEARTBEAT,
+        retry_policy=ACTIVITY_RETRY,
+    )
+
+
 async def sync_case(snapshot: CaseSnapshot) -> str | None:
     """Nothing, or why the store could not keep this record: the case goes on (issue 23)."""
     try:
-        await workflow.execute_activity_method(
-            CaseActivities.sync_case,
-            snapshot,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            heartbeat_timeout=ACTIVITY_HEARTBEAT,
-            retry_policy=ACTIVITY_RETRY,
-        )
+        await _writing(CaseActivities.sync_case, snapshot)
     except ActivityError as err:
         if (reason := unstorable(err)) is None:
             raise
@@ -75,13 +81,8 @@ async def send_letter(request: LetterRequest) -> LetterRecord:
     """The letter as sent; a letter the store could not keep comes back undeliverable, so
     a person is asked to act and nobody believes it went (issue 23)."""
     try:
-        return await workflow.execute_activity_method(
-            CaseActivities.send_letter,
-            request,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            heartbeat_timeout=ACTIVITY_HEARTBEAT,
-            retry_policy=ACTIVITY_RETRY,
-        )
+        sent: LetterRecord = await _writing(CaseActivities.send_letter, request)
+        return sent
     except ActivityError as err:
         if (reason := unstorable(err)) is None:
             raise
@@ -107,10 +108,5 @@ async def earlier_review(ask: EarlierReviewAsk) -> str | None:
 
 
 async def open_new_case(request: NewCaseRequest) -> NewCaseCreated:
-    return await workflow.execute_activity_method(
-        CaseActivities.open_new_case,
-        request,
-        start_to_close_timeout=ACTIVITY_TIMEOUT,
-        heartbeat_timeout=ACTIVITY_HEARTBEAT,
-        retry_policy=ACTIVITY_RETRY,
-    )
+    created: NewCaseCreated = await _writing(CaseActivities.open_new_case, request)
+    return created
