@@ -292,3 +292,19 @@ async def test_the_door_closes_when_the_late_grounds_window_ends(
         await reviews.send(
             wid, "grounds_submitted", SERVICE_USER, {"why_wrong": "late", "wanted": "a review"}
         )
+
+
+async def test_at_most_ten_requests_of_a_kind_wait_at_once(
+    reviews: ReviewsClient, env: WorkflowEnvironment
+) -> None:
+    """A case's state travels in every run (issue 23): requests cannot pile up without end."""
+    wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env)))
+    for n in range(10):
+        await reviews.send(wid, "more_time_requested", SERVICE_USER, {"text": f"request {n}"})
+    with pytest.raises(
+        Refusal, match="already has 10 such requests waiting for a decision, the most it holds"
+    ):
+        await reviews.send(wid, "more_time_requested", SERVICE_USER, {"text": "and another"})
+    await reviews.send(wid, "adjustment_requested", SERVICE_USER, {"text": "large print"})  # another kind
+    status = await reviews.status(wid)
+    assert len([t for t in status.tasks if t.task.startswith("decide the complainant's request")]) == 10

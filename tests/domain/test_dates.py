@@ -25,12 +25,14 @@ class Outer(BaseModel):
 
 
 def test_every_date_is_found_with_its_path() -> None:
-    model = Outer(decided_on=TODAY, new_deadline=TODAY, items=[Inner(), Inner(received_on=TODAY)],
+    model = Outer(decided_on=TODAY, new_deadline=TODAY,
+                  items=[Inner(received_on=TODAY), Inner(), Inner(received_on=TODAY)],
                   inner=Inner(received_on=TODAY))  # fmt: skip
     assert dates_in(model) == [
         ("decided_on", "decided_on", TODAY),
         ("new_deadline", "new_deadline", TODAY),
-        ("items.1.received_on", "received_on", TODAY),
+        ("items.0.received_on", "received_on", TODAY),
+        ("items.2.received_on", "received_on", TODAY),
         ("inner.received_on", "received_on", TODAY),
     ]
 

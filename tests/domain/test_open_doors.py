@@ -33,8 +33,12 @@ def test_an_extension_is_to_a_date_after_today_as_well_as_after_the_deadline() -
 
 def test_a_late_request_is_not_declined_before_the_reply_by_date_unless_explained() -> None:
     reply_by = date(2026, 4, 21)
-    with pytest.raises(NotNow, match="has until 2026-04-21"):
+    with pytest.raises(NotNow) as waits:
         check_decline_before_reply_by(False, explained=False, reply_by=reply_by, today=reply_by)
+    assert str(waits.value) == (
+        "the complainant has until 2026-04-21 to explain why their request is late (33): it can be declined "
+        "after that date, or once their explanation arrives (35)"
+    )
     check_decline_before_reply_by(False, explained=False, reply_by=reply_by, today=date(2026, 4, 22))
     check_decline_before_reply_by(False, explained=True, reply_by=reply_by, today=TODAY)
     check_decline_before_reply_by(True, explained=False, reply_by=reply_by, today=TODAY)
@@ -53,9 +57,13 @@ def test_a_remedy_the_decision_cannot_carry_is_refused_never_dropped() -> None:
     from domain.models import Remedy
     from domain.review_rules import check_remedy_carried
 
-    apology = Remedy.model_validate({"kinds": ["apology"]})
-    with pytest.raises(Refused, match=r"not upheld carries no remedy \(apology\)"):
+    apology = Remedy.model_validate({"kinds": ["apology", "explanation"]})
+    with pytest.raises(Refused) as refused:
         check_remedy_carried(False, apology)
+    assert str(refused.value) == (
+        "a decision that is not upheld carries no remedy (apology, explanation) (58, 18): uphold it, or drop "
+        "the remedy and explain in the analysis"
+    )
     check_remedy_carried(True, apology)  # on any route: a payment beside a new investigation (60, 72)
     check_remedy_carried(False, None)
     check_remedy_carried(False, Remedy())  # an empty remedy is no remedy
@@ -73,3 +81,11 @@ def test_who_records_an_adjustment() -> None:
             NotAllowed, match=r"only the case owner \(cw-alice\), the case's manager \(om-bob\)"
         ):
             check_record_adjustment(actor, "cw-alice", "om-bob")
+
+
+def test_a_recorded_adjustment_is_the_adjustment_asked_for() -> None:
+    from domain.models import Adjustment, Contact, RecordAdjustment
+
+    contact = Contact(name="Ann Advocate", email="ann@advice.example")
+    msg = RecordAdjustment(actor=MANAGER, kind="advocate_copy", detail="copy her advocate", contact=contact)
+    assert msg.adjustment() == Adjustment(kind="advocate_copy", detail="copy her advocate", contact=contact)

@@ -84,5 +84,5 @@ class RequestHandlers:
         case.wake += 1
 
 
-CONFIRM_ADJUSTMENT = "confirm a reasonable adjustment the complainant asked for (record_adjustment)"
-DECIDE_MORE_TIME = "decide the complainant's request for more time (extend_grounds_deadline)"
+CONFIRM_ADJUSTMENT = submissions.REQUEST_TASKS["adjustment_requested"]
+DECIDE_MORE_TIME = submissions.REQUEST_TASKS["more_time_requested"]

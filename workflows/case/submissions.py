@@ -22,6 +22,14 @@ if TYPE_CHECKING:
     from workflows.case.core import CaseCore
 
 
+# A request is a task until someone decides it (workflows/case/requests.py); at most this
+# many of one kind wait at once.
+OPEN_REQUESTS_MAX = 10
+REQUEST_TASKS = {
+    "adjustment_requested": "confirm a reasonable adjustment the complainant asked for (record_adjustment)",
+    "more_time_requested": "decide the complainant's request for more time (extend_grounds_deadline)",
+}
+
 # Signals a case takes only from the guidance version that brought them (domain/guidance).
 SINCE: dict[str, str] = {
     "withdraw": "takes_withdrawals",
@@ -57,6 +65,13 @@ def check(case: CaseCore[Any], name: str, msg: Any) -> None:
         owner_says_how=case.guidance.says_how_taken,
     )
     check_dates(msg, case.today())  # the case's own today, as the edge checks (domain/dates.py)
+    if name in REQUEST_TASKS:
+        waiting = sum(1 for t in case.state.tasks if t.task == REQUEST_TASKS[name] and t.done_at is None)
+        if waiting >= OPEN_REQUESTS_MAX:  # the state travels in every run: it cannot grow without end
+            raise Refused(
+                f"this case already has {waiting} such requests waiting for a decision, the most it holds: "
+                "the case owner will answer them (31, 32)"
+            )
 
 
 def refused(case: CaseCore[Any], name: str, msg: Any) -> bool:
