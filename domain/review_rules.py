@@ -57,9 +57,10 @@ def check_remedy_carried(upheld: bool, remedy: Remedy | None) -> None:
     """Guidance v7: a remedy on a decision that is not upheld is refused with the reason,
     never accepted and dropped (58; service complaints 18). An upheld decision carries a
     remedy on any route (a payment beside a new investigation, 60, 72)."""
-    if upheld or remedy is None or not (remedy.kinds or remedy.amount_gbp):
+    # A payment always names its kind (Remedy adds financial_payment to a sum).
+    if upheld or remedy is None or not remedy.kinds:
         return
-    kinds = ", ".join(kind.value for kind in remedy.kinds) or "a payment"
+    kinds = ", ".join(kind.value for kind in remedy.kinds)
     raise Refused(
         f"a decision that is not upheld carries no remedy ({kinds}) (58, 18): uphold it, or drop the remedy "
         "and explain in the analysis"
