@@ -26,7 +26,7 @@ from starter.claimcheck import ENCODING, THRESHOLD, ClaimCheckCodec, ClaimCheckE
 from starter.client import ReviewsClient
 from starter.codec import ChainCodec, EncryptionCodec, data_converter, new_key, parse_keys
 from store.models import PayloadRow
-from tests.conftest import CASE_OWNER, decision_case, settings_in, today, until_stage
+from tests.conftest import CASE_OWNER, decision_case, settings_in, terminate_when_quiet, today, until_stage
 from tests.test_store import postgres_schema_url
 from worker import build_worker
 
@@ -141,4 +141,4 @@ async def test_a_large_case_runs_with_references_and_the_codec_server_shows_it_w
             assert answer.status_code == 200
             (decoded,) = json_format.ParseDict(answer.json(), Payloads()).payloads
             assert decoded.ByteSize() > 16 * 1024 and b"wwww" in decoded.data
-        await env.client.get_workflow_handle(wid).terminate("test finished")
+        await terminate_when_quiet(env, wid)

@@ -19,7 +19,15 @@ from activities.models import CaseSnapshot, LetterRequest
 from activities.records import CaseActivities
 from domain.models import LetterRecord
 from starter.client import ReviewsClient
-from tests.conftest import CASE_OWNER, decision_case, failed_workflow_tasks, settings_in, today, until_stage
+from tests.conftest import (
+    CASE_OWNER,
+    decision_case,
+    failed_workflow_tasks,
+    settings_in,
+    terminate_when_quiet,
+    today,
+    until_stage,
+)
 from tests.test_store import letter, postgres_schema_url, snapshot
 from worker import build_worker
 
@@ -79,4 +87,4 @@ async def test_a_case_whose_record_the_store_refuses_opens_a_task_and_goes_on(
         assert any(letter.undeliverable for letter in status.letters if letter.to_role == "organisation")
         notes = [e.detail for e in status.history if e.action == "note sent with the documents"]
         assert notes == ["POISON twice", "POISON again"]  # the case itself keeps every word
-        await env.client.get_workflow_handle(wid).terminate("test finished")
+        await terminate_when_quiet(env, wid)
