@@ -78,6 +78,9 @@ async def test_an_adjustment_asked_for_mid_case_is_a_task_then_honoured_by_every
     wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env)))
     await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
     await until_stage(reviews, wid, "awaiting_grounds")
+    assert "complete_task" not in await reviews.offers(wid, CASE_OWNER)  # no task is open
+    with pytest.raises(Refusal, match="no task is open on this case"):
+        await reviews.send(wid, "complete_task", CASE_OWNER, {"task": "anything"})
     with pytest.raises(Refusal) as refused:
         await reviews.send(wid, "adjustment_requested", ORGANISATION, {"text": "easy read please"})
     assert refused.value.kind == "not_allowed"
@@ -86,6 +89,7 @@ async def test_an_adjustment_asked_for_mid_case_is_a_task_then_honoured_by_every
     )
     await reviews.send(wid, "more_time_requested", SERVICE_USER, {"text": "I am in hospital"})
     status = await reviews.status(wid)
+    assert "complete_task" in await reviews.offers(wid, CASE_OWNER)
     owed = {t.task.split(" (")[0]: (t.assignee, t.detail) for t in status.tasks}
     assert owed["confirm a reasonable adjustment the complainant asked for"] == (
         "cw-alice",

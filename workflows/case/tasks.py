@@ -30,7 +30,9 @@ def named_task(case: CaseCore[Any], name: str) -> Task:
     for task in tasks:
         if task.task == name and task.done_at is None:
             return task
-    open_tasks = "; ".join(t.task for t in tasks if t.done_at is None) or "none"
+    open_tasks = "; ".join(t.task for t in tasks if t.done_at is None)
+    if not open_tasks:  # nothing to complete now (the pages do not offer it)
+        raise NotNow("no task is open on this case")
     raise Refused(f"no open task {name!r} on this case (open tasks: {open_tasks})")
 
 
