@@ -13,15 +13,19 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 from google.protobuf.message import Message
 from temporalio.api.common.v1 import Payload
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.records import CaseActivities
+from contract.messages import MESSAGES
+from contract.receipts import WouldTake, WouldTakeAnswer
 from domain.bounds import CASE_DOCUMENTS_MAX, DOCUMENTS_MAX, NAME_MAX, TEXT_MAX
 from domain.policy import DEFAULT_POLICY_FILE
 from starter.client import Refusal, ReviewsClient
@@ -103,20 +107,22 @@ async def runs_payloads_and_bytes(env: WorkflowEnvironment, wid: str) -> tuple[i
 
 async def past_the_sticky_query(reviews: ReviewsClient, wid: str, name: str, actor: dict[str, str],
                                  data: dict[str, object]) -> None:  # fmt: skip
-    """Send, asking again once if the Java test server left the case's `would_take` query
-    on the sticky queue of the run that just continued as new (it answers "Timeout
-    expired"; a real server hands it to the new run). A refusal for a reason is raised."""
-    for attempt in range(3):
+    """Send as the client does (the case's `would_take` first, then the signal), asking
+    again if the Java test server left that query on the sticky queue of the run that just
+    continued as new (a real server hands it to the new run). A refusal is raised."""
+    handle = reviews.client.get_workflow_handle(wid)
+    ask = WouldTake(message=name, data={**data, "actor": actor})
+    for attempt in range(6):
         try:
-            await reviews.send(wid, name, actor, data)
-            return
-        except Refusal as refusal:
-            if (
-                "Timeout expired" not in str(refusal)
-                and "deadline exceeded" not in str(refusal)
-                or attempt == 2
-            ):
+            answer = await handle.query("would_take", ask, result_type=WouldTakeAnswer,
+                                        rpc_timeout=timedelta(seconds=5))  # fmt: skip
+            break
+        except RPCError:
+            if attempt == 5:
                 raise
+    if not answer.accepted:
+        raise Refusal(f"{name} refused: {answer.reason}", answer.kind or "invalid")
+    await handle.signal(name, MESSAGES[name].model.model_validate({**data, "actor": actor}))
 
 
 async def test_the_largest_messages_for_a_whole_life_never_wedge_a_case(
