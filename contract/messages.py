@@ -364,6 +364,8 @@ _SPECS = [
 ]  # fmt: skip
 
 MESSAGES: dict[str, MessageSpec] = {spec.name: spec for spec in _SPECS}
+# What a case closed grounds_not_received still takes, to reopen (33-36; guidance v7).
+REOPENING = frozenset({"grounds_submitted", "late_explanation"})
 
 # What each kind of case is opened with, and the workflow type that runs it.
 OPEN_INPUTS: dict[Kind, tuple[str, type[BaseModel]]] = {

@@ -37,6 +37,7 @@ from contract.messages import (
     KIND_OF_WORKFLOW_TYPE,
     MESSAGES,
     OPEN_INPUTS,
+    REOPENING,
     messages_for,
     refuse_for_kind,
 )
@@ -46,9 +47,6 @@ from domain.dates import DateOutOfRange, check_dates
 from domain.enums import Kind
 from domain.models import Actor, Status
 from starter.codec import codec_from_env, data_converter
-
-# What a case closed grounds_not_received still takes, to reopen (33-36; guidance v7).
-REOPENING = frozenset({"grounds_submitted", "late_explanation"})
 
 
 class Refusal(Exception):

@@ -13,7 +13,7 @@ from temporalio.common import RawValue
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from contract.messages import MESSAGES
+    from contract.messages import MESSAGES, REOPENING
     from contract.receipts import Offers, Receipt, WouldTake, WouldTakeAnswer
     from domain import permissions
     from domain.authority import NotAllowed, NotNow, Refused
@@ -31,10 +31,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case.core import CaseCore
     from workflows.case.requests import RequestHandlers
     from workflows.case.tasks import TaskHandlers
-
-
-# What reopens a case closed grounds_not_received, while it may be reopened (33-36).
-REOPENING = frozenset({"grounds_submitted", "late_explanation"})
 
 
 class ClockHandlers:
