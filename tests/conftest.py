@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import os
 import uuid
+import warnings
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -30,11 +31,55 @@ POSTGRES_URL = os.environ.get(
 quiet_runtime()
 
 
+class SharedServer:
+    """The suite's time-skipping server, shared so the suite stays fast. The Java test
+    server keeps time skipping locked for good when a task is cut short (a termination
+    mid-task), and every later skip then waits in real time and fails: one slip would
+    fail the rest of the suite. So after each test the server is asked to skip a minute;
+    if it cannot, the test is named in a warning and a fresh server takes over."""
+
+    def __init__(self, environment: WorkflowEnvironment) -> None:
+        self.env = environment
+        self.replaced: list[str] = []
+
+    async def can_skip_time(self) -> bool:
+        request = SleepRequest()
+        request.duration.FromTimedelta(timedelta(minutes=1))
+        try:
+            await self.env.client.test_service.unlock_time_skipping_with_sleep(
+                request, timeout=timedelta(seconds=10)
+            )
+        except RPCError:
+            return False
+        return True
+
+    async def replace_if_stuck(self, test: str) -> None:
+        if await self.can_skip_time():
+            return
+        self.replaced.append(test)
+        warnings.warn(
+            f"{test} left the shared time-skipping server unable to skip time "
+            "(a task cut short?); a fresh server takes over",
+            stacklevel=1,
+        )
+        stuck, self.env = self.env, await start_time_skipping()
+        with contextlib.suppress(Exception):
+            await stuck.shutdown()
+
+
 @pytest.fixture(scope="session")
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    environment = await start_time_skipping()
-    yield environment
-    await environment.shutdown()
+async def shared_server() -> AsyncIterator[SharedServer]:
+    server = SharedServer(await start_time_skipping())
+    yield server
+    await server.env.shutdown()
+
+
+@pytest.fixture
+async def env(
+    shared_server: SharedServer, request: pytest.FixtureRequest
+) -> AsyncIterator[WorkflowEnvironment]:
+    yield shared_server.env
+    await shared_server.replace_if_stuck(request.node.nodeid)
 
 
 def settings_in(folder: Path, database_url: str | None = None) -> Settings:
@@ -68,7 +113,7 @@ async def terminate_when_quiet(env: WorkflowEnvironment, wid: str) -> None:
     test server keeps time skipping locked for a task that a termination cut short."""
     handle = env.client.get_workflow_handle(wid)
     with contextlib.suppress(Exception):
-        for _ in range(50):
+        for _ in range(200):
             counts: dict[int, int] = {}
             async for event in handle.fetch_history_events():
                 counts[event.event_type] = counts.get(event.event_type, 0) + 1

@@ -16,7 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.records import CaseActivities
 from starter.client import ReviewsClient
 from starter.codec import CodecError, EncryptionCodec, data_converter, new_key, parse_keys
-from tests.conftest import decision_case
+from tests.conftest import decision_case, terminate_when_quiet
 from worker import build_worker
 
 NAME, EMAIL = "Philippa Quennell-Whitcombe", "philippa.qw@example.org"
@@ -104,4 +104,4 @@ async def test_no_personal_data_in_the_history_when_a_key_is_set(
         for secret in (NAME, EMAIL, "Quiet Lane", "Polish", "cancer"):
             assert secret not in summary
         assert len(history.events) == len(raw.events)
-        await env.client.get_workflow_handle(wid).terminate("test finished")
+        await terminate_when_quiet(env, wid)
