@@ -111,6 +111,8 @@ def _one(
             return {"honoured": False, "how": "no contact for the advocate on the case"}
         send_copy(contact)
         return {"honoured": True, "how": f"copy to {contact.name or contact.email or contact.address}"}
+    if kind in TASKS and request.tasks_on_case:
+        return {"honoured": True, "how": "a task for the case owner, on the case"}
     if kind in TASKS:
         due = PACKAGE_CALENDAR.add_working_days(london_date(request.at), 1)
         open_task(f"{TASK_PREFIX}{TASKS[kind]}{': ' + adjustment.detail if adjustment.detail else ''}", due)

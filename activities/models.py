@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from domain.models import Adjustments, Awaiting, HistoryEntry
+from domain.models import Adjustments, Awaiting, HistoryEntry, Task
 
 
 class AuditEvent(BaseModel):
@@ -29,6 +29,9 @@ class CaseSnapshot(BaseModel):
     opened_at: datetime
     closed_at: datetime | None = None
     awaiting: Awaiting | None = None
+    # Guidance v8: the case's tasks, each a row of the store's task list (sent when they
+    # changed; None from older cases, whose tasks lived only in their status).
+    tasks: list[Task] | None = None
     status: dict[str, Any]
     # True: `status` holds only the fields that changed since the last sync (builds
     # before 2026-12-01 sent it whole, and their retries still may).
@@ -59,6 +62,9 @@ class LetterRequest(BaseModel):
     ends_internal_process: bool = False
     context: dict[str, Any] = {}
     case_owner: str | None = None  # who a reasonable adjustment's task goes to
+    # Guidance v8: the case opens the tasks its adjustments need (one per letter for a
+    # phone call, one per case for the rest), so the letter opens none of its own.
+    tasks_on_case: bool = False
 
 
 class EarlierReviewAsk(BaseModel):

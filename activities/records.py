@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import smtplib
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from activities.models import (
 )
 from activities.settings import Settings
 from domain.guidance import CURRENT
-from domain.models import AdjustmentKind, Contact, LetterRecord
+from domain.models import AdjustmentKind, Contact, LetterRecord, Task
 from domain.policy import Policy, PolicyError, load_policy
 from store.db import make_engine, migrate
 from store.models import (
@@ -133,9 +133,11 @@ class CaseActivities:
         ).all()
         step = snap.awaiting
         current = None
+        if snap.tasks is not None:
+            self._sync_case_tasks(session, snap, snap.tasks)
         for task in open_tasks:
-            if task.action.startswith(TASK_PREFIX):
-                continue  # a reasonable adjustment's task stays open until it is done
+            if task.action.startswith(TASK_PREFIX) or task.source == "task":
+                continue  # a task on the case stays open until it is marked done
             same = (
                 step is not None and task.action == step.action and _same_instant(task.opened_at, step.since)
             )
@@ -156,6 +158,33 @@ class CaseActivities:
             )
             session.add(current)
         current.due, current.reminded, current.escalated = step.due, step.reminded, step.escalated
+
+    def _sync_case_tasks(self, session: Session, snap: CaseSnapshot, tasks: list[Task]) -> None:
+        """Each task on the case is a row of the task list (guidance v8): opened with it,
+        closed when it is marked done, and left open when the case closes undone."""
+        rows = {
+            (row.action, _utc(row.opened_at)): row
+            for row in session.scalars(
+                select(TaskRow).where(TaskRow.workflow_id == snap.workflow_id, TaskRow.source == "task")
+            )
+        }
+        seen: dict[tuple[str, datetime], int] = {}
+        for task in tasks:
+            action = clipped(task.task, ACTION_MAX)
+            # Two tasks of one name opened at one instant are told apart by a microsecond.
+            at = _utc(task.opened_at)
+            nth = seen[(action, at)] = seen.get((action, at), -1) + 1
+            at += timedelta(microseconds=nth)
+            row = rows.get((action, at))
+            if row is None:
+                row = TaskRow(workflow_id=snap.workflow_id, case_ref=snap.case_ref, action=action,
+                              actor_role=task.role, actor_id=task.assignee, opened_at=at, source="task")  # fmt: skip
+                session.add(row)
+            row.detail, row.paragraphs, row.due = task.detail or task.task, task.paragraphs, task.due
+            row.actor_id, row.actor_role = task.assignee, task.role
+            row.reminded, row.escalated = task.reminded, task.escalations > 0
+            if task.done_at is not None and row.closed_at is None:
+                row.closed_at, row.done_by, row.done_note = task.done_at, task.done_by, task.done_note
 
     @activity.defn
     @heartbeating
@@ -383,6 +412,11 @@ def _advocate_copy(request: LetterRequest, contact: Contact) -> LetterRequest:
         address=contact.address,
     )  # fmt: skip
     return request.model_copy(update={"to": to})
+
+
+def _utc(when: datetime) -> datetime:
+    """A time as the store gives it back (SQLite: naive UTC), made comparable."""
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def _same_instant(a: datetime | None, b: datetime | None) -> bool:

@@ -57,7 +57,9 @@ def create_app(
                 temporal = await connect(
                     config.temporal_address, config.namespace, database_url=config.store.database_url
                 )
-                app.state.reviews = ReviewsClient(temporal, config.task_queue)
+                app.state.reviews = ReviewsClient(
+                    temporal, config.task_queue, store_url=config.store.database_url
+                )
             except RuntimeError:
                 app.state.reviews = None  # /ready says so; routes answer 503
         yield
@@ -71,7 +73,11 @@ def create_app(
     )
     app.state.settings = config
     app.state.verifier = Verifier(config.secret, config.audience, config.jwks_url)
-    app.state.reviews = ReviewsClient(client, config.task_queue) if client is not None else None
+    app.state.reviews = (
+        ReviewsClient(client, config.task_queue, store_url=config.store.database_url)
+        if client is not None
+        else None
+    )
     app.state.engine = make_engine(config.store.database_url)
     app.state.evidence = EvidenceStore(config.evidence_dir, config.evidence_max_bytes)
     app.state.codec = (

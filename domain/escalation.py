@@ -55,6 +55,24 @@ def reminder_to(role: str, person: str | None, teams: Mapping[str, TeamContacts]
     return Rung(role, role)
 
 
+def approver_to_chase(
+    role: str, *, manager: str, proposed_by: str | None, senior: Mapping[Role, str]
+) -> Rung:
+    """Whom an overdue approval is chased at (guidance v8; design.md, "Time"): a person,
+    never a role's name. The case's manager for an operations manager's approval (the next
+    rung up if the manager proposed it: four eyes, 72); else the senior manager the policy
+    names for the role, or the first one above it."""
+    if role == Role.OPERATIONS_MANAGER.value and manager != proposed_by:
+        return Rung(manager, role)
+    managers = LADDER.index(Role.OPERATIONS_MANAGER)
+    owes = rank(Role(role)) if role in ROLE_VALUES else None
+    floor = managers if owes is None else owes
+    for position, senior_role in enumerate(LADDER):
+        if senior_role in senior and (position > floor or position == floor > managers):
+            return Rung(senior[senior_role], senior_role.value)
+    return Rung(senior.get(Role.OMBUDSMAN, "ombudsman"), Role.OMBUDSMAN.value)
+
+
 def escalation_ladder(
     role: str,
     person: str | None,

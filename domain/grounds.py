@@ -7,7 +7,7 @@ after the request is actually sent.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from domain.authority import NotAllowed, NotNow, Refused, at_least, is_person, line_manager_role
@@ -33,6 +33,21 @@ def deadline_given(
     agreed before the request went out), but never sooner than `min_notice` after the
     request is sent, so the complainant always has that long to reply."""
     return max(usual, min_notice.after(requested_on, calendar))
+
+
+def reply_by_date(
+    day: date,
+    *,
+    by_post: bool,
+    post_allowance: Period,
+    calendar: WorkingCalendar = PACKAGE_CALENDAR,
+) -> date:
+    """A date we give someone to reply by (guidance v8; design.md, "Time"): a working day
+    (one that falls on a weekend or bank holiday moves on to the next working day), and a
+    letter that goes by post gives `post_allowance` more, the time the post takes."""
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return post_allowance.after(day, calendar) if by_post else day
 
 
 def reminder_date(

@@ -430,6 +430,8 @@ class CaseOwnerReview(Message):
 class OatOutcomeMessage(Message):
     outcome: OatOutcome
     directions: str = ""
+    # Annex A (guidance v8): what went wrong, recorded whichever way the review ends.
+    learning_points: list[LearningPoint] = []
 
 
 class Remedy(Strict):
@@ -708,6 +710,8 @@ class Awaiting(BaseModel):
     paused_since: datetime | None = None
     pause_reason: str = ""
     resume_by: date | None = None
+    # Guidance v8: the child workflow that awaits this step, and chases it, alone.
+    child: str | None = None
 
 
 class Pause(BaseModel):
@@ -812,6 +816,12 @@ class Task(BaseModel):
     done_at: datetime | None = None
     done_by: str | None = None
     done_note: str = ""
+    # Guidance v8 (design.md, "Time"): due once opened, sent to its assignee, and chased
+    # like a step (reminded at the due date, then escalated) until it is done.
+    due: date | None = None
+    notified: bool = False
+    reminded: bool = False
+    escalations: int = 0
 
 
 class Proposal(BaseModel):

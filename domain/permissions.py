@@ -89,6 +89,27 @@ def check_record_adjustment(actor: Actor, owner: str, manager: str) -> None:
     )
 
 
+RISK_TASK = "risk re-assessment"
+
+
+def check_complete_task(actor: Actor, task: str, assignee: str, manager: str, risk: Risk | None) -> None:
+    """complete_task (31, 43, 65, 78): the task's assignee, the case's manager, or an
+    assistant director or above; a risk re-assessment, and only it, records the new level."""
+    if not (
+        is_person(actor, assignee)
+        or is_person(actor, manager)
+        or at_least(actor.role, Role.ASSISTANT_DIRECTOR)
+    ):
+        raise NotAllowed(
+            f"{actor} may not complete {task!r}: only its assignee ({assignee}), the case's manager "
+            f"({manager}) or an assistant director or above"
+        )
+    if task == RISK_TASK and risk is None:
+        raise Refused("a risk re-assessment records the new risk level: risk is low, medium or high (78)")
+    if task != RISK_TASK and risk is not None:
+        raise Refused(f"only a risk re-assessment records a risk level, not {task!r}")
+
+
 def check_pause(
     actor: Actor,
     step: Awaiting | None,

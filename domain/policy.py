@@ -41,8 +41,18 @@ class Durations(BaseModel):
     steps: dict[str, Period] = {}
     default_step: Period = Period(amount=10, unit="working_days")
 
+    # Guidance v8 (design.md, "Time"): a task opened on a case is due this long after it
+    # opens (by its name, else `default_task`) and is chased like a step until done.
+    tasks: dict[str, Period] = {}
+    default_task: Period = Period(amount=5, unit="working_days")
+    # A date we give someone to reply by, in a letter that goes by post, gets this more.
+    post_allowance: Period = Period(amount=2, unit="working_days")
+
     def step(self, action: str) -> Period:
         return self.steps.get(action, self.default_step)
+
+    def task(self, name: str) -> Period:
+        return self.tasks.get(name, self.default_task)
 
 
 class Team(BaseModel):

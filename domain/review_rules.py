@@ -104,9 +104,14 @@ def check_oat_decision(msg: OatDecision) -> None:
             )
 
 
-def check_oat_outcome(msg: OatOutcomeMessage) -> None:
-    """Paras 47-48: OAT records the outcome of a referral."""
+def check_oat_outcome(msg: OatOutcomeMessage, *, takes_learning: bool = True) -> None:
+    """Paras 47-48: OAT records the outcome of a referral; with it, from guidance v8, any
+    learning points (Annex A) — before that they would have been dropped, so refused."""
     require_role(msg.actor, OAT_ROLES, "an OAT caseworker records the outcome of a referral (47-48)")
+    if msg.learning_points and not takes_learning:
+        raise Refused(
+            "this case's guidance takes learning points with OAT's decision, not with the outcome of a referral"
+        )
 
 
 def remedy_considered(remedy: Remedy) -> bool:

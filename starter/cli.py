@@ -292,7 +292,10 @@ def send(
     """Send a message (signal or update) to a case, as an actor."""
 
     async def main() -> Any:
-        client = ReviewsClient(await connect(address, namespace))
+        from activities.settings import Settings
+
+        store_url = Settings.from_env().database_url  # a task left open on a closed case
+        client = ReviewsClient(await connect(address, namespace), store_url=store_url)
         return await client.send(case_id, message, actor, parse_data(data, pairs))
 
     answer = run(main())

@@ -15,6 +15,7 @@ from typing import Any
 
 from google.protobuf.empty_pb2 import Empty
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import Engine
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
@@ -42,10 +43,11 @@ from contract.messages import (
     refuse_for_kind,
 )
 from contract.receipts import Offers, Receipt, SignalAck, WouldTake, WouldTakeAnswer
+from domain.authority import Refused
 from domain.calendar import london_date
 from domain.dates import DateOutOfRange, check_dates
-from domain.enums import Kind
-from domain.models import Actor, Status
+from domain.enums import Kind, Stage
+from domain.models import Actor, CompleteTask, Status
 from starter.codec import codec_from_env, data_converter
 
 
@@ -156,11 +158,15 @@ def _pem(path: str | None) -> bytes | None:
 
 
 class ReviewsClient:
-    def __init__(self, client: Client, task_queue: str = "reviews") -> None:
+    def __init__(self, client: Client, task_queue: str = "reviews", *, store_url: str | None = None) -> None:
+        """`store_url`: the case store, where a task left open on a closed case is marked
+        done (guidance v8); without it such a `complete_task` is refused as closed."""
         self.client = client
         self.task_queue = task_queue
         self.opened: list[str] = []
         self._skips_time: bool | None = None
+        self.store_url = store_url
+        self._store: Engine | None = None
 
     async def server_now(self) -> datetime:
         """The Temporal server's time: a time-skipping test server's own clock (it runs
@@ -267,7 +273,12 @@ class ReviewsClient:
         except ValidationError as err:
             raise Refusal(explain_validation(err, message)) from None
         handle = self.client.get_workflow_handle(case_id)
-        case_kind = await self._refuse_if_not_taken(handle, message)
+        try:
+            case_kind = await self._refuse_if_not_taken(handle, message)
+        except Refusal as refusal:
+            if refusal.kind == "closed" and isinstance(msg, CompleteTask) and self.store_url:
+                return self._complete_after_closing(case_id, msg)
+            raise
         try:
             if spec.kind == "signal":
                 if case_kind is not None:  # a case (not a child): it says first whether it takes this
@@ -284,6 +295,26 @@ class ReviewsClient:
         except RPCError as err:
             reason, kind = await self._rpc_reason(case_id, err)
             raise Refusal(f"{message} refused: {reason}", kind) from None
+
+    def _complete_after_closing(self, case_id: str, msg: CompleteTask) -> Receipt:
+        """A task still open when its case closed is marked done in the store (store/tasks)."""
+        from store.db import make_engine
+        from store.tasks import complete_after_closing
+
+        if self._store is None:
+            self._store = make_engine(self.store_url or "")
+        try:
+            action, outcome = complete_after_closing(self._store, case_id, msg)
+        except Refused as refused:
+            kind = KIND_OF_FAILURE.get(type(refused).__name__, "invalid")
+            raise Refusal(f"complete_task refused: {refused}", kind) from None
+        return Receipt(
+            workflow_id=case_id,
+            message="complete_task",
+            stage=Stage.CLOSED,
+            outcome=outcome,
+            recorded=[action],
+        )
 
     async def act(
         self,
@@ -400,7 +431,12 @@ class ReviewsClient:
                 return f"no case with workflow id {case_id}", "not_found"
             outcome = described.typed_search_attributes.get(sa.OUTCOME) or "closed"
             return f"the case is closed ({outcome})", "closed"
-        if err.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
+        # A connection cut mid-call (a server restarting) comes back as a bare "transport
+        # error": the caller may send again under the same message id, as for unavailable.
+        if err.status in (
+            RPCStatusCode.UNAVAILABLE,
+            RPCStatusCode.DEADLINE_EXCEEDED,
+        ) or "transport error" in str(err):
             return f"Temporal is not reachable: {err}", "unavailable"
         return str(err), "invalid"
 

@@ -114,7 +114,7 @@ async def simulate(
         activities = CaseActivities(settings, policy)
         task_queue = f"simulate-{uuid.uuid4().hex[:8]}"
         async with build_worker(environment.client, activities, task_queue):
-            client = ReviewsClient(environment.client, task_queue)
+            client = ReviewsClient(environment.client, task_queue, store_url=settings.database_url)
             return await _play(environment, client, scenario, before_step)
     finally:
         if own_env:

@@ -79,6 +79,12 @@ class TaskRow(Base):
     reminded: Mapped[bool] = mapped_column(Boolean, default=False)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     detail: Mapped[str | None] = mapped_column(Text, nullable=True)  # the task's words in full
+    # Migration 0007 (guidance v8): "task" for a task opened on the case (status.tasks),
+    # else the step the case waits on or an older letter's adjustment task.
+    source: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    paragraphs: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    done_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    done_note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class LetterRow(Base):

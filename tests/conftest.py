@@ -100,7 +100,7 @@ def activities(tmp_path: Path) -> CaseActivities:
 async def reviews(env: WorkflowEnvironment, activities: CaseActivities) -> AsyncIterator[ReviewsClient]:
     """A client and a running worker on a task queue of this test's own."""
     task_queue = f"test-{uuid.uuid4().hex[:8]}"
-    client = ReviewsClient(env.client, task_queue)
+    client = ReviewsClient(env.client, task_queue, store_url=activities.settings.database_url)
     async with build_worker(env.client, activities, task_queue):
         yield client
         # A case left open with no worker would stop the shared server skipping time.

@@ -97,7 +97,7 @@ class OatReviewWorkflow:
     @oat_outcome.validator
     def _check_oat_outcome(self, msg: OatOutcomeMessage) -> None:
         self.case.validate("oat_outcome", msg)
-        check_oat_outcome(msg)
+        check_oat_outcome(msg, takes_learning=self.case.guidance.learning_at_every_oat_end)
 
     @workflow.query
     def status(self) -> Status:

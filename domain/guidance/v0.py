@@ -120,3 +120,19 @@ class V0:
     # Grounds that came after a case closed grounds_not_received were refused: "the case
     # is closed", and nobody was told (33-36).
     reopens_late_grounds: bool = False
+    # Tasks lived only in the case's status: no due date, nobody told or chased, not in the
+    # store's task list; an adjustment's task was opened by each letter and never closed.
+    tasks_reach_people: bool = False
+    # An overdue approval was chased at the role's name (`operations_manager@...`).
+    chases_approvers_in_person: bool = False
+    # A step a child awaited was chased by the case and by the child, twice.
+    chases_once: bool = False
+    # A re-decision after a rejection lost its new learning points (55-56).
+    keeps_redecided_learning: bool = False
+    # The complainant was not told of OAT's referral back (49), nor the organisation
+    # whether a new investigation goes ahead (63-64).
+    tells_parties_of_routing: bool = False
+    # OAT's learning points were taken only with an upheld decision (Annex A).
+    learning_at_every_oat_end: bool = False
+    # A reply-by date could fall on a weekend, and post took none of the time (design.md).
+    replies_by_working_day: bool = False

@@ -21,11 +21,13 @@ with workflow.unsafe.imports_passed_through():
     from domain.enums import Role, Stage
     from domain.escalation import (
         TeamContacts,
+        approver_to_chase,
         escalation_ladder,
+        escalation_target,
         next_chase_on,
         reminder_to,
     )
-    from domain.models import SYSTEM, Actor, Pause
+    from domain.models import SYSTEM, Actor, Pause, Task
 
 if TYPE_CHECKING:
     from workflows.case.core import CaseCore
@@ -57,6 +59,8 @@ async def wait_until(
         if ringing and ringing[0][1] <= now:
             return ringing[0][0]
         if await chase_overdue(case, now):
+            continue
+        if await notify_opened_tasks(case) or await chase_overdue_tasks(case, now):
             continue
         if await acknowledge.send_acknowledgements(case):
             continue
@@ -91,6 +95,8 @@ async def wait_until(
         wakes = [when for _, when in ringing]
         if chase_at := next_chase(case):
             wakes.append(chase_at)
+        if task_chase_at := next_task_chase(case):
+            wakes.append(task_chase_at)
         if update_at := keep_in_touch.next_update(case):
             wakes.append(update_at)
         if batch_ends := acknowledge.held_until(case):
@@ -164,6 +170,17 @@ async def chase_overdue(case: CaseCore[Any], now: datetime) -> bool:
     policy = case.rules
     teams = {name: TeamContacts(t.mailbox, t.manager) for name, t in policy.teams.items()}
     owes = reminder_to(step.actor_role, step.actor_id, teams)
+    in_person = (
+        case.guidance.chases_approvers_in_person and step.action == "approve" and step.actor_id is None
+    )
+    if in_person:
+        proposal = case.state.proposal
+        owes = approver_to_chase(
+            step.actor_role,
+            manager=case.state.manager,
+            proposed_by=proposal.proposed_by if proposal is not None else None,
+            senior=policy.senior_managers,
+        )
     if step.paused_since is not None and case.guidance.bounds_pauses and not step.reminded:
         await resume_at_resume_by(case, step.resume_by)
         return True
@@ -180,11 +197,12 @@ async def chase_overdue(case: CaseCore[Any], now: datetime) -> bool:
     else:
         ladder = escalation_ladder(
             step.actor_role,
-            step.actor_id,
+            owes.id if in_person else step.actor_id,
             manager=case.state.manager,
             teams=teams,
             senior=policy.senior_managers,
-            excluded=case.about_staff,
+            # Up the ladder from whoever was reminded, not back to them.
+            excluded=[*case.about_staff, owes.id] if in_person else case.about_staff,
         )
         to = case.guidance.escalation_to(ladder, step.escalations, case.state.manager)
         step.escalated = True
@@ -199,6 +217,94 @@ async def chase_overdue(case: CaseCore[Any], now: datetime) -> bool:
                 "escalation": step.escalations,
                 "may_take_over": case.guidance.hands_over_overdue_steps and step.actor_id is not None,
             },
+        )
+    case.publish()
+    return True
+
+
+# ----------------------------------------------------------------- tasks
+
+
+def tasks_to_chase(case: CaseCore[Any]) -> list[Task]:
+    """Open tasks with a due date (guidance v8; design.md, "Time"): each is chased like a
+    step until `complete_task`."""
+    if not case.guidance.tasks_reach_people:
+        return []
+    return [task for task in case.state.tasks if task.done_at is None and task.due is not None]
+
+
+def task_chased_at(case: CaseCore[Any], task: Task) -> datetime:
+    assert task.due is not None
+    return end_of_day(
+        next_chase_on(
+            task.due,
+            reminded=task.reminded,
+            escalations=task.escalations,
+            escalate_after=case.rules.durations.escalate_after,
+            calendar=case.calendar,
+        )
+    )
+
+
+def next_task_chase(case: CaseCore[Any]) -> datetime | None:
+    return min((task_chased_at(case, task) for task in tasks_to_chase(case)), default=None)
+
+
+def as_step(task: Task) -> dict[str, Any]:
+    """A task as the overdue letters show a step."""
+    return {"action": task.task, "actor_role": task.role, "actor_id": task.assignee, "due": str(task.due)}
+
+
+async def notify_opened_tasks(case: CaseCore[Any]) -> bool:
+    """A task opened for someone sends them `task_opened`, named as the task is (design.md,
+    "Letters"): work reaches a person, not only the case's status."""
+    sent = False
+    for task in case.state.tasks if case.guidance.tasks_reach_people else []:
+        if task.notified or task.done_at is not None:
+            continue
+        task.notified = sent = True
+        await case.letter(
+            "task_opened",
+            case.staff(task.assignee, task.role),
+            paragraphs=task.paragraphs,
+            context={"task": task.model_dump(mode="json")},
+        )
+    return sent
+
+
+async def chase_overdue_tasks(case: CaseCore[Any], now: datetime) -> bool:
+    """An overdue task reminds its assignee at its due date, then is escalated up their
+    ladder every `escalate_after` while it stays open, as a step is."""
+    overdue = [task for task in tasks_to_chase(case) if task_chased_at(case, task) <= now]
+    if not overdue:
+        return False
+    task = overdue[0]
+    what = f"task {task.task!r} overdue (due {task.due})"
+    if not task.reminded:
+        task.reminded = True
+        case.record(SYSTEM, f"reminder: {what}", task.paragraphs, task.assignee)
+        await case.letter(
+            "task_overdue", case.staff(task.assignee, task.role), context={"step": as_step(task)}
+        )
+    else:
+        policy = case.rules
+        teams = {name: TeamContacts(t.mailbox, t.manager) for name, t in policy.teams.items()}
+        ladder = escalation_ladder(
+            task.role,
+            task.assignee,
+            manager=case.state.manager,
+            teams=teams,
+            senior=policy.senior_managers,
+            excluded=case.about_staff,
+        )
+        to = escalation_target(ladder, task.escalations)
+        task.escalations += 1
+        case.record(SYSTEM, f"escalated to {to.id}: {what}", task.paragraphs, task.assignee)
+        await case.letter(
+            "task_escalated",
+            case.staff(to.id, to.role),
+            cc=[case.staff(task.assignee, task.role)],
+            context={"step": as_step(task), "escalation": task.escalations, "may_take_over": False},
         )
     case.publish()
     return True

@@ -22,9 +22,21 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar import Period, WorkingCalendar, london_date
     from domain.dates import check_dates
     from domain.enums import Outcome, Role, Stage
+    from domain.grounds import reply_by_date
     from domain.guidance import Guidance, guidance_for, version_at_birth
     from domain.letters import ends_internal_process
-    from domain.models import SYSTEM, Actor, Awaiting, DocumentOnRecord, Evidence, HistoryEntry, Status, Task
+    from domain.models import (
+        SYSTEM,
+        Actor,
+        AdjustmentKind,
+        Awaiting,
+        Contact,
+        DocumentOnRecord,
+        Evidence,
+        HistoryEntry,
+        Status,
+        Task,
+    )
     from domain.permissions import check_open, check_stage, stands_in
     from domain.policy import Policy
     from domain.state import CaseState
@@ -126,6 +138,18 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
     def after(self, period: Period, on: date) -> date:
         """A due date on the case's own calendar (its bank holidays fixed at opening)."""
         return period.after(on, self.calendar)
+
+    def reply_by(self, day: date, *also: Contact) -> date:
+        """A date we give someone to reply by (guidance v8): a working day, with the post's
+        time added when the complainant (or another party written to) is written to by post."""
+        if not self.guidance.replies_by_working_day:
+            return day
+        by_post = any(AdjustmentKind.POST is item.kind for item in self.state.reasonable_adjustments) or any(
+            not who.email and bool(who.address) for who in (self.state.complainant, *also)
+        )
+        return reply_by_date(
+            day, by_post=by_post, post_allowance=self.rules.durations.post_allowance, calendar=self.calendar
+        )
 
     def before(self, period: Period, on: date) -> date:
         return period.before(on, self.calendar)
@@ -248,6 +272,12 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
             )
 
     def add_task(self, name: str, assignee: str, role: str, paragraphs: list[str], detail: str) -> None:
+        # Guidance v8: due by the policy's time for it, then sent and chased (chasing.py).
+        due = (
+            self.after(self.rules.durations.task(name), self.today())
+            if self.guidance.tasks_reach_people
+            else None
+        )
         self.state.tasks.append(
             Task(
                 task=name,
@@ -257,6 +287,7 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
                 detail=detail,
                 opened_at=self.now(),
                 reasonable_adjustments=self.state.reasonable_adjustments,
+                due=due,
             )
         )
         self.record(SYSTEM, f"task opened: {name} for {assignee}", paragraphs, detail)
@@ -274,13 +305,14 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         chase: bool = True,
         paragraphs: list[str] | None = None,
         detail: str = "",
+        child: str | None = None,
     ) -> None:
         """Change stage: state, search attributes, current details, audit and store at once."""
         self.state.stage = stage
         self.mailbox.refuse_leftovers(
             stage, f"the case moved on to {stage.value} before this could be applied"
         )
-        self.set_awaiting(action, role, actor_id, due=due, chase=chase)
+        self.set_awaiting(action, role, actor_id, due=due, chase=chase, child=child)
         self.record(SYSTEM, f"stage: {stage.value}", paragraphs, detail)
         self.publish()
         await self.sync()
@@ -293,18 +325,23 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         *,
         due: date | None = None,
         chase: bool = True,
+        child: str | None = None,
     ) -> None:
         chasing.end_pause(self)
         if action is None or role is None:
             self.state.awaiting = None
             return
+        # A step is chased once, by the workflow that awaits it (guidance v8): a case does
+        # not also chase, nor list as its own task, a step its child awaits.
+        by_child = child if self.guidance.chases_once else None
         self.state.awaiting = Awaiting(
             action=action,
             actor_role=str(role),
             actor_id=actor_id,
             due=due or self.after(self.rules.durations.step(action), self.today()),
             since=self.now(),
-            chase=chase,
+            chase=chase and by_child is None,
+            child=by_child,
         )
 
     async def sync(self) -> None:
@@ -357,7 +394,8 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
             risk=state.risk,
             opened_at=state.opened_at or self.now(),
             closed_at=state.closed_at,
-            awaiting=state.awaiting,
+            awaiting=None if state.awaiting is not None and state.awaiting.child else state.awaiting,
+            tasks=state.tasks if self.guidance.tasks_reach_people and "tasks" in status else None,
             status=status,
             status_changes_only=True,
             events=events,
@@ -498,6 +536,9 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         for task in self.child_tasks:
             if not task.done():
                 task.cancel()
+        # A task opened as the case closes still reaches its person; it stays in the
+        # store's task list until it is marked done (design.md, "Time").
+        await chasing.notify_opened_tasks(self)
         self.publish()
         await self.sync()
         self.closed_and_recorded = True

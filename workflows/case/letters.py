@@ -16,6 +16,13 @@ with workflow.unsafe.imports_passed_through():
 S = TypeVar("S", bound="CaseState")
 PUBLIC_ROLES = frozenset({"service_user", "organisation", "advocate"})
 OTHER_PARTIES = frozenset({"organisation", "advocate"})  # not the complainant
+# The adjustments a person makes, as the case owner's tasks are named (guidance v8; the
+# policy's `durations.tasks` gives each its time).
+ADJUSTMENT_TASKS = {
+    AdjustmentKind.PHONE_CALL: "reasonable adjustment - phone call",
+    AdjustmentKind.INTERPRETER: "reasonable adjustment - interpreter",
+    AdjustmentKind.OTHER: "reasonable adjustment - other",
+}
 
 if TYPE_CHECKING:
     from domain.policy import Policy
@@ -41,6 +48,9 @@ class Letters(Generic[S]):
         def add_task(
             self, name: str, assignee: str, role: str, paragraphs: list[str], detail: str
         ) -> None: ...
+
+        @property
+        def guidance(self) -> Any: ...
 
     def party(self, role: str, who: Contact) -> Recipient:
         """A party to the case, at the contact the back office gave: `<role>:<case ref>`."""
@@ -109,16 +119,36 @@ class Letters(Generic[S]):
                 # trust boundary"), and no advocate is copied on the organisation's letters.
                 reasonable_adjustments=[] if to.role in OTHER_PARTIES else state.reasonable_adjustments,
                 case_owner=state.owner,
+                tasks_on_case=self.guidance.tasks_reach_people,
                 ends_internal_process=ends_internal_process,
                 context=context or {},
             )
         )
         state.letters.append(sent)
+        if to.role == "service_user" and self.guidance.tasks_reach_people:
+            self.open_adjustment_tasks(sent)
         if sent.undeliverable:
             self.cannot_reach(to, sent)
         elif to.role in PUBLIC_ROLES:
             state.last_to_complainant = sent.sent_at
         return sent
+
+    def open_adjustment_tasks(self, sent: LetterRecord) -> None:
+        """The adjustments a person must make are the case owner's tasks (31; guidance v8):
+        a phone call for every letter (the letter is the script); an interpreter, or any
+        other adjustment, once for the case, not once a letter."""
+        state = self.state
+        for adjustment in state.reasonable_adjustments:
+            name = ADJUSTMENT_TASKS.get(adjustment.kind)
+            if name is None:
+                continue
+            if adjustment.kind is AdjustmentKind.PHONE_CALL:
+                detail = f"phone the complainant and read them the letter sent: {sent.kind} ({sent.key})"
+            else:
+                detail = str(adjustment)
+                if any(task.task == name and task.detail == detail for task in state.tasks):
+                    continue
+            self.add_task(name, state.owner, "caseworker", ["31"], detail)
 
     def cannot_reach(self, to: Recipient, sent: LetterRecord) -> None:
         """Nobody believes a letter arrived when it did not (issue 23): the refusal is on the

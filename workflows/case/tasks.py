@@ -11,12 +11,10 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from contract.receipts import Receipt
-    from domain.authority import NotAllowed, NotNow, Refused, at_least, is_person
-    from domain.enums import Role
+    from domain import permissions
+    from domain.authority import NotNow, Refused
     from domain.models import CompleteTask, Task
     from workflows.case.core import CaseCore
-
-RISK_TASK = "risk re-assessment"
 
 
 def named_task(case: CaseCore[Any], name: str) -> Task:
@@ -40,20 +38,7 @@ def check_complete_task(case: CaseCore[Any], msg: CompleteTask) -> None:
     if not case.guidance.takes_requests:
         raise NotNow(f"this case began under guidance v{case.guidance.version}, which takes no complete_task")
     task = named_task(case, msg.task)
-    actor = msg.actor
-    if not (
-        is_person(actor, task.assignee)
-        or is_person(actor, case.state.manager)
-        or at_least(actor.role, Role.ASSISTANT_DIRECTOR)
-    ):
-        raise NotAllowed(
-            f"{actor} may not complete {task.task!r}: only its assignee ({task.assignee}), the case's manager "
-            f"({case.state.manager}) or an assistant director or above"
-        )
-    if task.task == RISK_TASK and msg.risk is None:
-        raise Refused("a risk re-assessment records the new risk level: risk is low, medium or high (78)")
-    if task.task != RISK_TASK and msg.risk is not None:
-        raise Refused(f"only a risk re-assessment records a risk level, not {task.task!r}")
+    permissions.check_complete_task(msg.actor, task.task, task.assignee, case.state.manager, msg.risk)
 
 
 def complete(case: CaseCore[Any], msg: CompleteTask) -> None:

@@ -33,7 +33,9 @@ async def at_new_detailed_investigation(case: Case) -> Stage:
     parent = workflow.info().workflow_id
     first_id = f"{parent}/new-detailed-investigation-{len(state.links.children) + 1}"
     window = case.rules.durations.ndi_comment_window
-    window_ends = state.ndi_window_ends = case.after(window, case.today())
+    window_ends = state.ndi_window_ends = case.reply_by(
+        case.after(window, case.today()), state.opened.organisation
+    )
     state.party_comments = []
     if case.guidance.ndi_risk_task_when_recommended and not any(
         t.detail == NDI_RISK_TASK for t in state.tasks
@@ -47,6 +49,7 @@ async def at_new_detailed_investigation(case: Case) -> Stage:
         due=case.after(case.rules.durations.step("ndi_proceed"), window_ends),
         paragraphs=["61", "62", "63", "64"],
         detail=f"comments until {window_ends}; {first_id}",
+        child=first_id,
     )
 
     def proposal(attempt: int) -> NdiProposal:
@@ -64,7 +67,8 @@ async def at_new_detailed_investigation(case: Case) -> Stage:
             organisation=state.opened.organisation,
             reasonable_adjustments=state.reasonable_adjustments,
             # A restarted child keeps the window, the comments and the letters sent.
-            window_ends=window_ends if attempt else None,
+            # (From guidance v8 the child is given the window, a working day, from the start.)
+            window_ends=window_ends if attempt or case.guidance.replies_by_working_day else None,
             comments=list(state.party_comments) if attempt else [],
             parties_told=attempt > 0,
             ndi_case_owner=decision.ndi_case_owner,
@@ -86,6 +90,10 @@ async def at_new_detailed_investigation(case: Case) -> Stage:
         ["64"],
         f"{len(result.comments)} comment(s) considered. {result.note}".strip(),
     )
+    if case.guidance.tells_parties_of_routing:
+        # Paras 63-64: both parties were told of the proposal; both are told what was decided.
+        for to in (case.service_user(), case.organisation()):
+            await case.letter("ndi_decision", to, paragraphs=["63", "64"], context={"proceed": result.proceed})
     if not result.proceed:
         state.proposal = None
         return Stage.OAT_CONSIDERATION

@@ -63,8 +63,10 @@ async def at_awaiting_grounds(case: Case) -> Stage:
         # the minimum notice, and that date is the deadline from now on.
         if state.grounds is None:
             state.grounds_requested_on = case.today()
-        state.grounds_deadline = deadline_given(
-            usual_deadline(case), case.today(), case.rules.durations.grounds_min_notice, case.calendar
+        state.grounds_deadline = case.reply_by(
+            deadline_given(
+                usual_deadline(case), case.today(), case.rules.durations.grounds_min_notice, case.calendar
+            )
         )
     deadline = state.grounds_deadline
     if deadline is None:  # set at opening; a case without one cannot wait for grounds
@@ -299,7 +301,7 @@ async def at_time_limit(case: Case) -> Stage:
             Stage.TIME_LIMIT,
             action="late_explanation",
             role=Role.SERVICE_USER,
-            due=case.after(case.rules.durations.step("late_explanation"), case.today()),
+            due=case.reply_by(case.after(case.rules.durations.step("late_explanation"), case.today())),
             chase=False,
             paragraphs=["33"],
         )

@@ -113,6 +113,12 @@ async def record_learning(case: Case, msg: OatDecision) -> None:
     """Paras 55-56, Annex A: learning recorded on the case and sent to the line manager,
     once: not again when OAT decides again after a rejection."""
     if case.guidance.learning_shared_once and case.state.learning_shared:
+        if case.guidance.keeps_redecided_learning:
+            # A re-decision after a rejection keeps what it adds (guidance v8): only the
+            # points not already recorded and sent.
+            added = [p for p in msg.learning_points if p not in case.state.learning_points]
+            if added:
+                await share_learning(case, msg.actor, added, ["55", "56"])
         return
     if not msg.learning_points:
         if msg.upheld:

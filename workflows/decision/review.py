@@ -8,6 +8,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.enums import OAT_RETURNS_TO_CASE_OWNER, CaseOwnerFinding, OatOutcome, Outcome, Role, Stage
     from domain.models import (
+        SYSTEM,
         CaseOwnerReview,
         CaseRef,
         ChallengeAssessment,
@@ -18,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.state import DecisionState
     from workflows.case.children import run_child
     from workflows.case.core import CaseCore
+    from workflows.case.learning import share_learning
     from workflows.decision.intake import require_case_owner
     from workflows.oat_review import OatReferral, OatReviewWorkflow
     from workflows.reclassify import start_reclassified
@@ -113,6 +115,7 @@ async def at_oat_review(case: Case) -> Stage:
         role=Role.OAT_CASEWORKER,
         paragraphs=["46", "47", "48"] if state.finding else ["37", "47", "48"],
         detail=f"OAT review {parent}/oat-review-{state.oat_round}",
+        child=f"{parent}/oat-review-{state.oat_round}",
     )
 
     referral = OatReferral(
@@ -139,6 +142,9 @@ async def at_oat_review(case: Case) -> Stage:
     )
     case.record(result.actor, f"OAT outcome: {result.outcome.value}", ["48"], result.directions)
     state.oat_outcomes.append(result.outcome.value)
+    if result.learning_points and case.guidance.learning_at_every_oat_end:
+        # Annex A: OAT records what went wrong whichever way its review ends.
+        await share_learning(case, result.actor, result.learning_points, ["48", "Annex A"])
     if result.outcome in OAT_RETURNS_TO_CASE_OWNER:
         state.oat_directions = result
         await case.letter(
@@ -147,6 +153,8 @@ async def at_oat_review(case: Case) -> Stage:
             paragraphs=["48", "49"],
             context={"outcome": result.outcome.value, "directions": result.directions},
         )
+        if case.guidance.tells_parties_of_routing:
+            await tell_complainant_of_return(case, result)
         return Stage.CASE_OWNER_REVIEW
     if result.outcome is OatOutcome.NOT_FOR_OAT_SERVICE_COMPLAINT:
         return await reclassify_as_service_complaint(case, result)
@@ -159,6 +167,28 @@ async def at_oat_review(case: Case) -> Stage:
             context={"from_oat": True},
         )
     return Stage.OAT_CONSIDERATION
+
+
+NEXT_STEP = {
+    OatOutcome.RETURNED_MORE_INFO: "gather more information about your complaint",
+    OatOutcome.RETURNED_FURTHER_WORK: "do more work to try to put things right",
+    OatOutcome.NOT_FOR_OAT_OTHER: "deal with your complaint themselves",
+}
+
+
+async def tell_complainant_of_return(case: Case, result: OatOutcomeMessage) -> None:
+    """Para 49: the case owner acts on OAT's directions, "including informing the service
+    user of what is happening with their complaint" (guidance v8): a letter says so, with
+    the date the case owner's review is due."""
+    state = case.state
+    next_by = case.after(case.rules.durations.step("case_owner_review"), case.today())
+    await case.letter(
+        "oat_returned",
+        case.service_user(),
+        paragraphs=["49"],
+        context={"next_step": NEXT_STEP[result.outcome], "next_by": next_by.isoformat()},
+    )
+    case.record(SYSTEM, "service user told the case is back with the case owner", ["49"], state.owner)
 
 
 async def reclassify_as_service_complaint(case: Case, result: OatOutcomeMessage) -> Stage:
@@ -210,4 +240,4 @@ def check_case_owner_review(case: Case, msg: CaseOwnerReview) -> None:
 
 def check_outcome(case: Case, msg: OatOutcomeMessage) -> None:
     case.require_stage("oat_outcome")
-    check_oat_outcome(msg)
+    check_oat_outcome(msg, takes_learning=case.guidance.learning_at_every_oat_end)

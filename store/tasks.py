@@ -1,0 +1,67 @@
+"""A task still open when its case closed is marked done in the store (guidance v8;
+design.md, "Time": it stays in the task list until it is marked done). The case's workflow
+has ended, so the store keeps the record: the row closes with who and why, and the case's
+audit trail gains the entry, by the same rule of who may complete a task as a live case."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from domain.authority import NotNow, Refused
+from domain.models import CompleteTask
+from domain.permissions import check_complete_task
+from store.models import AuditRow, CaseRow, TaskRow
+
+STORE_SEQ = 1_000_000  # the first audit number the store gives an entry of its own
+
+
+def complete_after_closing(engine: Engine, workflow_id: str, msg: CompleteTask) -> tuple[str, str | None]:
+    """Mark the open task `msg.task` (its name, or its number in the case's tasks) done;
+    answer with what the audit trail now says and the case's outcome."""
+    now = datetime.now(UTC)
+    with Session(engine) as session, session.begin():
+        case = session.get(CaseRow, workflow_id)
+        if case is None:
+            raise Refused(f"no case with workflow id {workflow_id} in the store")
+        name = msg.task
+        tasks = (case.status or {}).get("tasks") or []
+        if name.isdigit() and int(name) < len(tasks):
+            name = str(tasks[int(name)].get("task", name))
+        rows = session.scalars(
+            select(TaskRow)
+            .where(TaskRow.workflow_id == workflow_id, TaskRow.source == "task", TaskRow.action == name[:100])
+            .order_by(TaskRow.opened_at)
+        ).all()
+        row = next((r for r in rows if r.closed_at is None), None)
+        if row is None:
+            if rows:
+                raise NotNow(f"task {name!r} was done by {rows[-1].done_by or 'someone'}")
+            still = session.scalars(
+                select(TaskRow.action).where(
+                    TaskRow.workflow_id == workflow_id, TaskRow.source == "task", TaskRow.closed_at.is_(None)
+                )
+            ).all()
+            if not still:
+                raise NotNow(f"the case is closed ({case.outcome}) and no task on it is open")
+            raise Refused(f"no open task {name!r} on this case (open tasks: {'; '.join(still)})")
+        check_complete_task(msg.actor, name, row.actor_id or "", case.manager or "", msg.risk)
+        row.closed_at, row.done_by, row.done_note = now, str(msg.actor), msg.note
+        action = f"task done after the case closed: {name}"
+        # Numbered apart from the workflow's own entries (a case closed for want of grounds
+        # may yet reopen and go on numbering its history).
+        last = session.scalar(
+            select(func.max(AuditRow.seq)).where(
+                AuditRow.workflow_id == workflow_id, AuditRow.seq >= STORE_SEQ
+            )
+        )
+        seq = STORE_SEQ if last is None else last + 1
+        session.add(
+            AuditRow(workflow_id=workflow_id, seq=seq, case_ref=case.case_ref, at=now, actor=str(msg.actor),
+                     action=action, paragraphs=list(row.paragraphs or []), detail=msg.note)
+        )  # fmt: skip
+        if msg.risk is not None:
+            case.risk = msg.risk.value
+        return action, case.outcome

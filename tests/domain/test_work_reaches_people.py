@@ -1,0 +1,92 @@
+"""The rules behind guidance v8 (work reaches a person, once; design.md, "Time"), pure:
+whom an overdue approval is chased at, who may complete a task, and reply-by dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.authority import NotAllowed, Refused
+from domain.calendar import PACKAGE_CALENDAR, Period
+from domain.enums import Risk, Role
+from domain.escalation import Rung, approver_to_chase
+from domain.grounds import reply_by_date
+from domain.guidance import VERSIONS
+from domain.models import Actor
+from domain.permissions import check_complete_task
+from domain.policy import load_policy
+
+SENIOR = {
+    Role.ASSISTANT_DIRECTOR: "ad-ann",
+    Role.DIRECTOR: "dir-dee",
+    Role.DEPUTY_OMBUDSMAN: "dep-deb",
+    Role.OMBUDSMAN: "omb",
+}
+POST = Period(amount=2, unit="working_days")
+
+
+def chased(role: str, proposed_by: str = "oat-olu", senior: dict[Role, str] = SENIOR) -> Rung:
+    return approver_to_chase(role, manager="om-bob", proposed_by=proposed_by, senior=senior)
+
+
+def test_an_approval_is_chased_at_a_person_never_at_a_roles_name() -> None:  # 72-73
+    assert chased("operations_manager") == Rung("om-bob", "operations_manager")
+    # Four eyes: the manager who proposed it cannot approve it; the next rung is chased.
+    assert chased("operations_manager", proposed_by="om-bob") == Rung("ad-ann", "assistant_director")
+    assert chased("assistant_director") == Rung("ad-ann", "assistant_director")
+    assert chased("director") == Rung("dir-dee", "director")
+    assert chased("deputy_ombudsman") == Rung("dep-deb", "deputy_ombudsman")
+    # A role the policy names nobody for: the first person named above it.
+    no_director = {k: v for k, v in SENIOR.items() if k is not Role.DIRECTOR}
+    assert chased("director", senior=no_director) == Rung("dep-deb", "deputy_ombudsman")
+    assert chased("ombudsman", senior={}) == Rung("ombudsman", "ombudsman")
+
+
+def test_a_task_is_completed_by_its_assignee_the_cases_manager_or_someone_senior() -> None:
+    def done(who: Actor, task: str = "reasonable adjustment - phone call", risk: Risk | None = None) -> None:
+        check_complete_task(who, task, "cw-alice", "om-bob", risk)
+
+    done(Actor(id="cw-alice", role="caseworker"))
+    done(Actor(id="om-bob", role="operations_manager"))
+    done(Actor(id="ad-ann", role="assistant_director"))
+    for stranger in (Actor(id="cw-zed", role="caseworker"), Actor(id="om-other", role="operations_manager"),
+                     Actor(id="oat-olu", role="oat_caseworker")):  # fmt: skip
+        with pytest.raises(NotAllowed, match=r"only its assignee \(cw-alice\), the case's manager \(om-bob\)"):
+            done(stranger)
+    with pytest.raises(Refused, match="records the new risk level"):
+        done(Actor(id="cw-alice", role="caseworker"), "risk re-assessment")
+    done(Actor(id="cw-alice", role="caseworker"), "risk re-assessment", Risk.HIGH)
+    with pytest.raises(Refused, match="only a risk re-assessment records a risk level"):
+        done(Actor(id="cw-alice", role="caseworker"), risk=Risk.LOW)
+
+
+def test_a_reply_by_date_is_a_working_day_and_the_post_adds_its_time() -> None:
+    saturday, monday = date(2027, 3, 6), date(2027, 3, 8)
+    assert reply_by_date(saturday, by_post=False, post_allowance=POST) == monday
+    assert reply_by_date(monday, by_post=False, post_allowance=POST) == monday
+    assert reply_by_date(monday, by_post=True, post_allowance=POST) == date(2027, 3, 10)
+    assert reply_by_date(saturday, by_post=True, post_allowance=POST) == date(2027, 3, 10)
+    # Easter 2027: Good Friday 26 March and Easter Monday 29 March are bank holidays.
+    assert reply_by_date(date(2027, 3, 26), by_post=False, post_allowance=POST) == date(2027, 3, 30)
+    assert all(PACKAGE_CALENDAR.is_working_day(reply_by_date(date(2027, 1, d), by_post=False, post_allowance=POST))
+               for d in range(1, 31))  # fmt: skip
+
+
+def test_v8_changes_only_what_it_says() -> None:
+    v7, v8 = VERSIONS[7], VERSIONS[8]
+    new = ("tasks_reach_people", "chases_approvers_in_person", "chases_once", "keeps_redecided_learning",
+           "tells_parties_of_routing", "learning_at_every_oat_end", "replies_by_working_day")  # fmt: skip
+    for name in new:
+        assert getattr(v8, name) is True
+        assert not any(getattr(VERSIONS[v], name) for v in range(8)), name
+    assert v7.takes_requests and v8.takes_requests
+
+
+def test_the_policy_gives_each_task_its_time() -> None:
+    durations = load_policy(None).durations
+    assert durations.task("reconsider the decision in team") == Period(amount=10, unit="working_days")
+    assert durations.task("risk re-assessment") == Period(amount=5, unit="working_days")
+    assert durations.task("reasonable adjustment - phone call") == Period(amount=2, unit="working_days")
+    assert durations.task("anything else") == durations.default_task
+    assert durations.post_allowance == Period(amount=2, unit="working_days")
