@@ -20,6 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.records import CaseActivities
 from activities.settings import Settings
+from domain.models import Status
 from starter.client import ReviewsClient, quiet_runtime
 from starter.testserver import start_time_skipping
 from worker import build_worker
@@ -110,7 +111,21 @@ async def reviews(env: WorkflowEnvironment, activities: CaseActivities) -> Async
 
 async def terminate_when_quiet(env: WorkflowEnvironment, wid: str) -> None:
     """Terminate an open case once no activity or workflow task is in flight: the Java
-    test server keeps time skipping locked for a task that a termination cut short."""
+    test server keeps time skipping locked for a task that a termination cut short. Then
+    the workflows it started: the Java test server does not apply a child's parent-close
+    policy when the parent is terminated, and an orphan's timer falling due later, with no
+    worker on its task queue, would stop the shared server skipping time for good."""
+    handle = env.client.get_workflow_handle(wid)
+    started: list[str] = []
+    with contextlib.suppress(Exception):
+        links = (await handle.query("status", result_type=Status, rpc_timeout=timedelta(seconds=5))).links
+        started = [*links.children, *filter(None, [links.reclassified_to])]
+    await _terminate_once_quiet(env, wid)
+    for other in started:
+        await terminate_when_quiet(env, other)
+
+
+async def _terminate_once_quiet(env: WorkflowEnvironment, wid: str) -> None:
     handle = env.client.get_workflow_handle(wid)
     with contextlib.suppress(Exception):
         for _ in range(200):

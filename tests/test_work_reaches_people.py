@@ -35,12 +35,13 @@ from tests.conftest import (
     today,
     until_stage,
 )
+from tests.scenario_files import body, letters_in
 from tests.test_approvals_and_further_work import NDI, POINT, payment, to_oat_consideration
 from tests.test_versioning_guidance import activities_under
 from worker import build_worker
 
 NEW_POINT = {
-    "kind": "organisational",
+    "kind": "organisation",
     "text": "the checklist does not ask about carers",
     "service_model_ref": "Service Model 3.2",
     "charter_commitment": "we will be thorough",
@@ -64,7 +65,9 @@ def letters(status: Status, kind: str) -> list[str]:
 async def to_case_owner_review(reviews: ReviewsClient, env: WorkflowEnvironment, **case: Any) -> str:
     wid = await reviews.open("decision_complaint", decision_case(decided_on=await today(env), **case))
     await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
-    await reviews.send(wid, "grounds_submitted", SERVICE_USER, {"why_wrong": "missed evidence", "wanted": "x"})
+    await reviews.send(
+        wid, "grounds_submitted", SERVICE_USER, {"why_wrong": "missed evidence", "wanted": "x"}
+    )
     await until_stage(reviews, wid, "challenge_assessment")
     await reviews.send(wid, "challenge_assessment", CASE_OWNER, {"actionable": True, "analysis": "names it"})
     return wid
@@ -75,7 +78,9 @@ async def test_a_task_is_due_sent_listed_chased_and_closed_by_complete_task(
 ) -> None:  # paras 43, 65, 78; design.md "Time"
     wid = await to_case_owner_review(reviews, env)
     opened_on = date.fromisoformat(await today(env))
-    status = await reviews.act(wid, "case_owner_review", CASE_OWNER, {"finding": "primary_reconsider_in_team"})
+    status = await reviews.act(
+        wid, "case_owner_review", CASE_OWNER, {"finding": "primary_reconsider_in_team"}
+    )
     tasks = {t.task: t for t in status.tasks}
     # Each task is due by the policy's time for it, counted in working days.
     assert tasks["reconsider the decision in team"].due == PACKAGE_CALENDAR.add_working_days(opened_on, 10)
@@ -84,7 +89,9 @@ async def test_a_task_is_due_sent_listed_chased_and_closed_by_complete_task(
     assert sorted(letters(status, "task_opened")) == ["cw-alice", "om-bob"]
     # ...and is a row of the store's task list, assigned to them with its due date.
     listed = {r.action: r for r in rows(activities, wid) if r.source == "task"}
-    assert listed["risk re-assessment"].actor_id == "cw-alice" and listed["risk re-assessment"].closed_at is None
+    assert (
+        listed["risk re-assessment"].actor_id == "cw-alice" and listed["risk re-assessment"].closed_at is None
+    )
     assert listed["reconsider the decision in team"].due == tasks["reconsider the decision in team"].due
 
     # Overdue: the assignee is reminded, then their manager is told.
@@ -102,7 +109,10 @@ async def test_a_task_is_due_sent_listed_chased_and_closed_by_complete_task(
         await reviews.send(wid, "complete_task", OAT, {"task": "risk re-assessment", "risk": "high"})
     assert refused.value.kind == "not_allowed"
     status = await reviews.act(
-        wid, "complete_task", CASE_OWNER, {"task": "risk re-assessment", "risk": "high", "note": "carer is ill"}
+        wid,
+        "complete_task",
+        CASE_OWNER,
+        {"task": "risk re-assessment", "risk": "high", "note": "carer is ill"},
     )
     assert status.risk == "high"
     done = next(r for r in rows(activities, wid) if r.action == "risk re-assessment")
@@ -113,7 +123,9 @@ async def test_a_task_is_due_sent_listed_chased_and_closed_by_complete_task(
     await skip(env, timedelta(days=10))
     status = await reviews.status(wid)
     chased_again = [
-        h for h in status.history[-20:] if "risk re-assessment" in h.action and h.action.startswith("escalated")
+        h
+        for h in status.history[-20:]
+        if "risk re-assessment" in h.action and h.action.startswith("escalated")
     ]
     assert len(letters(status, "task_escalated")) >= escalations and not chased_again[escalations:]
 
@@ -123,15 +135,18 @@ async def test_adjustment_tasks_are_the_cases_one_a_letter_for_a_call_one_a_case
 ) -> None:  # para 31
     adjustments = [{"kind": "phone_call"}, {"kind": "interpreter", "detail": "Polish"}]
     wid = await reviews.open(
-        "decision_complaint", decision_case(decided_on=await today(env), reasonable_adjustments=adjustments)
+        "decision_complaint",
+        decision_case(decided_on=await today(env)) | {"reasonable_adjustments": adjustments},
     )
     await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
     await until_stage(reviews, wid, "awaiting_grounds")
-    await reviews.send(wid, "grounds_submitted", SERVICE_USER, {"why_wrong": "missed evidence", "wanted": "x"})
+    await reviews.send(
+        wid, "grounds_submitted", SERVICE_USER, {"why_wrong": "missed evidence", "wanted": "x"}
+    )
     await until_stage(reviews, wid, "challenge_assessment")
     status = await reviews.status(wid)
     to_complainant = [x for x in status.letters if x.to_role == "service_user"]
-    assert len(to_complainant) >= 2  # the grounds request and the acknowledgement at least
+    assert to_complainant  # the grounds request at least
     calls = [t for t in status.tasks if t.task == "reasonable adjustment - phone call"]
     interpreters = [t for t in status.tasks if t.task == "reasonable adjustment - interpreter"]
     assert len(calls) == len(to_complainant)
@@ -142,8 +157,12 @@ async def test_adjustment_tasks_are_the_cases_one_a_letter_for_a_call_one_a_case
     assert not [r for r in listed if r.action.startswith("adjustment: ")]
     assert len([r for r in rows(activities, wid) if r.source == "task"]) == len(status.tasks)
     # Done once, it stays done; the next letter's call is a new task.
-    status = await reviews.act(wid, "complete_task", CASE_OWNER, {"task": "reasonable adjustment - interpreter"})
-    await reviews.send(wid, "challenge_assessment", CASE_OWNER, {"actionable": False, "analysis": "no reason"})
+    status = await reviews.act(
+        wid, "complete_task", CASE_OWNER, {"task": "reasonable adjustment - interpreter"}
+    )
+    await reviews.send(
+        wid, "challenge_assessment", CASE_OWNER, {"actionable": False, "analysis": "no reason"}
+    )
     status = await reviews.status(wid)
     assert len([t for t in status.tasks if t.task == "reasonable adjustment - interpreter"]) == 1
 
@@ -153,9 +172,11 @@ async def test_a_task_open_when_its_case_closes_stays_listed_until_marked_done(
 ) -> None:  # para 31; design.md "Time"
     wid = await reviews.open(
         "decision_complaint",
-        decision_case(decided_on=await today(env), reasonable_adjustments=[{"kind": "phone_call"}]),
+        decision_case(decided_on=await today(env)) | {"reasonable_adjustments": [{"kind": "phone_call"}]},
     )
-    status = await reviews.act(wid, "case_owner_resolution", CASE_OWNER, {"resolved": True, "note": "explained"})
+    status = await reviews.act(
+        wid, "case_owner_resolution", CASE_OWNER, {"resolved": True, "note": "explained"}
+    )
     assert status.outcome is not None
     closing = next(x for x in status.letters if x.kind == "closing")
     call = next(t for t in status.tasks if closing.key in t.detail)
@@ -168,7 +189,9 @@ async def test_a_task_open_when_its_case_closes_stays_listed_until_marked_done(
     assert refused.value.kind == "not_allowed"
     opened_calls = [r for r in rows(activities, wid) if r.action == call.task and r.closed_at is None]
     for _ in opened_calls:
-        receipt = await reviews.send(wid, "complete_task", MANAGER, {"task": call.task, "note": "called them"})
+        receipt = await reviews.send(
+            wid, "complete_task", MANAGER, {"task": call.task, "note": "called them"}
+        )
     assert receipt.recorded == [f"task done after the case closed: {call.task}"]  # type: ignore[union-attr]
     assert all(r.closed_at is not None and r.done_by == "om-bob (operations_manager)" for r in rows(activities, wid)
                if r.action == call.task)  # fmt: skip
@@ -205,7 +228,7 @@ async def test_a_step_a_child_awaits_is_chased_once_and_listed_once(
     status = await reviews.act(wid, "case_owner_review", CASE_OWNER, {"finding": "no_genuine_doubt"})
     assert status.stage.value == "oat_review"
     child = status.links.children[-1]
-    await skip(env, timedelta(days=30))  # oat_outcome is due in 20 working days
+    await skip(env, timedelta(days=33))  # oat_outcome is due in 20 working days
     parent, review = await reviews.status(wid), await reviews.status(child)
     assert letters(parent, "task_overdue") == [] and letters(review, "task_overdue") == ["oat"]
     open_rows = [r for r in rows(activities, wid) + rows(activities, child) if r.action == "oat_outcome"]
@@ -219,7 +242,9 @@ async def test_a_redecision_after_a_rejection_keeps_its_new_learning(
     await reviews.send(wid, "oat_decision", OAT, payment(500))
     await reviews.send(wid, "reject", MANAGER, {"note": "the amount is too low for the harm"})
     await until_stage(reviews, wid, "oat_consideration")
-    status = await reviews.act(wid, "oat_decision", OAT, {**payment(800), "learning_points": [POINT, NEW_POINT]})
+    status = await reviews.act(
+        wid, "oat_decision", OAT, {**payment(800), "learning_points": [POINT, NEW_POINT]}
+    )
     texts = [p.text for p in status.learning_points]
     assert texts.count(POINT["text"]) == 1 and NEW_POINT["text"] in texts
     assert len(letters(status, "learning_points")) == 2
@@ -230,11 +255,12 @@ async def test_the_complainant_is_told_when_oat_returns_a_referral(
 ) -> None:  # para 49
     wid = await to_case_owner_review(reviews, env)
     await reviews.send(wid, "case_owner_review", CASE_OWNER, {"finding": "no_genuine_doubt"})
-    status = await reviews.act(wid, "oat_outcome", OAT, {"outcome": "returned_more_info", "directions": "ask the GP"})
+    status = await reviews.act(
+        wid, "oat_outcome", OAT, {"outcome": "returned_more_info", "directions": "ask the GP"}
+    )
     assert status.stage.value == "case_owner_review"
     assert letters(status, "oat_returned") == [status.case_ref and f"service-user:{status.case_ref}"]
-    sent = next(x for x in status.letters if x.kind == "oat_returned")
-    text = next((Path(activities.settings.outbox_dir) / wid.replace("/", "_")).glob(f"{sent.key}.eml")).read_text()
+    text = body(letters_in(activities.settings.data_dir, "oat_returned")[0])
     assert "gather more information" in text and "ask the GP" not in text  # OAT's directions are staff's
 
 
@@ -272,7 +298,9 @@ async def test_a_reply_by_date_is_a_working_day_with_the_posts_time_added(
 ) -> None:  # paras 32, 34; design.md "Time"
     posted = {"name": "Sam Kaur", "address": "1 Quiet Lane, Leeds"}
     decided = await today(env)
-    wid = await reviews.open("decision_complaint", decision_case(decided_on=decided, complainant=posted))
+    wid = await reviews.open(
+        "decision_complaint", decision_case(decided_on=decided) | {"complainant": posted}
+    )
     status = await reviews.act(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})
     await until_stage(reviews, wid, "awaiting_grounds")
     status = await reviews.status(wid)
@@ -286,13 +314,15 @@ async def test_a_reply_by_date_is_a_working_day_with_the_posts_time_added(
     assert PACKAGE_CALENDAR.is_working_day(expected)
 
 
-async def test_a_case_begun_under_v7_keeps_its_tasks_as_they_were(env: WorkflowEnvironment, tmp_path: Path) -> None:
+async def test_a_case_begun_under_v7_keeps_its_tasks_as_they_were(
+    env: WorkflowEnvironment, tmp_path: Path
+) -> None:
     activities = activities_under(tmp_path, 7)
     reviews = ReviewsClient(env.client, f"test-v7-{tmp_path.name[-6:]}")
     async with build_worker(env.client, activities, reviews.task_queue):
         wid = await reviews.open(
             "decision_complaint",
-            decision_case(decided_on=await today(env), reasonable_adjustments=[{"kind": "phone_call"}]),
+            decision_case(decided_on=await today(env)) | {"reasonable_adjustments": [{"kind": "phone_call"}]},
         )
         try:
             await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": False})

@@ -52,7 +52,9 @@ def test_a_task_is_completed_by_its_assignee_the_cases_manager_or_someone_senior
     done(Actor(id="ad-ann", role="assistant_director"))
     for stranger in (Actor(id="cw-zed", role="caseworker"), Actor(id="om-other", role="operations_manager"),
                      Actor(id="oat-olu", role="oat_caseworker")):  # fmt: skip
-        with pytest.raises(NotAllowed, match=r"only its assignee \(cw-alice\), the case's manager \(om-bob\)"):
+        with pytest.raises(
+            NotAllowed, match=r"only its assignee \(cw-alice\), the case's manager \(om-bob\)"
+        ):
             done(stranger)
     with pytest.raises(Refused, match="records the new risk level"):
         done(Actor(id="cw-alice", role="caseworker"), "risk re-assessment")

@@ -93,7 +93,9 @@ async def at_new_detailed_investigation(case: Case) -> Stage:
     if case.guidance.tells_parties_of_routing:
         # Paras 63-64: both parties were told of the proposal; both are told what was decided.
         for to in (case.service_user(), case.organisation()):
-            await case.letter("ndi_decision", to, paragraphs=["63", "64"], context={"proceed": result.proceed})
+            await case.letter(
+                "ndi_decision", to, paragraphs=["63", "64"], context={"proceed": result.proceed}
+            )
     if not result.proceed:
         state.proposal = None
         return Stage.OAT_CONSIDERATION
