@@ -39,12 +39,12 @@ def comment(party: Role) -> PartyComment:
 
 def test_the_versions_are_numbered_in_order_and_current_is_the_newest() -> None:
     assert sorted(VERSIONS) == list(range(len(VERSIONS)))
-    assert CURRENT == max(VERSIONS) == 7
+    assert CURRENT == max(VERSIONS) == 8
     assert all(VERSIONS[n].version == n for n in VERSIONS)
 
 
 def test_an_unknown_version_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="no guidance version 9: this build knows 0, 1, 2, 3, 4, 5, 6, 7"):
+    with pytest.raises(ValueError, match="no guidance version 9: this build knows 0, 1, 2, 3, 4, 5, 6, 7, 8"):
         guidance_for(9)
 
 
@@ -110,8 +110,8 @@ def test_the_worker_fills_in_the_newest_version_and_a_policy_may_name_an_older_o
     assert policy.with_guidance(CURRENT).guidance == CURRENT
     older = policy.model_copy(update={"guidance": 1})
     assert older.with_guidance(CURRENT).guidance == 1
-    with pytest.raises(PolicyError, match="guidance version 8 is newer than this build's 7"):
-        policy.model_copy(update={"guidance": 8}).with_guidance(CURRENT)
+    with pytest.raises(PolicyError, match="guidance version 9 is newer than this build's 8"):
+        policy.model_copy(update={"guidance": 9}).with_guidance(CURRENT)
 
 
 # ------------------------------------------------------------ v0 -> v1: the edges

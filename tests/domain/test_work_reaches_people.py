@@ -38,7 +38,7 @@ def test_an_approval_is_chased_at_a_person_never_at_a_roles_name() -> None:  # 7
     assert chased("director") == Rung("dir-dee", "director")
     assert chased("deputy_ombudsman") == Rung("dep-deb", "deputy_ombudsman")
     # A role the policy names nobody for: the first person named above it.
-    no_director = {k: v for k, v in SENIOR.items() if k is not Role.DIRECTOR}
+    no_director: dict[Role, str] = {k: v for k, v in SENIOR.items() if k is not Role.DIRECTOR}
     assert chased("director", senior=no_director) == Rung("dep-deb", "deputy_ombudsman")
     assert chased("ombudsman", senior={}) == Rung("ombudsman", "ombudsman")
 

@@ -139,6 +139,10 @@ def should_continue_as_new(case: CaseCore[Any]) -> bool:
     )
 
 
+def team_contacts(case: CaseCore[Any]) -> dict[str, TeamContacts]:
+    return {name: TeamContacts(t.mailbox, t.manager) for name, t in case.rules.teams.items()}
+
+
 def next_chase(case: CaseCore[Any]) -> datetime | None:
     """When the awaited person is next chased: at the due date (or, while the clock is
     paused, the date it must be resumed by), then escalation every `escalate_after`
@@ -168,7 +172,7 @@ async def chase_overdue(case: CaseCore[Any], now: datetime) -> bool:
     if step is None or chase_at is None or chase_at > now:
         return False
     policy = case.rules
-    teams = {name: TeamContacts(t.mailbox, t.manager) for name, t in policy.teams.items()}
+    teams = team_contacts(case)
     owes = reminder_to(step.actor_role, step.actor_id, teams)
     in_person = (
         case.guidance.chases_approvers_in_person and step.action == "approve" and step.actor_id is None
@@ -288,7 +292,7 @@ async def chase_overdue_tasks(case: CaseCore[Any], now: datetime) -> bool:
         )
     else:
         policy = case.rules
-        teams = {name: TeamContacts(t.mailbox, t.manager) for name, t in policy.teams.items()}
+        teams = team_contacts(case)
         ladder = escalation_ladder(
             task.role,
             task.assignee,
