@@ -427,6 +427,31 @@ class CaseOwnerReview(Message):
     finding: CaseOwnerFinding
 
 
+class LearningPoint(Strict):
+    """Annex A: what went wrong is tied to the Service Model and the Service Charter."""
+
+    kind: LearningPointKind
+    text: str = Field(min_length=1)
+    service_model_ref: str = ""
+    charter_commitment: str = ""
+
+    @model_validator(mode="after")
+    def _references(self) -> LearningPoint:
+        if self.kind is not LearningPointKind.GOOD_PRACTICE:
+            missing = [
+                name
+                for name in ("service_model_ref", "charter_commitment")
+                if not getattr(self, name).strip()
+            ]
+            if missing:
+                raise ValueError(
+                    f"a {self.kind.value} learning point must name the Service Model guidance "
+                    "it breaches and the Service Charter commitment not met (Annex A); "
+                    f"missing: {', '.join(missing)}"
+                )
+        return self
+
+
 class OatOutcomeMessage(Message):
     outcome: OatOutcome
     directions: str = ""
@@ -458,31 +483,6 @@ class Remedy(Strict):
     @property
     def pays(self) -> bool:
         return self.amount_gbp > 0
-
-
-class LearningPoint(Strict):
-    """Annex A: what went wrong is tied to the Service Model and the Service Charter."""
-
-    kind: LearningPointKind
-    text: str = Field(min_length=1)
-    service_model_ref: str = ""
-    charter_commitment: str = ""
-
-    @model_validator(mode="after")
-    def _references(self) -> LearningPoint:
-        if self.kind is not LearningPointKind.GOOD_PRACTICE:
-            missing = [
-                name
-                for name in ("service_model_ref", "charter_commitment")
-                if not getattr(self, name).strip()
-            ]
-            if missing:
-                raise ValueError(
-                    f"a {self.kind.value} learning point must name the Service Model guidance "
-                    "it breaches and the Service Charter commitment not met (Annex A); "
-                    f"missing: {', '.join(missing)}"
-                )
-        return self
 
 
 class QuashGrounds(Strict):
@@ -553,6 +553,9 @@ class CompleteTask(Message):
 
     task: str = Field(min_length=1)
     risk: Risk | None = None
+    # Annex A (guidance v8): the operations manager's peer review, the reconsideration in
+    # team (43), records what went wrong as it is marked done.
+    learning_points: list[LearningPoint] = []
 
 
 class RecordJrThreat(Message):

@@ -110,6 +110,23 @@ def check_complete_task(actor: Actor, task: str, assignee: str, manager: str, ri
         raise Refused(f"only a risk re-assessment records a risk level, not {task!r}")
 
 
+PEER_REVIEW_TASK = "reconsider the decision in team"
+
+
+def check_peer_review_learning(actor: Actor, task: str, *, takes_learning: bool) -> None:
+    """Annex A: "OAT or an OM peer reviewer" records what went wrong. The operations
+    manager's peer review is the reconsideration in team (43): learning points come with
+    that task's completion, from a manager (guidance v8), and with no other task."""
+    if not takes_learning or task != PEER_REVIEW_TASK:
+        raise Refused(
+            f"learning points come with OAT's review or the peer review ({PEER_REVIEW_TASK}), not {task!r}"
+        )
+    if not at_least(actor.role, Role.OPERATIONS_MANAGER):
+        raise NotAllowed(
+            f"{actor} may not record a peer review's learning points: an operations manager does (Annex A)"
+        )
+
+
 def check_pause(
     actor: Actor,
     step: Awaiting | None,

@@ -22,6 +22,10 @@ def complete_after_closing(engine: Engine, workflow_id: str, msg: CompleteTask) 
     """Mark the open task `msg.task` (its name, or its number in the case's tasks) done;
     answer with what the audit trail now says and the case's outcome."""
     now = datetime.now(UTC)
+    if msg.learning_points:  # they are sent to the line manager by the case, which has ended
+        raise NotNow(
+            "the case has closed: record its learning points on the review case (Annex A), then mark the task done"
+        )
     with Session(engine) as session, session.begin():
         case = session.get(CaseRow, workflow_id)
         if case is None:

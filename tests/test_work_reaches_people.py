@@ -333,3 +333,44 @@ async def test_a_case_begun_under_v7_keeps_its_tasks_as_they_were(
             assert any(r.action.startswith("adjustment: ") for r in rows(activities, wid))
         finally:
             await terminate_when_quiet(env, wid)
+
+
+async def test_my_tasks_through_the_api_before_and_after_the_case_closes(
+    env: WorkflowEnvironment, tmp_path: Path
+) -> None:  # design.md "Back-office HTTP API": GET /tasks
+    from tests.test_api import MANAGER as MANAGER_TOKEN
+    from tests.test_api import OWNER as OWNER_TOKEN
+    from tests.test_api import api_on, open_case
+
+    async with api_on(env, tmp_path) as api:
+        wid = await open_case(api, env, reasonable_adjustments=[{"kind": "interpreter", "detail": "Urdu"}])
+        closed = await api.http.post(
+            f"/cases/{wid}/messages/case_owner_resolution",
+            json={"resolved": True, "note": "ok"},
+            headers=OWNER_TOKEN,
+        )
+        assert closed.status_code == 200 and closed.json()["outcome"], closed.text
+        mine = (await api.http.get("/tasks", headers=OWNER_TOKEN)).json()
+        assert [t["action"] for t in mine if t["workflow_id"] == wid] == [
+            "reasonable adjustment - interpreter"
+        ]
+        assert not [
+            t for t in (await api.http.get("/tasks", headers=MANAGER_TOKEN)).json() if t["workflow_id"] == wid
+        ]
+        done = await api.http.post(
+            f"/cases/{wid}/messages/complete_task",
+            json={"task": "reasonable adjustment - interpreter", "note": "booked"},
+            headers=OWNER_TOKEN,
+        )
+        assert done.status_code == 200 and done.json()["recorded"] == [
+            "task done after the case closed: reasonable adjustment - interpreter"
+        ], done.text
+        assert not [
+            t for t in (await api.http.get("/tasks", headers=OWNER_TOKEN)).json() if t["workflow_id"] == wid
+        ]
+        again = await api.http.post(
+            f"/cases/{wid}/messages/complete_task",
+            json={"task": "reasonable adjustment - interpreter"},
+            headers=OWNER_TOKEN,
+        )
+        assert again.status_code == 409, again.text

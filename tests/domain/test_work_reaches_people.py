@@ -92,3 +92,19 @@ def test_the_policy_gives_each_task_its_time() -> None:
     assert durations.task("reasonable adjustment - phone call") == Period(amount=2, unit="working_days")
     assert durations.task("anything else") == durations.default_task
     assert durations.post_allowance == Period(amount=2, unit="working_days")
+
+
+def test_the_peer_reviews_learning_comes_with_the_reconsideration_in_team_from_a_manager() -> None:
+    from domain.permissions import check_peer_review_learning
+
+    manager = Actor(id="om-bob", role="operations_manager")
+    check_peer_review_learning(manager, "reconsider the decision in team", takes_learning=True)
+    check_peer_review_learning(Actor(id="ad-ann", role="assistant_director"), "reconsider the decision in team",
+                               takes_learning=True)  # fmt: skip
+    with pytest.raises(NotAllowed, match="an operations manager does"):
+        check_peer_review_learning(Actor(id="cw-alice", role="caseworker"), "reconsider the decision in team",
+                                   takes_learning=True)  # fmt: skip
+    with pytest.raises(Refused, match="not 'risk re-assessment'"):
+        check_peer_review_learning(manager, "risk re-assessment", takes_learning=True)
+    with pytest.raises(Refused, match="learning points come with"):
+        check_peer_review_learning(manager, "reconsider the decision in team", takes_learning=False)

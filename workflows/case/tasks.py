@@ -15,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.authority import NotNow, Refused
     from domain.models import CompleteTask, Task
     from workflows.case.core import CaseCore
+    from workflows.case.learning import share_learning
 
 
 def named_task(case: CaseCore[Any], name: str) -> Task:
@@ -39,6 +40,10 @@ def check_complete_task(case: CaseCore[Any], msg: CompleteTask) -> None:
         raise NotNow(f"this case began under guidance v{case.guidance.version}, which takes no complete_task")
     task = named_task(case, msg.task)
     permissions.check_complete_task(msg.actor, task.task, task.assignee, case.state.manager, msg.risk)
+    if msg.learning_points:
+        permissions.check_peer_review_learning(
+            msg.actor, task.task, takes_learning=case.guidance.learning_at_every_oat_end
+        )
 
 
 def complete(case: CaseCore[Any], msg: CompleteTask) -> None:
@@ -59,6 +64,8 @@ class TaskHandlers:
     async def complete_task(self, msg: CompleteTask) -> Receipt:
         at = len(self.case.state.history)
         complete(self.case, msg)
+        if msg.learning_points:  # Annex A: the operations manager's peer review found them
+            await share_learning(self.case, msg.actor, msg.learning_points, ["43", "Annex A"])
         return await self.case.settle("complete_task", at)
 
     @complete_task.validator
