@@ -92,14 +92,18 @@ def check_record_adjustment(actor: Actor, owner: str, manager: str) -> None:
 RISK_TASK = "risk re-assessment"
 
 
-def check_complete_task(actor: Actor, task: str, assignee: str, manager: str, risk: Risk | None) -> None:
-    """complete_task (31, 43, 65, 78): the task's assignee, the case's manager, or an
-    assistant director or above; a risk re-assessment, and only it, records the new level."""
-    if not (
+def may_complete(actor: Actor, assignee: str, manager: str) -> bool:
+    return (
         is_person(actor, assignee)
         or is_person(actor, manager)
         or at_least(actor.role, Role.ASSISTANT_DIRECTOR)
-    ):
+    )
+
+
+def check_complete_task(actor: Actor, task: str, assignee: str, manager: str, risk: Risk | None) -> None:
+    """complete_task (31, 43, 65, 78): the task's assignee, the case's manager, or an
+    assistant director or above; a risk re-assessment, and only it, records the new level."""
+    if not may_complete(actor, assignee, manager):
         raise NotAllowed(
             f"{actor} may not complete {task!r}: only its assignee ({assignee}), the case's manager "
             f"({manager}) or an assistant director or above"

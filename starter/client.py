@@ -11,11 +11,10 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from google.protobuf.empty_pb2 import Empty
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Engine
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
@@ -49,6 +48,9 @@ from domain.dates import DateOutOfRange, check_dates
 from domain.enums import Kind, Stage
 from domain.models import Actor, CompleteTask, Status
 from starter.codec import codec_from_env, data_converter
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine  # the store is loaded only to complete a closed case's task
 
 
 class Refusal(Exception):

@@ -7,6 +7,7 @@ real time and only moves forward, so the case runs on a clock shifted to the sce
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 import uuid
 from collections.abc import Awaitable, Callable
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
 from activities.records import CaseActivities
@@ -123,6 +125,30 @@ async def simulate(
             scratch.cleanup()
 
 
+ACTIVITY_ENDS = (
+    EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+    EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+    EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+    EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+)
+
+
+async def _written(env: WorkflowEnvironment, workflow_id: str, seconds: float = 10) -> None:
+    """A closed case still writes its last record to the store (its closing sync): let every
+    activity it has scheduled finish before the worker stops, so `--data-dir` holds it all."""
+    handle = env.client.get_workflow_handle(workflow_id)
+    for _ in range(int(seconds / 0.05)):
+        scheduled = ended = 0
+        async for event in handle.fetch_history_events():
+            if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+                scheduled += 1
+            elif event.event_type in ACTIVITY_ENDS:
+                ended += 1
+        if scheduled <= ended:
+            return
+        await asyncio.sleep(0.05)
+
+
 async def _play(
     env: WorkflowEnvironment, client: ReviewsClient, scenario: dict[str, Any], before_step: BeforeStep | None
 ) -> dict[str, Any]:
@@ -157,6 +183,8 @@ async def _play(
     while status.stage.value != "closed" and await case_now() < until:
         await env.sleep(min(RUN_ON_STEP, until - await case_now()))
         status = await client.status(workflow_id)
+    if status.stage.value == "closed":
+        await _written(env, workflow_id)
     shown = status.model_dump(mode="json")
     expect = scenario.get("expect")
     return {

@@ -22,6 +22,7 @@ from activities.records import CaseActivities
 from activities.settings import Settings
 from domain.models import Status
 from starter.client import ReviewsClient, quiet_runtime
+from starter.simulate import ACTIVITY_ENDS
 from starter.testserver import start_time_skipping
 from worker import build_worker
 
@@ -148,12 +149,6 @@ async def _terminate_once_quiet(env: WorkflowEnvironment, wid: str) -> None:
         await handle.terminate("test finished")
 
 
-ACTIVITY_ENDS = (
-    EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
-    EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
-    EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
-    EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
-)
 TASK_ENDS = (
     EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
     EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,

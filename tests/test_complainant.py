@@ -98,7 +98,7 @@ async def test_reasonable_adjustments_are_honoured_for_every_letter(tmp_path: Pa
     assert b"To: help@advocacy.example" in copy
     with Session(create_engine(f"sqlite:///{tmp_path / 'reviews.db'}")) as session:
         letters = session.scalars(select(LetterRow).where(LetterRow.to_role == "service_user")).all()
-        tasks = session.scalars(select(TaskRow).where(TaskRow.action.like("adjustment:%"))).all()
+        tasks = session.scalars(select(TaskRow).where(TaskRow.source == "task")).all()
     assert len(letters) == 2
     for letter in letters:
         assert letter.adjustments is not None
@@ -108,9 +108,10 @@ async def test_reasonable_adjustments_are_honoured_for_every_letter(tmp_path: Pa
             ("advocate_copy", True),
             ("phone_call", True),
         ]
-    assert {t.action for t in tasks} == {
-        "adjustment: phone the complainant and read them the letter: mornings only"
-    }
+    # One phone call for each letter to the complainant, the case owner's task (guidance v8).
+    assert {t.action for t in tasks} == {"reasonable adjustment - phone call"}
+    assert sorted(str(t.detail).rsplit("(", 1)[1] for t in tasks) == sorted(f"{x.key})" for x in letters)
+    assert all("phone call: mornings only" in str(t.detail) for t in tasks)
     assert all(t.actor_id == "cw-alice" and t.closed_at is None for t in tasks) and len(tasks) == 2
 
 

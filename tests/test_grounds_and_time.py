@@ -37,15 +37,16 @@ async def test_a_late_request_gives_fourteen_days_and_the_reminder_comes_a_week_
     status = result["status"]
     assert result["expect_met"], status["letters"]
     (request,) = letters_in(tmp_path, "grounds_request")
-    assert "Please send this to us by 25 April 2026" in body(request)
+    assert "Please send this to us by 27 April 2026" in body(request)  # 25 April is a Saturday (v8)
     kinds = [(letter["kind"], letter["sent_at"][:10]) for letter in status["letters"]]
-    assert ("grounds_request", "2026-04-11") in kinds and ("grounds_reminder", "2026-04-18") in kinds
+    assert ("grounds_request", "2026-04-11") in kinds and ("grounds_reminder", "2026-04-20") in kinds
     # OAT's overdue advice was never escalated to the case owner's manager (om-bob).
     assert all(letter["to"] != "om-bob" for letter in status["letters"] if letter["kind"] == "task_escalated")
 
 
 async def test_no_reminder_is_sent_with_the_request(tmp_path: Path) -> None:
-    late = scenario("28") | {"policy": {"durations": {"grounds_reminder_before": "14d"}}}
+    # 16 days before the deadline given (27 April) is the day the request goes out (11 April).
+    late = scenario("28") | {"policy": {"durations": {"grounds_reminder_before": "16d"}}}
     result = await simulate(late, data_dir=tmp_path)
     kinds = [letter["kind"] for letter in result["status"]["letters"]]
     assert "grounds_request" in kinds and "grounds_reminder" not in kinds
@@ -56,7 +57,7 @@ async def test_the_late_explanation_request_states_the_reply_by_date(tmp_path: P
     assert result["expect_met"]
     (request,) = letters_in(tmp_path, "late_explanation_request")
     text = body(request)
-    assert "after the deadline of 25 April 2026" in text
+    assert "after the deadline of 27 April 2026" in text
     assert "Please reply by 15 May 2026" in text
     # Nobody declined it on the system's behalf: the case owner decided, then assessed.
     actors = [h["actor"] for h in result["status"]["history"] if "time limit" in h["action"]]

@@ -196,7 +196,8 @@ async def test_store_holds_case_audit_task_and_letters(
         # Each sync sent only what changed; merged, the store holds the status as it is.
         assert row.status == status.model_dump(mode="json", exclude={"history", "letters", "documents"})
         letters = session.scalars(select(LetterRow).where(LetterRow.workflow_id == wid)).all()
-        assert [x.kind for x in letters] == ["closing"]
+        # The closing letter, and the case owner's task for the adjustment sent to her (v8).
+        assert [x.kind for x in letters] == ["closing", "task_opened"]
         assert (
             "BSL interpreter" in letters[0].body
             and "end of our internal complaints process" in letters[0].body
@@ -205,7 +206,5 @@ async def test_store_holds_case_audit_task_and_letters(
             select(TaskRow.action).where(TaskRow.workflow_id == wid, TaskRow.closed_at.is_(None))
         ).all()
         # Every step closed with the case; what stays open is the case owner's task to make
-        # the "BSL interpreter" adjustment (an `other` adjustment, issue 13) for its letter.
-        assert still_open == [
-            "adjustment: make the reasonable adjustment agreed for this letter: BSL interpreter"
-        ]
+        # the "BSL interpreter" adjustment (an `other` adjustment, issue 13), once a case.
+        assert still_open == ["reasonable adjustment - other"]

@@ -96,6 +96,8 @@ class PositiveFeedbackWorkflow(ClockHandlers, UnknownSignals, WouldTakeQuery):
             "operations_manager",
             ["8"],
             f"{opened.content[:500]} (case record {c.state.case_ref}, workflow {record})",
+            chased=False,  # it is the manager_review step, chased as a step
+            announced=True,  # by the letter below
         )
         sent = await c.letter(
             "positive_feedback_received",
@@ -123,6 +125,8 @@ class PositiveFeedbackWorkflow(ClockHandlers, UnknownSignals, WouldTakeQuery):
             )
         msg: ManagerReview = await c.take("manager_review")
         c.record(msg.actor, "manager reviewed the positive feedback", ["9"], msg.comments)
+        if c.guidance.tasks_reach_people:  # the task was this step; it is not left open (v8)
+            c.tasks_done(SUBJECT, msg.actor, "reviewed")
         copies = [c.staff(who, "director") for who in c.rules.copies_for_positive_feedback]
         sent = await c.letter(
             "positive_feedback_comments",

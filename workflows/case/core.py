@@ -271,13 +271,22 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
                 )
             )
 
-    def add_task(self, name: str, assignee: str, role: str, paragraphs: list[str], detail: str) -> None:
-        # Guidance v8: due by the policy's time for it, then sent and chased (chasing.py).
-        due = (
-            self.after(self.rules.durations.task(name), self.today())
-            if self.guidance.tasks_reach_people
-            else None
-        )
+    def add_task(
+        self,
+        name: str,
+        assignee: str,
+        role: str,
+        paragraphs: list[str],
+        detail: str,
+        *,
+        chased: bool = True,
+        announced: bool = False,
+    ) -> None:
+        """Guidance v8: due by the policy's time for it, then sent (`task_opened`) and chased
+        (chasing.py). `announced`: a letter of its own tells the assignee; `chased=False`:
+        the task is the step the case waits on, chased as that step (one chase per step)."""
+        v8 = self.guidance.tasks_reach_people
+        due = self.after(self.rules.durations.task(name), self.today()) if v8 and chased else None
         self.state.tasks.append(
             Task(
                 task=name,
@@ -288,9 +297,17 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
                 opened_at=self.now(),
                 reasonable_adjustments=self.state.reasonable_adjustments,
                 due=due,
+                notified=announced or not chased,
             )
         )
         self.record(SYSTEM, f"task opened: {name} for {assignee}", paragraphs, detail)
+
+    def tasks_done(self, name: str, actor: Actor, note: str) -> None:
+        """The open tasks `name` are done by what `actor` just did (the step they were)."""
+        for task in self.state.tasks:
+            if task.task == name and task.done_at is None:
+                task.done_at, task.done_by, task.done_note = self.now(), str(actor), note
+                self.record(actor, f"task done: {name}", task.paragraphs, task.detail)
 
     # ----------------------------------------------------------------- stages
 

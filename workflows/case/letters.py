@@ -143,7 +143,7 @@ class Letters(Generic[S]):
             if name is None:
                 continue
             if adjustment.kind is AdjustmentKind.PHONE_CALL:
-                detail = f"phone the complainant and read them the letter sent: {sent.kind} ({sent.key})"
+                detail = f"{adjustment}; read them the letter sent: {sent.kind} ({sent.key})"
             else:
                 detail = str(adjustment)
                 if any(task.task == name and task.detail == detail for task in state.tasks):

@@ -44,14 +44,7 @@ class RequestHandlers:
         adjustment = msg.adjustment()
         case.state.reasonable_adjustments.append(adjustment)
         case.record(msg.actor, f"reasonable adjustment recorded: {adjustment}", ["31"], msg.note)
-        for task in case.state.tasks:
-            if task.task == CONFIRM_ADJUSTMENT and task.done_at is None:
-                task.done_at, task.done_by, task.done_note = (
-                    case.now(),
-                    str(msg.actor),
-                    f"recorded: {adjustment}",
-                )
-                case.record(msg.actor, f"task done: {CONFIRM_ADJUSTMENT}", ["31"], task.detail)
+        case.tasks_done(CONFIRM_ADJUSTMENT, msg.actor, f"recorded: {adjustment}")
         case.publish()
         return await case.settle("record_adjustment", at)
 

@@ -38,6 +38,14 @@ def named_task(case: CaseCore[Any], name: str) -> Task:
 def check_complete_task(case: CaseCore[Any], msg: CompleteTask) -> None:
     if not case.guidance.takes_requests:
         raise NotNow(f"this case began under guidance v{case.guidance.version}, which takes no complete_task")
+    open_tasks = [t for t in case.state.tasks if t.done_at is None]
+    if open_tasks and not any(
+        permissions.may_complete(msg.actor, t.assignee, case.state.manager) for t in open_tasks
+    ):
+        # Who may act is answered before what the message names (403 before 422).
+        permissions.check_complete_task(
+            msg.actor, open_tasks[0].task, open_tasks[0].assignee, case.state.manager, None
+        )
     task = named_task(case, msg.task)
     permissions.check_complete_task(msg.actor, task.task, task.assignee, case.state.manager, msg.risk)
     if msg.learning_points:

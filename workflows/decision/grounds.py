@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.state import DecisionState
     from workflows.case import acknowledge, chasing
     from workflows.case.core import CaseCore
+    from workflows.case.submissions import REQUEST_TASKS
     from workflows.decision.intake import require_case_owner
 
 Case = CaseCore[DecisionState]
@@ -167,6 +168,8 @@ async def extend_deadline(case: Case) -> None:
         return
     old, state.grounds_deadline = state.grounds_deadline, msg.new_deadline
     case.record(msg.actor, f"grounds deadline extended from {old} to {msg.new_deadline}", ["32"], msg.reason)
+    if case.guidance.tasks_reach_people:  # the complainant's request for more time is decided
+        case.tasks_done(REQUEST_TASKS["more_time_requested"], msg.actor, f"extended to {msg.new_deadline}")
     case.set_awaiting("grounds_submitted", Role.SERVICE_USER, due=msg.new_deadline, chase=False)
     case.publish()
     await case.letter(

@@ -117,7 +117,12 @@ async def uphold(case: Case, actor: Actor) -> Stage:
     remedy = decision.remedy.model_dump(mode="json")
     case.reach("18", "remedy offered: " + ", ".join(remedy["kinds"]))
     case.add_task(
-        "record as a service review", handler.id, handler.role.value, ["18"], ", ".join(remedy["kinds"])
+        "record as a service review",
+        handler.id,
+        handler.role.value,
+        ["18"],
+        ", ".join(remedy["kinds"]),
+        announced=True,  # by the service_review_record letter below
     )
     await case.letter(
         "service_review_record",

@@ -17,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.service.reclassify import reclassify
 
 Case = CaseCore[ServiceState]
+RESOLVE = "resolve service complaint"
 FIRST_CONTACT = ("manager_resolution", "reclassify_as_decision_complaint", "oat_service_advice")
 
 
@@ -29,7 +30,13 @@ async def at_intake(case: Case) -> Stage:
         detail=f"about {opened.about.text or 'our service'}: {opened.summary[:200]}",
     )
     case.add_task(
-        "resolve service complaint", case.state.manager, "operations_manager", ["13", "14"], opened.summary
+        RESOLVE,
+        case.state.manager,
+        "operations_manager",
+        ["13", "14"],
+        opened.summary,
+        chased=False,  # it is the manager_resolution step, chased as a step
+        announced=True,  # by the letter below
     )
     sent = await case.letter(
         "service_complaint_received",
@@ -52,6 +59,10 @@ async def at_manager_resolution(case: Case) -> Stage:
             paragraphs=["14", "16"],
         )
     msg = await take_passing_on_advice(case, FIRST_CONTACT)
+    if case.guidance.tasks_reach_people:  # the manager acted on the task this step was (v8)
+        case.tasks_done(
+            RESOLVE, msg.actor, "reclassified" if isinstance(msg, Reclassify) else "first contact made"
+        )
     if isinstance(msg, Reclassify):
         return await reclassify(case, msg)
     action = msg.action.value if msg.action else "no action named"
