@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -26,12 +27,36 @@ from worker import RUNNER, WORKFLOWS
 SETS = Path(__file__).parent / "histories"
 
 
-def recorded() -> list[tuple[str, str, Path]]:
-    out = []
-    for manifest in sorted(SETS.glob("*/manifest.json")):
-        for name, workflow_id in json.loads(manifest.read_text()).items():
-            out.append((manifest.parent.name, workflow_id, manifest.parent / name))
-    return out
+def recorded(set_dir: Path) -> list[tuple[str, Path]]:
+    manifest = json.loads((set_dir / "manifest.json").read_text())
+    return [(workflow_id, set_dir / name) for name, workflow_id in manifest.items()]
+
+
+def stored_histories(set_dir: Path | None = None) -> list[WorkflowHistory]:
+    """Every stored history of one set (None: of every set)."""
+    dirs = [set_dir] if set_dir is not None else sorted(p.parent for p in SETS.glob("*/manifest.json"))
+    return [
+        WorkflowHistory.from_json(workflow_id, json.loads(gzip.decompress(path.read_bytes())))
+        for d in dirs
+        for workflow_id, path in recorded(d)
+    ]
+
+
+async def replay_failures(histories: list[WorkflowHistory], workflows: list[type] = WORKFLOWS) -> list[str]:
+    """Replay them all through one replayer (one worker for the lot, as fast as it gets);
+    each history that fails, named with why."""
+    replayer = Replayer(workflows=workflows, data_converter=pydantic_data_converter, workflow_runner=RUNNER)
+
+    async def each() -> AsyncIterator[WorkflowHistory]:
+        for history in histories:
+            yield history
+
+    failed = []
+    async with replayer.workflow_replay_iterator(each()) as results:
+        async for result in results:
+            if result.replay_failure is not None:
+                failed.append(f"{result.history.workflow_id}: {result.replay_failure}")
+    return failed
 
 
 def test_every_scenario_has_a_recorded_history() -> None:
@@ -45,12 +70,14 @@ def test_every_scenario_has_a_recorded_history() -> None:
     assert scenarios <= have, f"record histories (make histories) for: {sorted(scenarios - have)}"
 
 
-@pytest.mark.parametrize(("set_name", "workflow_id", "path"), recorded(), ids=lambda v: str(v)[-60:])
-async def test_recorded_history_replays_on_this_build(set_name: str, workflow_id: str, path: Path) -> None:
-    history = WorkflowHistory.from_json(workflow_id, json.loads(gzip.decompress(path.read_bytes())))
-    replayer = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter, workflow_runner=RUNNER)
-    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
-    assert result.replay_failure is None, f"{set_name}/{path.name}: {result.replay_failure}"
+@pytest.mark.parametrize(
+    "set_dir", sorted(p.parent for p in SETS.glob("*/manifest.json")), ids=lambda p: p.name
+)
+async def test_recorded_histories_replay_on_this_build(set_dir: Path) -> None:
+    histories = stored_histories(set_dir)
+    assert histories, f"{set_dir.name} holds no history"
+    failed = await replay_failures(histories)
+    assert not failed, f"{set_dir.name}: " + "\n".join(failed)
 
 
 async def test_recorded_histories_replay_deterministically(
