@@ -70,7 +70,7 @@ def approver_to_chase(
     for position, senior_role in enumerate(LADDER):
         if senior_role in senior and (position > floor or position == floor > managers):
             return Rung(senior[senior_role], senior_role.value)
-    return Rung(senior.get(Role.OMBUDSMAN, "ombudsman"), Role.OMBUDSMAN.value)
+    return Rung("ombudsman", Role.OMBUDSMAN.value)  # the policy names nobody at or above the role
 
 
 def escalation_ladder(

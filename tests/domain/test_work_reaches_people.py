@@ -108,3 +108,55 @@ def test_the_peer_reviews_learning_comes_with_the_reconsideration_in_team_from_a
         check_peer_review_learning(manager, "risk re-assessment", takes_learning=True)
     with pytest.raises(Refused, match="learning points come with"):
         check_peer_review_learning(manager, "reconsider the decision in team", takes_learning=False)
+
+
+def test_whom_an_approval_is_chased_at_for_roles_off_the_ladder_and_a_listed_manager() -> None:
+    # A role off the management ladder is owed from the operations managers' rung up.
+    assert chased("joint_working_team") == Rung("ad-ann", "assistant_director")
+    assert chased("shared_services") == Rung("ad-ann", "assistant_director")  # not a role at all
+    # An operations manager named among the senior managers is never chased in the manager's
+    # place when the manager proposed it (four eyes): the rung above is.
+    with_om = {Role.OPERATIONS_MANAGER: "om-duty", **SENIOR}
+    assert chased("operations_manager", proposed_by="om-bob", senior=with_om) == Rung(
+        "ad-ann", "assistant_director"
+    )
+
+
+def test_a_reply_by_date_counts_the_cases_own_calendar() -> None:
+    from domain.calendar import WorkingCalendar
+
+    sunday, monday = date(2027, 3, 7), date(2027, 3, 8)
+    assert reply_by_date(sunday, by_post=False, post_allowance=POST) == monday
+    # The post's two working days skip the case's own bank holiday (10 March here).
+    own = WorkingCalendar(frozenset({date(2027, 3, 10)}))
+    assert reply_by_date(monday, by_post=True, post_allowance=POST, calendar=own) == date(2027, 3, 11)
+    assert reply_by_date(date(2027, 3, 10), by_post=False, post_allowance=POST, calendar=own) == date(
+        2027, 3, 11
+    )
+
+
+def test_learning_points_with_a_referrals_outcome_only_where_the_guidance_takes_them() -> None:
+    from domain.models import LearningPoint, OatOutcomeMessage
+    from domain.review_rules import check_oat_outcome
+
+    point = LearningPoint(kind="good_practice", text="records asked for quickly")
+    oat = Actor(id="oat-olu", role="oat_caseworker")
+    with_points = OatOutcomeMessage(actor=oat, outcome="accepted", learning_points=[point])
+    check_oat_outcome(with_points)  # v8 on: taken by default
+    check_oat_outcome(OatOutcomeMessage(actor=oat, outcome="accepted"), takes_learning=False)
+    with pytest.raises(Refused) as refused:
+        check_oat_outcome(with_points, takes_learning=False)
+    assert str(refused.value) == (
+        "this case's guidance takes learning points with OAT's decision, not with the outcome of a referral"
+    )
+
+
+def test_a_risk_re_assessment_without_a_level_is_refused_in_these_words() -> None:
+    with pytest.raises(Refused) as refused:
+        check_complete_task(
+            Actor(id="cw-alice", role="caseworker"), "risk re-assessment", "cw-alice", "om-bob", None
+        )
+    assert (
+        str(refused.value)
+        == "a risk re-assessment records the new risk level: risk is low, medium or high (78)"
+    )
