@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from domain.authority import NotNow, Refused
 from domain.models import CompleteTask
 from domain.permissions import check_complete_task
-from store.models import AuditRow, CaseRow, TaskRow
+from store.models import ACTION_MAX, AuditRow, CaseRow, TaskRow, clipped
 
 STORE_SEQ = 1_000_000  # the first audit number the store gives an entry of its own
 
@@ -36,7 +36,11 @@ def complete_after_closing(engine: Engine, workflow_id: str, msg: CompleteTask) 
             name = str(tasks[int(name)].get("task", name))
         rows = session.scalars(
             select(TaskRow)
-            .where(TaskRow.workflow_id == workflow_id, TaskRow.source == "task", TaskRow.action == name[:100])
+            .where(
+                TaskRow.workflow_id == workflow_id,
+                TaskRow.source == "task",
+                TaskRow.action == clipped(name, ACTION_MAX),
+            )
             .order_by(TaskRow.opened_at)
         ).all()
         row = next((r for r in rows if r.closed_at is None), None)
