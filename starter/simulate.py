@@ -133,18 +133,40 @@ ACTIVITY_ENDS = (
 )
 
 
+TASK_ENDS = (
+    EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+)
+
+
+async def in_flight(env: WorkflowEnvironment, workflow_id: str) -> tuple[bool, int]:
+    """Whether the workflow has ended, and how many activities and workflow tasks it has in
+    flight. The server schedules the next workflow task in the same step that ends an
+    activity, so none in flight means the case waits on a timer or a message."""
+    counts: dict[int, int] = {}
+    async for event in env.client.get_workflow_handle(workflow_id).fetch_history_events():
+        counts[event.event_type] = counts.get(event.event_type, 0) + 1
+    ended = bool(
+        counts.get(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)
+        or counts.get(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED)
+        or counts.get(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW)
+    )
+    activities = counts.get(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, 0) - sum(
+        counts.get(t, 0) for t in ACTIVITY_ENDS
+    )
+    tasks = counts.get(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, 0) - sum(
+        counts.get(t, 0) for t in TASK_ENDS
+    )
+    return ended, max(activities, 0) + max(tasks, 0)
+
+
 async def _written(env: WorkflowEnvironment, workflow_id: str, seconds: float = 10) -> None:
-    """A closed case still writes its last record to the store (its closing sync): let every
-    activity it has scheduled finish before the worker stops, so `--data-dir` holds it all."""
-    handle = env.client.get_workflow_handle(workflow_id)
+    """A closed case still writes its last record to the store (its closing sync): let it
+    finish before the worker stops, so `--data-dir` holds it all."""
     for _ in range(int(seconds / 0.05)):
-        scheduled = ended = 0
-        async for event in handle.fetch_history_events():
-            if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-                scheduled += 1
-            elif event.event_type in ACTIVITY_ENDS:
-                ended += 1
-        if scheduled <= ended:
+        ended, busy = await in_flight(env, workflow_id)
+        if ended or not busy:
             return
         await asyncio.sleep(0.05)
 

@@ -22,7 +22,7 @@ from activities.records import CaseActivities
 from activities.settings import Settings
 from domain.models import Status
 from starter.client import ReviewsClient, quiet_runtime
-from starter.simulate import ACTIVITY_ENDS
+from starter.simulate import in_flight
 from starter.testserver import start_time_skipping
 from worker import build_worker
 
@@ -127,33 +127,15 @@ async def terminate_when_quiet(env: WorkflowEnvironment, wid: str) -> None:
 
 
 async def _terminate_once_quiet(env: WorkflowEnvironment, wid: str) -> None:
-    handle = env.client.get_workflow_handle(wid)
     with contextlib.suppress(Exception):
         for _ in range(200):
-            counts: dict[int, int] = {}
-            async for event in handle.fetch_history_events():
-                counts[event.event_type] = counts.get(event.event_type, 0) + 1
-            if counts.get(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED) or counts.get(
-                EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED
-            ):
+            ended, busy = await in_flight(env, wid)
+            if ended:
                 return
-            activities_open = counts.get(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, 0) - sum(
-                counts.get(t, 0) for t in ACTIVITY_ENDS
-            )
-            tasks_open = counts.get(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, 0) - sum(
-                counts.get(t, 0) for t in TASK_ENDS
-            )
-            if activities_open <= 0 and tasks_open <= 0:
+            if not busy:
                 break
             await asyncio.sleep(0.1)
-        await handle.terminate("test finished")
-
-
-TASK_ENDS = (
-    EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
-    EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
-    EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
-)
+        await env.client.get_workflow_handle(wid).terminate("test finished")
 
 
 def decision_case(ref: str | None = None, **overrides: object) -> dict[str, object]:

@@ -185,7 +185,7 @@ async def test_ndi_goes_on_after_the_comment_window_expires_without_comments(
             {"party": "service_user", "text": "x"},
         )
     assert direct.value.kind == "not_taken"
-    await skip(env, timedelta(days=22))  # the 21-day comment window of para 63 passes
+    await skip(env, timedelta(days=26))  # the 21-day comment window of para 63 (to a working day) passes
     status = await reviews.act(wid, "ndi_proceed", OAT, {"proceed": True, "note": "no comments came"})
     with pytest.raises(Refusal, match="may not approve"):
         await reviews.send(wid, "approve", {"id": "dir-dee", "role": "director"}, {})

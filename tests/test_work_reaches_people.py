@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from temporalio.testing import WorkflowEnvironment
 
 from activities.records import CaseActivities
-from domain.calendar import PACKAGE_CALENDAR, Period
+from domain.calendar import PACKAGE_CALENDAR, Period, end_of_day
 from domain.grounds import deadline_given, reply_by_date
 from domain.models import Status
 from starter.client import Refusal, ReviewsClient
@@ -56,6 +56,11 @@ def rows(activities: CaseActivities, wid: str) -> list[TaskRow]:
         session.expunge_all()
     engine.dispose()
     return found
+
+
+async def past(env: WorkflowEnvironment, day: date) -> None:
+    """Let time run to an hour after the end of `day` (London), when its chases fall due."""
+    await skip(env, end_of_day(day) - await env.get_current_time() + timedelta(hours=1))
 
 
 def letters(status: Status, kind: str) -> list[str]:
@@ -96,11 +101,13 @@ async def test_a_task_is_due_sent_listed_chased_and_closed_by_complete_task(
     assert listed["reconsider the decision in team"].due == tasks["reconsider the decision in team"].due
 
     # Overdue: the assignee is reminded, then their manager is told.
-    await skip(env, timedelta(days=9))
+    risk_due = tasks["risk re-assessment"].due
+    assert risk_due is not None
+    await past(env, risk_due)
     status = await reviews.status(wid)
     assert letters(status, "task_overdue").count("cw-alice") == 1
     assert "om-bob" not in letters(status, "task_escalated")
-    await skip(env, timedelta(days=8))
+    await past(env, PACKAGE_CALENDAR.add_working_days(risk_due, 5))  # escalate_after
     status = await reviews.status(wid)
     assert "om-bob" in letters(status, "task_escalated")
     assert any(h.action.startswith("escalated to om-bob: task 'risk re-assessment'") for h in status.history)
@@ -216,11 +223,12 @@ async def test_an_overdue_approval_is_chased_at_the_cases_manager_then_up_the_la
 ) -> None:  # paras 72-73; design.md "Time"
     wid = await to_oat_consideration(reviews, env)
     status = await reviews.act(wid, "oat_decision", OAT, payment(500))
-    assert status.stage.value == "awaiting_approval"
-    await skip(env, timedelta(days=16))  # approve is due in 10 working days
+    assert status.stage.value == "awaiting_approval" and status.awaiting and status.awaiting.due
+    due = status.awaiting.due  # 10 working days on
+    await past(env, due)
     status = await reviews.status(wid)
     assert letters(status, "task_overdue") == ["om-bob"]
-    await skip(env, timedelta(days=8))
+    await past(env, PACKAGE_CALENDAR.add_working_days(due, 5))
     status = await reviews.status(wid)
     assert letters(status, "task_escalated")[:1] == ["assistant-director"]
     everyone = [x.to for x in status.letters] + [c for x in status.letters for c in x.cc]
@@ -234,7 +242,9 @@ async def test_a_step_a_child_awaits_is_chased_once_and_listed_once(
     status = await reviews.act(wid, "case_owner_review", CASE_OWNER, {"finding": "no_genuine_doubt"})
     assert status.stage.value == "oat_review"
     child = status.links.children[-1]
-    await skip(env, timedelta(days=33))  # oat_outcome is due in 20 working days
+    due = (await reviews.status(child)).awaiting.due  # type: ignore[union-attr]
+    assert due is not None
+    await past(env, due)  # oat_outcome is due in 20 working days
     parent, review = await reviews.status(wid), await reviews.status(child)
     assert letters(parent, "task_overdue") == [] and letters(review, "task_overdue") == ["oat"]
     open_rows = [r for r in rows(activities, wid) + rows(activities, child) if r.action == "oat_outcome"]
