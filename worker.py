@@ -34,6 +34,7 @@ def activity_functions(activities: CaseActivities) -> list[Callable[..., Any]]:
         activities.get_policy,
         activities.sync_case,
         activities.send_letter,
+        activities.letter_posted,
         activities.open_new_case,
         activities.earlier_review,
     ]
@@ -45,6 +46,24 @@ def activity_functions(activities: CaseActivities) -> list[Callable[..., Any]]:
 RUNNER = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules("email_validator", "idna", "dns")
 )
+
+
+class CaseWorker(Worker):
+    """The worker, with the letter dispatcher beside it for as long as it runs (issue 25):
+    letters leave through the outbox, off the case's critical path."""
+
+    def __init__(self, client: Client, case_activities: CaseActivities, **kwargs: Any) -> None:
+        super().__init__(client, **kwargs)
+        self.case_activities, self.case_client = case_activities, client
+
+    async def run(self) -> None:
+        dispatcher = self.case_activities.dispatcher
+        dispatcher.attach(self.case_client, asyncio.get_running_loop())
+        dispatcher.start()
+        try:
+            await super().run()
+        finally:
+            await asyncio.get_running_loop().run_in_executor(None, dispatcher.stop)
 
 
 def build_worker(
@@ -60,8 +79,9 @@ def build_worker(
     """Activities are blocking (SQLAlchemy, SMTP) and run in a thread pool: the worker
     takes at most as many activity tasks as there are threads, so slots and threads agree."""
     pool = executor or ThreadPoolExecutor(max_workers=max_activities, thread_name_prefix="activity")
-    return Worker(
+    return CaseWorker(
         client,
+        activities,
         task_queue=task_queue,
         workflows=WORKFLOWS,
         activities=activity_functions(activities),

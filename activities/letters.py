@@ -8,11 +8,14 @@ import re
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
+from activities.adjustments import Form
 from activities.models import LetterRequest
-from domain.letters import date_in_words
+from domain.letters import date_in_words, time_in_words
+from domain.policy import Office
 from domain.staff import Staff
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -26,17 +29,20 @@ _env = Environment(
 )
 # Dates in letters are London dates in words (design.md, "Time").
 _env.filters["in_words"] = date_in_words
+_env.filters["time_in_words"] = time_in_words
 
 
-def render(request: LetterRequest) -> tuple[str, str]:
+def render(request: LetterRequest, office: Office | None = None) -> tuple[str, str]:
     """(subject, body) of a letter. Its first template line is `Subject: ...`."""
     try:
         template = _env.get_template(f"{request.kind}.txt.j2")
     except TemplateNotFound:
         raise ValueError(f"no letter template for kind {request.kind!r}") from None
+    context = with_names(request.context)
     text = template.render(
-        letter=request, case_ref=request.case_ref, ctx=request.context, held_by=held_by(request)
-    )
+        letter=request, case_ref=request.case_ref, ctx=context, held_by=held_by(request),
+        signatory=signatory(request, context), office=office or Office(),
+    )  # fmt: skip
     first, _, body = text.partition("\n")
     if not first.startswith("Subject: "):
         raise ValueError(f"template {request.kind} must start with 'Subject: '")
@@ -58,6 +64,30 @@ def person(staff_id: str) -> str:
 _env.filters["person"] = person
 
 
+def with_names(context: dict[str, Any]) -> dict[str, Any]:
+    """The workflow names an approver as "id, Title" (it cannot read the staff directory);
+    a letter names them by name and title (72-73), the id only for someone it does not know."""
+    approver = context.get("approved_by")
+    if not isinstance(approver, str):
+        return context
+    found = _directory(os.environ.get("REVIEWS_STAFF")).get(approver.partition(",")[0].strip())
+    if found is None:
+        return context
+    return context | {"approved_by": found.in_words(), "approver_name": found.name}
+
+
+def signatory(request: LetterRequest, context: dict[str, Any]) -> str:
+    """Who signs: whoever approved the decision, else the case owner, by name and title
+    from the staff directory; never a staff id (design.md). Someone the directory does not
+    know is signed for by the team."""
+    directory = _directory(os.environ.get("REVIEWS_STAFF"))
+    approver = context.get("approved_by")
+    if isinstance(approver, str) and context.get("approver_name"):
+        return approver
+    found = directory.get(request.case_owner or "")
+    return found.in_words() if found is not None else "The Review and Feedback Team"
+
+
 def held_by(request: LetterRequest) -> str | None:
     """Who holds the case, by name and title, for letters to the parties (design.md,
     `reassign`: later letters name the new holder); None if the directory does not know
@@ -68,10 +98,18 @@ def held_by(request: LetterRequest) -> str | None:
     return person.in_words() if person is not None else None
 
 
-def to_email(request: LetterRequest, subject: str, body: str, sender: str) -> EmailMessage:
+def to_email(
+    request: LetterRequest, subject: str, body: str, sender: str, form: Form | None = None
+) -> EmailMessage:
+    """The letter as the person receives it: the text, and the HTML part and attachments
+    their adjustments ask for (31). `To:` is only ever a real address: a letter to someone
+    without one goes by post, and its .eml says so instead (design.md)."""
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = request.to.email or f"{request.to.id.replace(':', '-')}@post.invalid"
+    if request.to.email:
+        message["To"] = request.to.email
+    else:
+        message["X-Reviews-Delivery"] = "post"
     if request.cc:
         message["Cc"] = ", ".join(c.email or c.id for c in request.cc)
     message["Subject"] = subject
@@ -82,6 +120,13 @@ def to_email(request: LetterRequest, subject: str, body: str, sender: str) -> Em
     message["X-Reviews-Case"] = request.case_ref
     message["X-Reviews-Letter"] = request.kind
     message.set_content(body)
+    if form is not None and form.html:
+        message.add_alternative(form.html, subtype="html")
+    for attachment in form.attachments if form is not None else []:
+        maintype, _, subtype = attachment.media_type.partition("/")
+        message.add_attachment(
+            attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
     return message
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -65,6 +65,15 @@ class LetterRequest(BaseModel):
     # Guidance v8: the case opens the tasks its adjustments need (one per letter for a
     # phone call, one per case for the rest), so the letter opens none of its own.
     tasks_on_case: bool = False
+
+
+class LetterPosted(BaseModel):
+    """Staff printed and posted a letter (design.md, `mark_posted`): the post queue drops it."""
+
+    workflow_id: str
+    key: str
+    posted_on: date
+    posted_by: str
 
 
 class EarlierReviewAsk(BaseModel):

@@ -6,14 +6,8 @@ worker crash never writes a record twice or sends a letter twice.
 
 from __future__ import annotations
 
-import os
-import smtplib
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from email.message import EmailMessage
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlparse
 
 from jinja2 import TemplateError
 from sqlalchemy import select
@@ -22,12 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.adjustments import COMPLAINANT, TASK_PREFIX, honour
+from activities.adjustments import COMPLAINANT, TASK_PREFIX, for_post, honour, post_pdf
+from activities.dispatch import Dispatcher
 from activities.heartbeat import heartbeating, unstorable_is_final
 from activities.letters import render, to_email
 from activities.models import (
     CaseSnapshot,
     EarlierReviewAsk,
+    LetterPosted,
     LetterRequest,
     NewCaseCreated,
     NewCaseRequest,
@@ -36,7 +32,7 @@ from activities.models import (
 from activities.settings import Settings
 from domain.guidance import CURRENT
 from domain.models import AdjustmentKind, Contact, LetterRecord, Task
-from domain.policy import Policy, PolicyError, load_policy
+from domain.policy import Office, Policy, PolicyError, load_policy
 from store.db import make_engine, migrate
 from store.models import (
     ACTION_MAX,
@@ -76,6 +72,7 @@ class CaseActivities:
         self.engine = make_engine(settings.database_url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         settings.outbox_dir.mkdir(parents=True, exist_ok=True)
+        self.dispatcher = Dispatcher(self.sessions, settings.smtp_url)
 
     @activity.defn
     def get_policy(self) -> Policy:
@@ -190,55 +187,53 @@ class CaseActivities:
     @heartbeating
     @unstorable_is_final
     def send_letter(self, request: LetterRequest) -> LetterRecord:
-        """Render, put in the outbox and an .eml file, and deliver over SMTP if configured."""
+        """Render the letter and write it to the outbox, with its .eml and what its
+        reasonable adjustments ask for, in one transaction; the dispatcher delivers it
+        (issue 25). A retry with the same key answers with the letter first stored."""
         with self.sessions() as session:
             row = self._letter_row(session, request)
             if row is None:
                 try:
-                    subject, body = render(request)
+                    subject, body = render(request, self.contact_block())
                 except (ValueError, TemplateError) as err:  # a template fault: retrying won't help
                     raise ApplicationError(str(err), non_retryable=True) from err
                 row = self._store_letter(session, request, subject, body)
-                if row.adjustments is None:
-                    row.adjustments = self._honour(
-                        session, request, subject, body, Path(row.eml_path or "").parent
-                    )
-                    session.commit()
-            if self.settings.smtp_url and row.delivered_at is None:
-                receipt = Path(row.eml_path or "").with_suffix(".delivered")
-                refusals = receipt.with_suffix(".refused")
-                if not receipt.exists():
-                    refused = self._deliver(
-                        self._messages(request, row.subject, row.body), lambda: _note(receipt)
-                    )
-                    if refused:  # the mail server will never take it: a person must (issue 23)
-                        refusals.write_text("\n".join(refused))
-                row.delivered_at = datetime.fromtimestamp(receipt.stat().st_mtime, UTC)
-                session.commit()
-                undeliverable = refusals.read_text() if refusals.exists() else None
-            else:
-                undeliverable = None
-            # A retry answers with the letter first stored under this key, not a new one.
-            sent_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
-            return LetterRecord(
-                kind=row.kind,
-                to=row.to_id,
-                to_role=row.to_role,
-                cc=[copy.id for copy in request.cc],
-                sent_at=sent_at,
-                key=row.key,
-                ends_internal_process=row.ends_internal_process,
-                undeliverable=undeliverable,
-            )
+        if row.delivery == "queued":
+            self.dispatcher.wake()
+        sent_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+        return LetterRecord(
+            kind=row.kind,
+            to=row.to_id,
+            to_role=row.to_role,
+            cc=[copy.id for copy in request.cc],
+            sent_at=sent_at,
+            key=row.key,
+            ends_internal_process=row.ends_internal_process,
+            undeliverable=row.delivery_note if row.delivery == "failed" else None,
+            delivery=row.delivery or "sent",
+            by_post=row.channel == "post",
+        )
 
-    def _honour(
-        self, session: Session, request: LetterRequest, subject: str, body: str, folder: Path
-    ) -> list[dict[str, Any]]:
-        """Each reasonable adjustment changes what this letter produces (para 31)."""
+    @activity.defn
+    @heartbeating
+    @unstorable_is_final
+    def letter_posted(self, posting: LetterPosted) -> None:
+        """The post queue drops a letter once staff have posted it (idempotent)."""
+        with self.sessions.begin() as session:
+            row = session.scalars(
+                select(LetterRow).where(
+                    LetterRow.workflow_id == posting.workflow_id, LetterRow.key == posting.key
+                )
+            ).first()
+            if row is not None and row.delivery != "posted":
+                row.delivery, row.posted_on, row.posted_by = "posted", posting.posted_on, posting.posted_by
+                row.delivered_at = datetime.now(UTC)
 
-        def send_copy(contact: Contact) -> None:
-            message = to_email(_advocate_copy(request, contact), subject, body, self.settings.letters_from)
-            (folder / f"{request.key}.advocate.eml").write_bytes(bytes(message))
+    def contact_block(self) -> Office:
+        return self.policy.office
+
+    def _open_task(self, session: Session, request: LetterRequest) -> Callable[[str, date], None]:
+        """An older case's adjustment task, opened by the letter (before guidance v8)."""
 
         def open_task(words: str, due: date) -> None:
             action = clipped(words, ACTION_MAX)  # the adjustment's words in full go in `detail`
@@ -251,7 +246,7 @@ class CaseActivities:
                                     detail=words, actor_role="caseworker", actor_id=request.case_owner, due=due,
                                     opened_at=request.at))  # fmt: skip
 
-        return honour(request, subject, body, folder, send_copy, open_task)
+        return open_task
 
     def _letter_row(self, session: Session, request: LetterRequest) -> LetterRow | None:
         return session.scalars(
@@ -264,8 +259,22 @@ class CaseActivities:
         folder = self.settings.outbox_dir / request.workflow_id.replace("/", "_")
         folder.mkdir(parents=True, exist_ok=True)
         eml = folder / f"{request.key}.eml"
-        message = to_email(request, subject, body, self.settings.letters_from)
-        eml.write_bytes(bytes(message))
+        adjustments, form = honour(request, subject, body, folder, self._open_task(session, request))
+        sender = self.settings.letters_from
+        eml.write_bytes(bytes(to_email(request, subject, body, sender, form)))
+        channel, delivery, note = "email", "queued" if self.settings.smtp_url else "sent", None
+        if for_post(request):
+            # Print-ready, in the post queue until staff mark it posted (design.md).
+            channel, delivery = "post", "queued"
+            eml.with_suffix(".post.pdf").write_bytes(post_pdf(request, subject, body))
+        elif not request.to.email:
+            delivery = "failed"
+            note = f"no e-mail address or postal address for {request.to.name or request.to.id} on the case"
+        for n, copy in enumerate(_advocate_copies(request)):
+            suffix = ".advocate.eml" if n == 0 else f".advocate-{n + 1}.eml"
+            (folder / f"{request.key}{suffix}").write_bytes(
+                bytes(to_email(copy, subject, body, sender, form))
+            )
         row = LetterRow(
             workflow_id=request.workflow_id,
             key=request.key,
@@ -274,12 +283,19 @@ class CaseActivities:
             to_role=request.to.role,
             to_id=request.to.id,
             to_email=request.to.email,
+            to_name=clipped(request.to.name or "", 200) or None,
+            to_address=request.to.address,
             subject=clipped(subject, SUBJECT_MAX),
             body=body,
             paragraphs=request.paragraphs,
             ends_internal_process=request.ends_internal_process,
             created_at=request.at,
             eml_path=str(eml),
+            adjustments=adjustments,
+            delivery=delivery,
+            channel=channel,
+            attempts=0,
+            delivery_note=note,
         )
         session.add(row)
         try:
@@ -290,47 +306,6 @@ class CaseActivities:
             assert existing is not None
             return existing
         return row
-
-    def _messages(self, request: LetterRequest, subject: str, body: str) -> list[EmailMessage]:
-        """The letter and the copies its reasonable adjustments ask for (para 31)."""
-        copies = [
-            _advocate_copy(request, adjustment.contact)
-            for adjustment in request.reasonable_adjustments
-            if request.to.role == COMPLAINANT
-            and adjustment.kind is AdjustmentKind.ADVOCATE_COPY
-            and adjustment.contact is not None
-            and adjustment.contact.email
-        ]
-        return [to_email(each, subject, body, self.settings.letters_from) for each in [request, *copies]]
-
-    def _deliver(self, messages: list[EmailMessage], delivered: Callable[[], None]) -> list[str]:
-        """Send over one SMTP session and note the delivery the moment the server has
-        accepted the last message, before saying goodbye. SMTP cannot be asked what it
-        already has, so a crash between the server's "accepted" and that note (well under
-        a millisecond: one file created, no lock to wait for) is the one way a letter
-        could go twice; it would carry the same Message-ID, so mail systems drop it."""
-        assert self.settings.smtp_url is not None
-        url = urlparse(self.settings.smtp_url)
-        refused: list[str] = []
-        with smtplib.SMTP(url.hostname or "localhost", url.port or 25, timeout=30) as smtp:
-            if url.username:
-                smtp.login(url.username, url.password or "")
-            for message in messages:
-                try:
-                    smtp.send_message(message)
-                except smtplib.SMTPRecipientsRefused as err:  # permanent: retrying cannot help
-                    refused += [
-                        f"{to}: {code} {words.decode(errors='replace')}"
-                        for to, (code, words) in err.recipients.items()
-                    ]
-                except smtplib.SMTPResponseException as err:
-                    if not 500 <= err.smtp_code < 600:
-                        raise  # a 4xx is the server's trouble for now: the activity tries again
-                    words = err.smtp_error
-                    said = words.decode(errors="replace") if isinstance(words, bytes) else str(words)
-                    refused.append(f"{message['To']}: {err.smtp_code} {said}")
-            delivered()
-        return refused
 
     @activity.defn
     def earlier_review(self, ask: EarlierReviewAsk) -> str | None:
@@ -398,12 +373,16 @@ class CaseActivities:
             return NewCaseCreated(case_ref=ref, created=True)
 
 
-def _note(receipt: Path) -> None:
-    """A delivery receipt beside the letter's .eml: created and flushed to disk at once,
-    with no database lock to wait for (the store is updated from it just after)."""
-    with receipt.open("x") as file:
-        file.flush()
-        os.fsync(file.fileno())
+def _advocate_copies(request: LetterRequest) -> list[LetterRequest]:
+    """The advocate gets every letter the complainant gets, in the same form (31)."""
+    return [
+        _advocate_copy(request, adjustment.contact)
+        for adjustment in request.reasonable_adjustments
+        if request.to.role == COMPLAINANT
+        and adjustment.kind is AdjustmentKind.ADVOCATE_COPY
+        and adjustment.contact is not None
+        and adjustment.contact.email
+    ]
 
 
 def _advocate_copy(request: LetterRequest, contact: Contact) -> LetterRequest:

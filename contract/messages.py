@@ -298,6 +298,12 @@ _SPECS = [
         {"task": "risk re-assessment", "risk": "medium", "note": "the complainant's MP has written"},
     ),
     MessageSpec(
+        "mark_posted", "update", m.MarkPosted, (DC, SC), EVERY_STAGE, "any stage, while a letter waits to be posted",
+        "any staff role or back office", "30-32",
+        Who(roles=frozenset(r for r in Role if r not in (Role.SERVICE_USER, Role.ORGANISATION))),
+        {"letter": 0, "posted_on": "2026-11-02"},
+    ),
+    MessageSpec(
         "record_jr_threat", "update", m.RecordJrThreat, (DC,), EVERY_STAGE, "any stage before closing (guidance v7)",
         "case owner", "70", Who(relations=frozenset({"owner"})),
         {"note": "the complainant's solicitor wrote threatening Judicial Review"},

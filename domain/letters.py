@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from domain.calendar import london_date
+from domain.calendar import LONDON, london_date
 from domain.enums import OUTCOMES_WHERE_COMPLAINT_CONTINUES, Kind, Outcome, Risk, Role
 from domain.models import Actor
 
@@ -37,6 +37,13 @@ def date_in_words(when: date | datetime | str) -> str:
     if isinstance(when, datetime):
         when = london_date(when)
     return f"{when.day} {when:%B %Y}"
+
+
+def time_in_words(when: datetime) -> str:
+    """A London date and time in words, for staff letters: "2 December 2026 at 2:05pm"."""
+    local = when.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    return f"{date_in_words(when)} at {hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
 
 
 def ends_internal_process(outcome: Outcome, kind: Kind) -> bool:

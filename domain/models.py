@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -505,6 +505,9 @@ class OatDecision(Message):
     quash_grounds: QuashGrounds | None = None
     # Para 64: who will handle the new investigation (default: the OAT caseworker).
     ndi_case_owner: str | None = None
+    # Paras 50, 58: what we found, in words for the complainant (OAT's `analysis` is its
+    # own, and reaches a public letter only when no public summary is given).
+    public_summary: str = ""
     # Para 54: feedback to the case owner on their challenge and proportionate work.
     feedback_to_case_owner: str = ""
     proportionate_work: bool | None = None
@@ -512,6 +515,26 @@ class OatDecision(Message):
 
 class Approval(Message):
     pass
+
+
+class MarkPosted(Message):
+    """A letter that goes by post has been printed and posted (design.md, `mark_posted`)."""
+
+    letter: int = Field(ge=0, le=100_000)  # its index in `status.letters`
+    posted_on: date
+    # The letter's key (the post queue gives it): found by key when given, so a letter
+    # is never mistaken for its neighbour.
+    key: str | None = Field(default=None, max_length=120)
+
+
+class LetterUndeliverable(BaseModel):
+    """From the letter dispatcher, not a person: a letter the mail server refused for good
+    (`bounced`) or could not take in the time allowed (`failed`), so a person checks."""
+
+    key: str = Field(max_length=120)
+    delivery: Literal["bounced", "failed"]
+    reason: str = Field(max_length=2_000)
+    who: str = Field(default="", max_length=400)
 
 
 class Rejection(Message):
@@ -771,6 +794,13 @@ class LetterRecord(BaseModel):
     ends_internal_process: bool = False
     # What the mail server said when it refused the letter for good; None: not refused.
     undeliverable: str | None = None
+    # The outbox (issue 25): `queued` until the dispatcher delivers it (`sent`, `bounced`,
+    # `failed`) or staff post it (`posted`). Letters recorded before the outbox were
+    # delivered in the step that sent them: `sent`.
+    delivery: str = "sent"
+    by_post: bool = False
+    posted_on: date | None = None
+    posted_by: str | None = None
 
 
 class LedgerEntry(BaseModel):

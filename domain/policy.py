@@ -82,6 +82,17 @@ _LEGACY_MAILBOX_KEYS = {
 }
 
 
+class Office(BaseModel):
+    """How the public reaches us: every public letter's contact block (design.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(default="The Ombudsman's Review and Feedback Team", max_length=200)
+    address: str = Field(default="Citygate, Mosley Street, Manchester M2 3HQ", max_length=500)
+    email: str = Field(default="reviews@ombudsman.example", max_length=320)
+    phone: str = Field(default="0345 015 4033", max_length=40)
+    hours: str = Field(default="Monday to Friday, 8:30am to 5:30pm", max_length=200)
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     durations: Durations = Durations()
@@ -91,6 +102,7 @@ class Policy(BaseModel):
     # the due date on a case that is not high risk; OAT's later advice is still taken.
     oat_advice_if_no_reply: Literal["further_oversight", "as_usual", "within_oat"] | None = None
     staff_email_domain: str = "ombudsman.example"
+    office: Office = Office()
     # Steps owed by a team are chased at its mailbox and escalated to its manager.
     teams: dict[str, Team] = Field(default_factory=lambda: dict(DEFAULT_TEAMS))
     # Who an overdue step is escalated to above the case's manager or a team's manager,

@@ -370,7 +370,9 @@ def status(
     """Where a case is, who owes what by when, its letters, ledger and history."""
 
     async def main() -> Any:
-        return await ReviewsClient(await connect(address, namespace)).status(case_id)
+        # The store says what became of each letter since the case wrote it (issue 25).
+        store_url = Settings.from_env().database_url if Path(Settings.from_env().data_dir).exists() else None
+        return await ReviewsClient(await connect(address, namespace), store_url=store_url).status(case_id)
 
     result = run(main())
     if as_json:

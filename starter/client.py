@@ -6,6 +6,7 @@ with a sentence a person can act on; nothing the caller sends is half-applied.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import uuid
@@ -46,7 +47,7 @@ from domain.authority import Refused
 from domain.calendar import london_date
 from domain.dates import DateOutOfRange, check_dates
 from domain.enums import Kind, Stage
-from domain.models import Actor, CompleteTask, Status
+from domain.models import Actor, CompleteTask, MarkPosted, Status
 from starter.codec import codec_from_env, data_converter
 
 if TYPE_CHECKING:
@@ -278,8 +279,8 @@ class ReviewsClient:
         try:
             case_kind = await self._refuse_if_not_taken(handle, message)
         except Refusal as refusal:
-            if refusal.kind == "closed" and isinstance(msg, CompleteTask) and self.store_url:
-                return self._complete_after_closing(case_id, msg)
+            if refusal.kind == "closed" and isinstance(msg, CompleteTask | MarkPosted) and self.store_url:
+                return self._after_closing(case_id, msg)
             raise
         try:
             if spec.kind == "signal":
@@ -298,25 +299,41 @@ class ReviewsClient:
             reason, kind = await self._rpc_reason(case_id, err)
             raise Refusal(f"{message} refused: {reason}", kind) from None
 
-    def _complete_after_closing(self, case_id: str, msg: CompleteTask) -> Receipt:
-        """A task still open when its case closed is marked done in the store (store/tasks)."""
+    def _engine(self) -> Any:
         from store.db import make_engine
-        from store.tasks import complete_after_closing
 
         if self._store is None:
             self._store = make_engine(self.store_url or "")
+        return self._store
+
+    def _after_closing(self, case_id: str, msg: CompleteTask | MarkPosted) -> Receipt:
+        """A task still open when its case closed is marked done in the store (store/tasks),
+        and a letter posted after it closed is marked posted there (store/letters)."""
+        from store.letters import mark_posted_after_closing
+        from store.tasks import complete_after_closing
+
+        name = "complete_task" if isinstance(msg, CompleteTask) else "mark_posted"
         try:
-            action, outcome = complete_after_closing(self._store, case_id, msg)
+            if isinstance(msg, CompleteTask):
+                action, outcome = complete_after_closing(self._engine(), case_id, msg)
+            else:
+                action, outcome = mark_posted_after_closing(self._engine(), case_id, msg)
         except Refused as refused:
             kind = KIND_OF_FAILURE.get(type(refused).__name__, "invalid")
-            raise Refusal(f"complete_task refused: {refused}", kind) from None
+            raise Refusal(f"{name} refused: {refused}", kind) from None
         return Receipt(
             workflow_id=case_id,
-            message="complete_task",
+            message=name,
             stage=Stage.CLOSED,
             outcome=outcome,
             recorded=[action],
         )
+
+    async def post_queue(self) -> list[dict[str, Any]]:
+        """Letters waiting to be printed and posted (design.md, `GET /letters/to-post`)."""
+        from store.letters import post_queue
+
+        return await asyncio.to_thread(post_queue, self._engine()) if self.store_url else []
 
     async def act(
         self,
@@ -392,7 +409,21 @@ class ReviewsClient:
         except RPCError as err:
             reason, kind = await self._rpc_reason(case_id, err)
             raise Refusal(reason, kind) from None
+        if self.store_url:
+            await asyncio.to_thread(self._with_deliveries, status)
         return status
+
+    def _with_deliveries(self, status: Status) -> None:
+        """A letter the case wrote as `queued` is what the outbox has made of it since: the
+        dispatcher delivers off the case's critical path (issue 25), and the store knows."""
+        from store.letters import deliveries
+
+        known = deliveries(self._engine(), status.workflow_id)
+        for letter in status.letters:
+            if letter.delivery == "queued" and letter.key in known:
+                letter.delivery, note = known[letter.key]
+                if letter.delivery in ("bounced", "failed"):
+                    letter.undeliverable = letter.undeliverable or note
 
     async def would_take(
         self, case_id: str, message: str, actor: dict[str, Any] | Actor, data: dict[str, Any]

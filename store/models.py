@@ -109,6 +109,18 @@ class LetterRow(Base):
     eml_path: Mapped[str | None] = mapped_column(String(500))
     # How each reasonable adjustment was honoured for this letter (para 31).
     adjustments: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    # The outbox (issue 25): queued, then sent / bounced / failed by the dispatcher, or
+    # posted by staff for a letter that goes by post.
+    delivery: Mapped[str | None] = mapped_column(String(10), index=True)
+    channel: Mapped[str | None] = mapped_column(String(10))  # email | post
+    to_name: Mapped[str | None] = mapped_column(String(200))
+    to_address: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int | None] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivery_note: Mapped[str | None] = mapped_column(Text)
+    posted_on: Mapped[date | None] = mapped_column(Date)
+    posted_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class NewCaseRow(Base):

@@ -58,18 +58,25 @@ def complete_after_closing(engine: Engine, workflow_id: str, msg: CompleteTask) 
         check_complete_task(msg.actor, name, row.actor_id or "", case.manager or "", msg.risk)
         row.closed_at, row.done_by, row.done_note = now, str(msg.actor), msg.note
         action = f"task done after the case closed: {name}"
-        # Numbered apart from the workflow's own entries (a case closed for want of grounds
-        # may yet reopen and go on numbering its history).
-        last = session.scalar(
-            select(func.max(AuditRow.seq)).where(
-                AuditRow.workflow_id == workflow_id, AuditRow.seq >= STORE_SEQ
-            )
-        )
-        seq = STORE_SEQ if last is None else last + 1
-        session.add(
-            AuditRow(workflow_id=workflow_id, seq=seq, case_ref=case.case_ref, at=now, actor=str(msg.actor),
-                     action=action, paragraphs=list(row.paragraphs or []), detail=msg.note)
-        )  # fmt: skip
+        store_audit(session, case, str(msg.actor), action, list(row.paragraphs or []), msg.note, now)
         if msg.risk is not None:
             case.risk = msg.risk.value
         return action, case.outcome
+
+
+def store_audit(
+    session: Session, case: CaseRow, actor: str, action: str, paragraphs: list[str], detail: str, at: datetime
+) -> None:
+    """An audit entry the store writes itself, once the case's workflow cannot: numbered
+    apart from the workflow's own entries (a case closed for want of grounds may yet reopen
+    and go on numbering its history)."""
+    last = session.scalar(
+        select(func.max(AuditRow.seq)).where(
+            AuditRow.workflow_id == case.workflow_id, AuditRow.seq >= STORE_SEQ
+        )
+    )
+    seq = STORE_SEQ if last is None else last + 1
+    session.add(
+        AuditRow(workflow_id=case.workflow_id, seq=seq, case_ref=case.case_ref, at=at, actor=actor,
+                 action=action, paragraphs=paragraphs, detail=detail)
+    )  # fmt: skip

@@ -148,7 +148,8 @@ def decision_case(ref: str | None = None, **overrides: object) -> dict[str, obje
         "decided_on": "2026-03-01",
     }
     case.update(overrides)  # type: ignore[arg-type]
-    return {"case": case}
+    # Someone we can write to: a case with no contact at all opens a task to find one (issue 25).
+    return {"case": case, "complainant": {"name": "Sam Patel", "email": "sam@example.org"}}
 
 
 CASE_OWNER = {"id": "cw-alice", "role": "caseworker"}

@@ -93,7 +93,11 @@ async def test_reasonable_adjustments_are_honoured_for_every_letter(tmp_path: Pa
         text=True,
         check=True,
     ).stdout
-    assert "FOR POSTING to: 2 Mill Lane, Leeds LS1 1AA" in " ".join(post.split())
+    # Print-ready: the address where the window shows it, and nothing meant for staff on
+    # the letter itself (issue 25: the "FOR POSTING" banner was printed on it).
+    posted = " ".join(post.split())
+    assert posted.startswith("2 Mill Lane") or "2 Mill Lane" in posted.split("We closed")[0]
+    assert "FOR POSTING" not in posted
     copy = next(outbox.rglob("*-closing.advocate.eml")).read_bytes()
     assert b"To: help@advocacy.example" in copy
     with Session(create_engine(f"sqlite:///{tmp_path / 'reviews.db'}")) as session:

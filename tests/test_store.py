@@ -129,8 +129,12 @@ async def test_letters_are_delivered_over_smtp_once(tmp_path: Path) -> None:
     with smtp_server() as (inbox, url):
         settings = Settings(tmp_path, f"sqlite:///{tmp_path / 'r.db'}", url, None)
         activities = CaseActivities(settings)
-        await asyncio.to_thread(activities.send_letter, letter())
-        await asyncio.to_thread(activities.send_letter, letter())  # a retry after success
+        first = await asyncio.to_thread(activities.send_letter, letter())
+        assert first.delivery == "queued" and inbox.messages == []  # the case does not wait on it
+        assert await asyncio.to_thread(activities.dispatcher.run_once) == 1
+        again = await asyncio.to_thread(activities.send_letter, letter())  # a retry after success
+        assert await asyncio.to_thread(activities.dispatcher.run_once) == 0
+        assert again.key == first.key
     assert len(inbox.messages) == 1
     assert b"Subject: Your complaint about our decision" in inbox.messages[0]
     assert b"X-Reviews-Case: C-1" in inbox.messages[0]

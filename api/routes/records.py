@@ -15,7 +15,10 @@ from sqlalchemy.orm import Session
 from api.deps import Caller, Directory, Store, require_readable
 from api.problems import COMMON, Problem, documented
 from api.visibility import letters_for
+from domain.authority import is_staff
 from domain.calendar import london_date
+from domain.enums import Role
+from store.letters import post_pdf_path, post_queue
 from store.models import LetterRow, TaskRow
 
 router = APIRouter(responses=documented(*COMMON, 403, 404))
@@ -29,6 +32,25 @@ class LetterSent(BaseModel):
     subject: str
     sent_at: datetime
     ends_internal_process: bool
+    delivery: str = "sent"  # queued / sent / posted / bounced / failed (issue 25)
+    by_post: bool = False
+    posted_on: date | None = None
+
+
+class LetterToPost(BaseModel):
+    """A letter waiting to be printed and posted: print `pdf`, post it, then send
+    `mark_posted` with `letter` to `workflow_id`."""
+
+    workflow_id: str
+    case_ref: str
+    letter: int | None
+    kind: str
+    subject: str
+    to_role: str
+    to_name: str | None
+    address: str | None
+    written_at: datetime
+    pdf: str
 
 
 class OpenTask(BaseModel):
@@ -74,6 +96,9 @@ async def letters(workflow_id: str, caller: Caller, store: Store, directory: Dir
             subject=r.subject,
             sent_at=r.created_at,
             ends_internal_process=r.ends_internal_process,
+            delivery=r.delivery or "sent",
+            by_post=r.channel == "post",
+            posted_on=r.posted_on,
         )  # fmt: skip
         for n, r in enumerate(letters_of(store, caller, workflow_id, directory))
     ]
@@ -107,3 +132,30 @@ async def tasks(caller: Caller, store: Store) -> list[OpenTask]:
         for r in mine
     ]
     return sorted(found, key=lambda t: (not t.overdue, t.due or date.max, t.opened_at))
+
+
+def require_staff(caller: Caller) -> None:
+    """The post queue holds every postal letter's address: staff and the back office only."""
+    if caller.bound or not (is_staff(caller.actor.role) or caller.actor.role is Role.BACK_OFFICE):
+        raise Problem(403, "the post queue is for staff and the back office")
+
+
+@router.get("/letters/to-post", tags=["letters"], response_model=list[LetterToPost])
+async def to_post(caller: Caller, store: Store) -> list[LetterToPost]:
+    """Letters waiting to be printed and posted, oldest first (design.md; 30-32)."""
+    require_staff(caller)
+    return [
+        LetterToPost(**{k: v for k, v in row.items() if k in LetterToPost.model_fields},
+                     pdf=f"/letters/to-post/{row['id']}.pdf")
+        for row in post_queue(store)
+    ]  # fmt: skip
+
+
+@router.get("/letters/to-post/{letter_id}.pdf", tags=["letters"], response_class=Response)
+async def to_post_pdf(letter_id: int, caller: Caller, store: Store) -> Response:
+    """The print-ready PDF of a letter that goes by post (A4, the address in the window)."""
+    require_staff(caller)
+    found = post_pdf_path(store, letter_id)
+    if found is None or not Path(found[1]).exists():
+        raise Problem(404, f"no letter to post numbered {letter_id}")
+    return Response(Path(found[1]).read_bytes(), media_type="application/pdf")

@@ -30,6 +30,7 @@ from domain.enums import Role
 from domain.letters import date_in_words
 from domain.staff import Person, Staff
 from starter.client import Refusal
+from store.letters import post_pdf_path, post_queue
 from store.models import CaseRow, EndedSessionRow, LetterRow, TaskRow
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
@@ -400,6 +401,49 @@ async def send(request: Request, workflow_id: str, name: str) -> Response:
             request, workflow_id, STATUS_OF_REFUSAL.get(refusal.kind, 422), (name, fields, str(refusal))
         )
     return RedirectResponse(f"/ui/cases/{workflow_id}?sent={name}", status_code=303)
+
+
+@router.get("/post")
+async def letters_to_post(request: Request, error: str = "", status_code: int = 200) -> Response:
+    """The post queue (design.md, issue 25): print, post, then mark posted."""
+    person = need_person(request)
+    if not isinstance(person, Person):
+        return person
+    letters = [
+        row | {"written": date_in_words(datetime.fromisoformat(row["written_at"]))}
+        for row in post_queue(request.app.state.engine)
+    ]
+    today = london_date(datetime.now(UTC)).isoformat()
+    return page(request, "post.html", status_code, letters=letters, today=today, error=error)
+
+
+@router.get("/post/{letter_id}.pdf")
+async def letter_to_post_pdf(request: Request, letter_id: int) -> Response:
+    person = need_person(request)
+    if not isinstance(person, Person):
+        return person
+    found = post_pdf_path(request.app.state.engine, letter_id)
+    if found is None or not Path(found[1]).exists():
+        raise UiError(404, "There is no such letter to post.")
+    return Response(Path(found[1]).read_bytes(), media_type="application/pdf")
+
+
+@router.post("/post/{letter_id}")
+async def mark_letter_posted(request: Request, letter_id: int) -> Response:
+    person = need_person(request)
+    if not isinstance(person, Person):
+        return person
+    form = await checked_form(request)
+    queued = {row["id"]: row for row in post_queue(request.app.state.engine)}
+    row = queued.get(letter_id)
+    if row is None or row["letter"] is None:
+        return await letters_to_post(request, "That letter is not waiting to be posted any more.", 409)
+    data = {"letter": row["letter"], "key": row["key"], "posted_on": str(form.get("posted_on") or "")}
+    try:
+        await request.app.state.reviews.send(row["workflow_id"], "mark_posted", person.actor, data)
+    except Refusal as refusal:
+        return await letters_to_post(request, f"The letter was not marked as posted: {refusal}", 422)
+    return RedirectResponse("/ui/post?posted=1", status_code=303)
 
 
 @router.get("/forms/{message}/{name}")

@@ -1,7 +1,7 @@
 """The guidance a case began under, as data (design.md, "Rules of the house"; style.md,
 "A rule change is a new guidance version, not a boolean").
 
-Each version is a frozen, pure object in a module of its own (`v0` ... `v8`); a later
+Each version is a frozen, pure object in a module of its own (`v0` ... `v9`); a later
 version inherits from the one before and overrides only what changed, so one diff shows
 what a revision of the guidance changed. A case records the number of the version it
 began under (`CaseState.guidance`) and keeps it for life; a child runs its parent's
@@ -27,8 +27,11 @@ from domain.guidance.v5 import V5
 from domain.guidance.v6 import V6
 from domain.guidance.v7 import V7
 from domain.guidance.v8 import V8
+from domain.guidance.v9 import V9
 
-VERSIONS: dict[int, Guidance] = {g.version: g for g in (V0(), V1(), V2(), V3(), V4(), V5(), V6(), V7(), V8())}
+VERSIONS: dict[int, Guidance] = {
+    g.version: g for g in (V0(), V1(), V2(), V3(), V4(), V5(), V6(), V7(), V8(), V9())
+}
 CURRENT: int = max(VERSIONS)
 
 

@@ -136,3 +136,5 @@ class V0:
     learning_at_every_oat_end: bool = False
     # A reply-by date could fall on a weekend, and post took none of the time (design.md).
     replies_by_working_day: bool = False
+    refers_to_jwt_in_its_own_words: bool = False
+    letters_through_outbox: bool = False

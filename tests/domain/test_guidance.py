@@ -39,7 +39,7 @@ def comment(party: Role) -> PartyComment:
 
 def test_the_versions_are_numbered_in_order_and_current_is_the_newest() -> None:
     assert sorted(VERSIONS) == list(range(len(VERSIONS)))
-    assert CURRENT == max(VERSIONS) == 8
+    assert CURRENT == max(VERSIONS) == 9
     assert all(VERSIONS[n].version == n for n in VERSIONS)
 
 
@@ -110,8 +110,8 @@ def test_the_worker_fills_in_the_newest_version_and_a_policy_may_name_an_older_o
     assert policy.with_guidance(CURRENT).guidance == CURRENT
     older = policy.model_copy(update={"guidance": 1})
     assert older.with_guidance(CURRENT).guidance == 1
-    with pytest.raises(PolicyError, match="guidance version 9 is newer than this build's 8"):
-        policy.model_copy(update={"guidance": 9}).with_guidance(CURRENT)
+    with pytest.raises(PolicyError, match="guidance version 10 is newer than this build's 9"):
+        policy.model_copy(update={"guidance": 10}).with_guidance(CURRENT)
 
 
 # ------------------------------------------------------------ v0 -> v1: the edges
@@ -264,3 +264,12 @@ def test_acknowledgements_are_batched_from_v6() -> None:  # issue 23: 30 uploads
     versions = (V0, V1, V2, V3, V4, V5, V6)
     assert [g.batches_acknowledgements for g in versions] == [False] * 6 + [True]
     assert V6.hands_over_overdue_steps and V6.checks_submitters
+
+
+# ------------------------------------------- v8 -> v9: letters that reach people
+
+
+def test_v9_refers_a_joint_decision_to_the_jwt_in_a_letter_of_its_own() -> None:  # 76
+    assert guidance_for(9).refers_to_jwt_in_its_own_words and guidance_for(9).letters_through_outbox
+    assert not any(guidance_for(n).refers_to_jwt_in_its_own_words for n in range(9))
+    assert not any(guidance_for(n).letters_through_outbox for n in range(9))

@@ -80,7 +80,15 @@ async def _acknowledge(case: CaseCore[Any], items: list[Submission], party: str)
         ],
         "held_by": state.owner,
         "next": step.action if step else None,
-        "next_by": step.due.isoformat() if step and step.due else None,
+        # A date already past is never given as "due by" (issue 25): the letter says the
+        # step is late and that we are chasing it instead.
+        "next_by": step.due.isoformat() if step and step.due and step.due >= case.today() else None,
+        "next_late": bool(step and step.due and step.due < case.today()),
+        # What this party still owes us, and by when (design.md: an acknowledgement sent
+        # while a step is owed by the complainant says so).
+        "owed": step.action if step and step.actor_role == party else None,
+        "owed_by": step.due.isoformat() if step and step.due and step.actor_role == party else None,
+        "about_service": state.kind.value == "service_complaint",
     }
     to = case.organisation() if party == "organisation" else case.service_user()
     sent = await case.letter("acknowledgement", to, context=context)

@@ -539,7 +539,12 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
                     to,
                     paragraphs=paragraphs + (["74"] if ends else []),
                     ends_internal_process=ends,
-                    context={"outcome": outcome.value, "reason": reason, **(context or {})},
+                    context={
+                        "outcome": outcome.value,
+                        "reason": reason,
+                        **self.judicial_review(ends),
+                        **(context or {}),
+                    },
                 )
             if ends:
                 self.reach("74", f"closing letter {sent.key} says the internal process has ended")
@@ -560,6 +565,18 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         await self.sync()
         self.closed_and_recorded = True
         return Stage.CLOSED
+
+    def judicial_review(self, ends: bool) -> dict[str, Any]:
+        """What a letter ending the internal process says of Judicial Review (6, 71): the
+        window, and whether we would not oppose an application for delay."""
+        if not ends:
+            return {}
+        window = getattr(self.state, "jr_window_ends", None)
+        return {
+            # A date already past would mislead: the letter then gives the rule alone.
+            "jr_window_ends": window.isoformat() if window and window >= self.today() else None,
+            "jr_delay_not_challenged": bool(getattr(self.state, "jr_delay", False)),
+        }
 
     async def finish(self) -> Status:
         await workflow.wait_condition(workflow.all_handlers_finished)

@@ -16,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.models import (
         CaseSnapshot,
         EarlierReviewAsk,
+        LetterPosted,
         LetterRequest,
         NewCaseCreated,
         NewCaseRequest,
@@ -96,6 +97,10 @@ async def send_letter(request: LetterRequest) -> LetterRecord:
             ends_internal_process=request.ends_internal_process,
             undeliverable=reason,
         )
+
+
+async def letter_posted(posting: LetterPosted) -> None:
+    await _writing(CaseActivities.letter_posted, posting)
 
 
 async def earlier_review(ask: EarlierReviewAsk) -> str | None:

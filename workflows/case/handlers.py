@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case import acknowledge, chasing, submissions
     from workflows.case.approvals import ApprovalHandlers
     from workflows.case.core import CaseCore
+    from workflows.case.delivery import DeliveryHandlers
     from workflows.case.requests import RequestHandlers
     from workflows.case.tasks import TaskHandlers
 
@@ -203,6 +204,7 @@ class ComplaintHandlers(
     ApprovalHandlers,
     ClockHandlers,
     DeclineHandler,
+    DeliveryHandlers,
     EvidenceHandler,
     RequestHandlers,
     TaskHandlers,

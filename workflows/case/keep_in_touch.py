@@ -42,7 +42,11 @@ async def keep_in_touch(case: CaseCore[Any], now: datetime) -> bool:
     context: dict[str, Any] = {
         "where": stage_words(state.stage),
         "waiting_for": waiting_words(step.action, step.actor_role) if step else None,
-        "next_by": step.due.isoformat() if step and step.due else None,
+        # "The next date" is never one already passed (design.md): once the step is late,
+        # the letter says so and gives the date we will write again by.
+        "next_by": step.due.isoformat() if step and step.due and step.due >= case.today() else None,
+        "late": bool(step and step.due and step.due < case.today()),
+        "write_again_by": case.after(case.rules.durations.max_silence, case.today()).isoformat(),
     }
     if step is not None and step.paused_since is not None:
         context |= {

@@ -16,6 +16,11 @@ with workflow.unsafe.imports_passed_through():
 S = TypeVar("S", bound="CaseState")
 PUBLIC_ROLES = frozenset({"service_user", "organisation", "advocate"})
 OTHER_PARTIES = frozenset({"organisation", "advocate"})  # not the complainant
+PARTY_WORDS = {
+    "service_user": "the complainant",
+    "organisation": "the organisation",
+    "advocate": "the advocate",
+}
 # The adjustments a person makes, as the case owner's tasks are named (guidance v8; the
 # policy's `durations.tasks` gives each its time).
 ADJUSTMENT_TASKS = {
@@ -129,7 +134,9 @@ class Letters(Generic[S]):
             self.open_adjustment_tasks(sent)
         if sent.undeliverable:
             self.cannot_reach(to, sent)
-        elif to.role in PUBLIC_ROLES:
+        # A letter that could not go still counts as our turn to write: the owner's task
+        # says why, and writing again at once would only fail again (issue 25).
+        if to.role in PUBLIC_ROLES and (not sent.undeliverable or self.guidance.letters_through_outbox):
             state.last_to_complainant = sent.sent_at
         return sent
 
@@ -153,13 +160,19 @@ class Letters(Generic[S]):
     def cannot_reach(self, to: Recipient, sent: LetterRecord) -> None:
         """Nobody believes a letter arrived when it did not (issue 23): the refusal is on the
         record and the case owner is asked to check the address."""
-        who = to.name or to.id
+        who = to.name or PARTY_WORDS.get(to.role, to.id)
         self.record(
             SYSTEM, f"letter could not be sent: {sent.kind} to {to.id}", ["31"], sent.undeliverable or ""
         )
         kept = not (sent.undeliverable or "").startswith(STORE_REFUSED)
-        self.add_task(
+        name = (
             f"we could not reach {who}: check the address" if kept
-            else f"a letter to {who} could not be kept: tell the system's operators",
-            self.state.owner, "caseworker", ["31"], f"{sent.kind} ({sent.key}): {sent.undeliverable}",
+            else f"a letter to {who} could not be kept: tell the system's operators"
         )  # fmt: skip
+        if self.guidance.letters_through_outbox and any(
+            task.task == name and task.done_at is None for task in self.state.tasks
+        ):
+            return  # one open task says it: the next letter that cannot go adds nothing
+        self.add_task(
+            name, self.state.owner, "caseworker", ["31"], f"{sent.kind} ({sent.key}): {sent.undeliverable}"
+        )

@@ -151,7 +151,10 @@ async def open_new_detailed_investigation(case: Case, decision: OatDecision, app
         reason=decision.summary,
         paragraphs=["61", "64", "65", "73"],
         actor=approver or decision.actor,
-        context={"new_case": new_ref, "summary": decision.summary} | approved_remedy(case, approver),
+        # Para 73: the letter names the Ombudsman or Deputy who approved, remedy or none.
+        context={"new_case": new_ref, "summary": decision.summary}
+        | approved_by(case, approver)
+        | approved_remedy(case, approver),
     )
 
 
@@ -188,7 +191,9 @@ async def quash_report(case: Case, decision: OatDecision, approver: Actor | None
             "decided_on": state.opened.case.decided_on.isoformat(),
             "approved_by": named(approver) if approver else None,
             "approver_role": approver.role.value if approver else None,
-        },
+            "public_summary": decision.public_summary,
+        }
+        | approved_remedy(case, approver),  # para 58: every remedy, whatever the route
     )
 
 
@@ -215,6 +220,16 @@ def approved_remedy(case: Case, approver: Actor | None) -> dict[str, object]:
     if not case.guidance.closing_letter_states_remedy or decision is None or decision.remedy is None:
         return {}
     return {"remedy": decision.remedy.model_dump(mode="json")} | approved_by(case, approver)
+
+
+def what_we_found(case: Case) -> dict[str, object]:
+    """Paras 50, 58: what OAT found, in the words it wrote for the complainant."""
+    decision = case.state.decision
+    return (
+        {"public_summary": decision.public_summary}
+        if decision is not None and decision.public_summary
+        else {}
+    )
 
 
 # ----------------------------------------------------------------- checks

@@ -43,6 +43,9 @@ async def at_intake(case: Case) -> Stage:
         outcome, reason, paragraphs = ineligible
         if outcome is Outcome.REFERRED_TO_JOINT_WORKING_TEAM:
             case.reach("76", "directed to the Joint Working Team at intake")
+            if case.guidance.refers_to_jwt_in_its_own_words:
+                await refer_to_jwt(case, reason)
+                return await case.close(outcome, reason=reason, paragraphs=paragraphs)
             return await case.close(
                 outcome,
                 reason=reason,
@@ -219,3 +222,21 @@ def take_late_oat_advice(case: Case, msg: OatAdvice) -> None:
     state.copy_oat = msg.route is OatAdviceRoute.FURTHER_OVERSIGHT
     case.record(msg.actor, f"oat_advice (after the due date): {msg.route.value}", ["27"], msg.note)
     case.publish()
+
+
+async def refer_to_jwt(case: Case, reason: str) -> None:
+    """Para 76 (guidance v9): the Joint Working Team gets a referral it can act on: whose
+    complaint, how to reach them, the decision and its date, why it is theirs, who holds it."""
+    opened, who = case.state.opened, case.state.complainant
+    await case.letter(
+        "jwt_referral",
+        case.team_mailbox("joint_working_team"),
+        paragraphs=["76"],
+        context={
+            "complainant": who.model_dump(mode="json"),
+            "decision": opened.case.decision.value,
+            "decided_on": opened.case.decided_on.isoformat(),
+            "reason": reason,
+            "case_owner": case.state.owner,
+        },
+    )

@@ -53,8 +53,9 @@ async def at_oat_consideration(case: Case) -> Stage:
         if rule is not None:  # the scheme asks for approval of a not-upheld decision (72)
             return propose(case, not_upheld_proposal(msg), rule)
         return await case.close(
-            Outcome.NOT_UPHELD, reason=msg.analysis, paragraphs=["5", "58"], actor=msg.actor
-        )
+            Outcome.NOT_UPHELD, reason=msg.analysis, paragraphs=["5", "58"], actor=msg.actor,
+            context=further_work.what_we_found(case),
+        )  # fmt: skip
     case.reach("58", "analysis explains the remedy proposed: " + msg.analysis[:200])
     if msg.remedy and msg.remedy.pays:
         if remedy_considered(msg.remedy):
@@ -165,7 +166,7 @@ async def carry_out(case: Case, approver: Actor | None) -> Stage:
             reason=decision.analysis,
             paragraphs=["5", "58", "72"],
             actor=by,
-            context={"approved_by": named(approver) if approver else None},
+            context={"approved_by": named(approver) if approver else None} | further_work.what_we_found(case),
         )
     if route is DecisionRoute.REMEDY or route is DecisionRoute.NONE:
         return await case.close(
@@ -173,7 +174,9 @@ async def carry_out(case: Case, approver: Actor | None) -> Stage:
             reason=decision.analysis,
             paragraphs=["58", "59", "60"],
             actor=by,
-            context={"remedy": remedy} | further_work.approved_by(case, approver),
+            context={"remedy": remedy}
+            | further_work.approved_by(case, approver)
+            | further_work.what_we_found(case),
         )
     if route is DecisionRoute.FRESH_PRIMARY_INVESTIGATION:
         new_ref = await open_new_case(
@@ -191,7 +194,9 @@ async def carry_out(case: Case, approver: Actor | None) -> Stage:
             reason=decision.analysis,
             paragraphs=["57"],
             actor=by,
-            context={"new_case": new_ref} | further_work.approved_remedy(case, approver),
+            context={"new_case": new_ref}
+            | further_work.approved_remedy(case, approver)
+            | further_work.what_we_found(case),
         )
     if route is DecisionRoute.NEW_DETAILED_INVESTIGATION:
         return await further_work.open_new_detailed_investigation(case, decision, approver)
