@@ -20,6 +20,9 @@ from domain.enums import Kind, Role, Stage
 from domain.permissions import BEFORE_GROUNDS, OWNER_ENTERS, SUBMITTERS
 
 DC, SC, PF = Kind.DECISION_COMPLAINT, Kind.SERVICE_COMPLAINT, Kind.POSITIVE_FEEDBACK
+# Signals a case takes from the system itself, never from a caller: not in the table, so
+# the client and the API refuse them as unknown (the letter dispatcher, issue 25).
+INTERNAL_SIGNALS = frozenset({"letter_undeliverable"})
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ import textstat
 
 from activities.letters import render
 from activities.models import LetterRequest, Recipient
-from domain.enums import Outcome
+from domain.enums import Kind, Outcome
+from domain.letters import ends_internal_process
 
 PUBLIC: dict[str, dict[str, Any]] = {
     "acknowledgement": {"items": [{"what": "your reasons for asking for a review", "documents": [
@@ -32,7 +33,8 @@ PUBLIC: dict[str, dict[str, Any]] = {
     "rationale_explanation": {"note": "we explain our reasons again"},
 }  # fmt: skip
 CLOSING = {"reason": "We looked at everything you sent.", "remedy": {"kinds": ["apology"], "amount_gbp": 0},
-           "new_case": "C-1-NDI1", "summary": "the discharge", "decided_on": "2026-03-01", "action": "apology"}  # fmt: skip
+           "new_case": "C-1-NDI1", "summary": "the discharge", "decided_on": "2026-03-01", "action": "apology",
+           "jr_window_ends": "2026-06-01", "jr_delay_not_challenged": True}  # fmt: skip
 
 
 def rendered(kind: str, context: dict[str, Any]) -> str:
@@ -40,15 +42,19 @@ def rendered(kind: str, context: dict[str, Any]) -> str:
         workflow_id="wf", key=f"001-{kind}", kind=kind, case_ref="C-1001",
         to=Recipient(role="service_user", id="service-user:C-1001", name="Ann Smith"),
         at=datetime(2026, 3, 10, 9, tzinfo=UTC), paragraphs=["30", "32"], context=context,
+        # A letter that ends the internal process says what remains (74, 6, 71): scored too.
+        ends_internal_process="outcome" in context
+        and ends_internal_process(Outcome(context["outcome"]), Kind.DECISION_COMPLAINT),
     )  # fmt: skip
     return render(request)[1]
 
 
 def body_only(text: str) -> str:
-    """The letter without its address lines and sign-off (not sentences to score)."""
+    """The letter without its address lines, sign-off and contact block (not sentences to
+    score; the contact block is checked on its own)."""
     lines = [
         line
-        for line in text.splitlines()
+        for line in text.split("Yours sincerely,")[0].splitlines()
         if line.strip()
         and not line.startswith(("Case reference", "Date:", "Dear", "Yours", "Review and Feedback"))
     ]

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from temporalio.workflow import _Definition
 
-from contract.messages import KIND_OF_WORKFLOW_TYPE, MESSAGES, messages_for
+from activities.dispatch import TOLD_BY_SIGNAL
+from contract.messages import INTERNAL_SIGNALS, KIND_OF_WORKFLOW_TYPE, MESSAGES, messages_for
 from domain.enums import Kind
 from worker import WORKFLOWS
 
@@ -36,7 +37,9 @@ def test_a_workflow_takes_exactly_the_messages_the_table_gives_its_kind(workflow
     table = {spec.name: spec.kind for spec in messages_for(kind)}
     assert set(d.updates) == {n for n, k in table.items() if k == "update"}
     # The dynamic handler (None) records unknown signals; every named one is in the table.
-    assert {n for n in d.signals if n} == {n for n, k in table.items() if k == "signal"}
+    assert {n for n in d.signals if n} == {n for n, k in table.items() if k == "signal"} | (
+        INTERNAL_SIGNALS if workflow_type in TOLD_BY_SIGNAL else set()
+    )
     assert set(d.queries) == CASE_QUERIES
     for name, update in d.updates.items():
         assert update.validator is not None, (

@@ -200,12 +200,11 @@ async def test_store_holds_case_audit_task_and_letters(
         # Each sync sent only what changed; merged, the store holds the status as it is.
         assert row.status == status.model_dump(mode="json", exclude={"history", "letters", "documents"})
         letters = session.scalars(select(LetterRow).where(LetterRow.workflow_id == wid)).all()
-        # The closing letter, and the case owner's task for the adjustment sent to her (v8).
-        assert [x.kind for x in letters] == ["closing", "task_opened"]
-        assert (
-            "BSL interpreter" in letters[0].body
-            and "end of our internal complaints process" in letters[0].body
-        )
+        # The acknowledgement of the complaint, the case owner's task for the adjustment
+        # sent to her (v8), and the closing letter.
+        assert [x.kind for x in letters] == ["acknowledgement", "task_opened", "closing"]
+        closing = letters[-1].body
+        assert "BSL interpreter" in closing and "end of our internal complaints process" in closing
         still_open = session.scalars(
             select(TaskRow.action).where(TaskRow.workflow_id == wid, TaskRow.closed_at.is_(None))
         ).all()
