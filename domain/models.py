@@ -799,6 +799,8 @@ class LetterRecord(BaseModel):
     # delivered in the step that sent them: `sent`.
     delivery: str = "sent"
     by_post: bool = False
+    # A letter a child of the case sent (its workflow id): `status` lists them too (63).
+    from_case: str | None = None
     posted_on: date | None = None
     posted_by: str | None = None
 

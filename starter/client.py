@@ -409,19 +409,35 @@ class ReviewsClient:
         except RPCError as err:
             reason, kind = await self._rpc_reason(case_id, err)
             raise Refusal(reason, kind) from None
+        await self._with_childrens_letters(status)
         if self.store_url:
             await asyncio.to_thread(self._with_deliveries, status)
         return status
+
+    async def _with_childrens_letters(self, status: Status) -> None:
+        """A case's letters include its children's (design.md; the new detailed
+        investigation writes to both parties, 63), after its own, so an index into the
+        case's own letters (`mark_posted`) keeps its meaning."""
+        for child in status.links.children:
+            try:
+                theirs = await self.client.get_workflow_handle(child).query("status", result_type=Status)
+            except RPCError:  # a child gone from the server's retention: its letters are in the store
+                continue
+            status.letters += [x.model_copy(update={"from_case": child}) for x in theirs.letters]
 
     def _with_deliveries(self, status: Status) -> None:
         """A letter the case wrote as `queued` is what the outbox has made of it since: the
         dispatcher delivers off the case's critical path (issue 25), and the store knows."""
         from store.letters import deliveries
 
-        known = deliveries(self._engine(), status.workflow_id)
+        known = {
+            wid: deliveries(self._engine(), wid)
+            for wid in {status.workflow_id, *(x.from_case for x in status.letters if x.from_case)}
+        }
         for letter in status.letters:
-            if letter.delivery == "queued" and letter.key in known:
-                letter.delivery, note = known[letter.key]
+            mine = known[letter.from_case or status.workflow_id]
+            if letter.delivery == "queued" and letter.key in mine:
+                letter.delivery, note = mine[letter.key]
                 if letter.delivery in ("bounced", "failed"):
                     letter.undeliverable = letter.undeliverable or note
 
