@@ -29,9 +29,11 @@ from domain.models import Adjustment, AdjustmentKind
 # Only letters to the complainant honour the complainant's adjustments: the organisation's
 # letters carry none of them and are never copied to the advocate (design.md).
 COMPLAINANT = "service_user"
+PUBLIC = frozenset({"service_user", "organisation"})
 LARGE_PT = 18
 EASY_READ_PT = 16
 PRINT_PT = 12
+PROSE_LINE = 60  # a line this long or more is wrapped prose, not an address line
 # Tasks an adjustment opens are named with this prefix: they stay open until done, apart
 # from the step the case is waiting on (which the workflow's sync opens and closes).
 TASK_PREFIX = "adjustment: "
@@ -60,9 +62,7 @@ class Form:
 def page(subject: str, body: str, points: int, address: str = "") -> str:
     """The letter as a page: at `points` (large print: 18), and for post with the address
     where a window envelope shows it (45 mm down, 20 mm in: a DL window)."""
-    paragraphs = "".join(
-        f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in body.split("\n\n") if p.strip()
-    )
+    paragraphs = "".join(_paragraph(p) for p in body.split("\n\n") if p.strip())
     window = (
         "<div class='window'>" + "<br>".join(html.escape(line.strip()) for line in address.splitlines()
                                              if line.strip()) + "</div>"
@@ -72,11 +72,29 @@ def page(subject: str, body: str, points: int, address: str = "") -> str:
         "<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>"
         f"<title>{html.escape(subject)}</title><style>"
         "@page { size: A4; margin: 20mm; }"
-        f"body {{ font-family: 'DejaVu Sans', Arial, sans-serif; font-size: {points}pt; line-height: 1.5; }}"
+        f"body {{ font-family: 'DejaVu Sans', Arial, sans-serif; font-size: {points}pt; line-height: 1.5;"
+        " max-width: 38em; margin: 0 auto; padding: 0 0.5em; overflow-wrap: anywhere; }"
+        " @media print { body { max-width: none; padding: 0; } }"
         " .window { position: absolute; top: 25mm; left: 0; width: 90mm; height: 35mm; font-size: 12pt; }"
         f" h1 {{ font-size: {points + 4}pt; margin-top: {'70mm' if address else '0'}; }}</style></head>"
         f"<body>{window}<h1>{html.escape(subject)}</h1>{paragraphs}</body></html>"
     )
+
+
+def _paragraph(text: str) -> str:
+    """A paragraph of the text letter as HTML: prose reflows (the text letter's line breaks
+    are for plain-text mail only), a list stays a list, short lines (an address) stay lines."""
+    lines = [html.escape(line.strip()) for line in text.splitlines() if line.strip()]
+    items = [line[2:] for line in lines if line.startswith("- ")]
+    lead = [line for line in lines if not line.startswith("- ")]
+    out = ""
+    if lead and max(len(line) for line in lead) < PROSE_LINE:
+        out = "<p>" + "<br>".join(lead) + "</p>"
+    elif lead:
+        out = "<p>" + " ".join(lead) + "</p>"
+    if items:  # a list, after the words that lead into it
+        out += "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+    return out
 
 
 def easy_read(subject: str, body: str) -> str:
@@ -125,9 +143,14 @@ def honour(
 ) -> tuple[list[dict[str, Any]], Form]:
     """What each adjustment asks of this letter, and how each was honoured."""
     form = Form()
+    if request.to.role in PUBLIC:
+        # Every public letter reads as a page too (an HTML part), unless plain text was asked for.
+        form.html = page(subject, body, PRINT_PT)
     if request.to.role != COMPLAINANT:
         return [], form
     kinds = {item.kind for item in request.reasonable_adjustments}
+    if AdjustmentKind.PLAIN_TEXT in kinds:
+        form.html = None
     done: list[dict[str, Any]] = []
     for adjustment in request.reasonable_adjustments:
         done.append(
@@ -168,7 +191,8 @@ def _one(
         if plain_only:
             return {"honoured": True, "how": "an easy-read version in the plain-text e-mail"}
         document = page(f"Easy read: {subject}", words.partition("\n\n")[2], EASY_READ_PT)
-        form.html = form.html or document
+        if AdjustmentKind.LARGE_PRINT not in kinds:
+            form.html = document
         form.attachments.append(Attachment("letter-easy-read.pdf", pdf(document)))
         return {"honoured": True, "how": "easy read: one short sentence a line, in the e-mail and as a PDF"}
     if kind is AdjustmentKind.POST:

@@ -147,6 +147,9 @@ PUBLIC_ROLES = ("service_user", "organisation", "advocate")
 SUBMISSIONS = ("grounds_submitted", "late_explanation", "party_comment")
 
 
+UNDELIVERED = frozenset({"bounced", "failed"})
+
+
 def complainant_measures(
     rows: list[CaseRow], letters: list[LetterRow], audits: list[AuditRow], today: date
 ) -> dict[str, Any]:
@@ -166,11 +169,22 @@ def complainant_measures(
         points = sorted([london_date(_aware(row.opened_at)), *sent.get(row.workflow_id, []), end])
         gaps = [PACKAGE_CALENDAR.working_days_between(a, b) for a, b in zip(points, points[1:], strict=False)]
         longest = max([longest, *gaps])
-    missed = [letter for letter in letters if not all(a.get("honoured") for a in (letter.adjustments or []))]
+    # An adjustment is honoured only by what reached the person (issue 25): the form the
+    # letter took, and a delivery that did not fail.
+    missed = [
+        letter
+        for letter in letters
+        if letter.adjustments
+        and (not all(a.get("honoured") for a in letter.adjustments) or letter.delivery in UNDELIVERED)
+    ]
     return {
         "submissions": len(submitted),
         "acknowledged_same_day": same_day,
         "longest_silence_working_days": longest,
         "letters_to_the_public": len(letters),
         "letters_with_an_adjustment_not_honoured": len(missed),
+        "letters_not_delivered": sum(1 for x in letters if x.delivery in UNDELIVERED),
+        "letters_waiting_to_be_posted": sum(
+            1 for x in letters if x.channel == "post" and x.delivery == "queued"
+        ),
     }

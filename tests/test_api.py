@@ -499,3 +499,47 @@ async def test_whoever_opens_a_case_is_never_its_owner_or_manager(api: Api, env:
     }
     answer = await api.http.post("/cases", json=forged, headers=BACK_OFFICE)
     assert answer.status_code == 422 and "given state" in answer.text
+
+
+async def test_the_post_queue_is_printed_and_marked_posted_through_the_api(
+    api: Api, env: WorkflowEnvironment
+) -> None:
+    """Issue 25: a complainant with only a postal address; `GET /letters/to-post`, its PDF,
+    then `mark_posted`. The queue holds addresses: staff only."""
+    wid = await open_case(
+        api, env, complainant={"name": "Pat Jones", "address": "2 Mill Lane\nLeeds LS1 1AA"}
+    )
+    mine: list[dict[str, Any]] = []
+    for _ in range(100):
+        queue = await api.http.get("/letters/to-post", headers=OWNER)
+        assert queue.status_code == 200, queue.text
+        mine = [x for x in queue.json() if x["workflow_id"] == wid]
+        if mine:
+            break
+        await asyncio.sleep(0.05)
+    (waiting,) = mine
+    assert waiting["kind"] == "acknowledgement" and waiting["to_name"] == "Pat Jones"
+    su = Api.token("su-1", "service_user", case=wid)
+    assert (await api.http.get("/letters/to-post", headers=su)).status_code == 403
+    assert (await api.http.get(waiting["pdf"], headers=su)).status_code == 403
+    printed = await api.http.get(waiting["pdf"], headers=OWNER)
+    assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
+    posted_on = await today(env)
+    answer = await api.http.post(
+        f"/cases/{wid}/messages/mark_posted",
+        json={"letter": waiting["letter"], "posted_on": posted_on},
+        headers=OWNER,
+    )
+    assert answer.status_code == 200, answer.text
+    letters = (await api.http.get(f"/cases/{wid}/letters", headers=OWNER)).json()
+    assert letters[waiting["letter"]]["delivery"] == "posted"
+    assert letters[waiting["letter"]]["posted_on"] == posted_on
+    assert [
+        x for x in (await api.http.get("/letters/to-post", headers=OWNER)).json() if x["workflow_id"] == wid
+    ] == []
+    forged = await api.http.post(
+        f"/cases/{wid}/messages/letter_undeliverable",
+        json={"key": "001-acknowledgement", "delivery": "bounced", "reason": "forged"},
+        headers=OWNER,
+    )
+    assert forged.status_code in (404, 422), forged.text  # the dispatcher's signal is no caller's

@@ -281,3 +281,26 @@ async def test_a_bounce_after_the_case_closed_is_a_task_in_the_store(
 
 
 __all__ = ["Inbox"]
+
+
+def test_the_report_counts_an_adjustment_honoured_only_when_the_letter_reached_the_person() -> None:
+    """Issue 25: the report said 0 misses while large print was not delivered."""
+    from datetime import date
+
+    from store.models import LetterRow
+    from store.report import complainant_measures
+
+    def letter(delivery: str, honoured: bool = True) -> LetterRow:
+        return LetterRow(workflow_id="wf", key=delivery, created_at=datetime(2026, 3, 2, tzinfo=UTC), delivery=delivery,
+                         channel="email", adjustments=[{"kind": "large_print", "honoured": honoured}])  # fmt: skip
+
+    letters = [
+        letter("sent"),
+        letter("bounced"),
+        letter("failed"),
+        letter("sent", honoured=False),
+        letter("queued"),
+    ]
+    measures = complainant_measures([], letters, [], date(2026, 3, 10))
+    assert measures["letters_with_an_adjustment_not_honoured"] == 3
+    assert measures["letters_not_delivered"] == 2

@@ -62,7 +62,9 @@ async def test_a_quash_with_a_payment_states_every_remedy_in_words_and_what_we_f
     assert "omb," not in text and "(ombudsman)" not in text
 
 
-async def test_a_new_detailed_investigation_names_who_approved_and_gives_the_summary_once(tmp_path: Path) -> None:
+async def test_a_new_detailed_investigation_names_who_approved_and_gives_the_summary_once(
+    tmp_path: Path,
+) -> None:
     await run("41", tmp_path)  # para 73: approved by the Deputy Ombudsman
     (closing,) = letters_in(tmp_path, "closing")
     text = " ".join(body(closing).split())
@@ -73,7 +75,11 @@ async def test_a_new_detailed_investigation_names_who_approved_and_gives_the_sum
 
 async def test_the_joint_working_team_gets_a_referral_not_a_closing_letter(tmp_path: Path) -> None:  # 76
     def with_contact(found: dict[str, Any]) -> None:
-        found["open"]["complainant"] = {"name": "Sam Patel", "email": "sam@example.org", "phone": "0113 496 0000"}
+        found["open"]["complainant"] = {
+            "name": "Sam Patel",
+            "email": "sam@example.org",
+            "phone": "0113 496 0000",
+        }
 
     result = await run("36", tmp_path, with_contact)
     kinds = [(x["kind"], x["to"]) for x in result["status"]["letters"]]
@@ -89,7 +95,9 @@ async def test_the_joint_working_team_gets_a_referral_not_a_closing_letter(tmp_p
     assert "end of our internal complaints process" not in body(closing)  # the complaint goes on (74, 76)
 
 
-async def test_a_late_decision_on_a_timely_request_says_delay_will_not_be_argued(tmp_path: Path) -> None:  # 71
+async def test_a_late_decision_on_a_timely_request_says_delay_will_not_be_argued(
+    tmp_path: Path,
+) -> None:  # 71
     result = await run("21", tmp_path)
     assert result["status"]["jr_delay_not_challenged"] is True
     (closing,) = letters_in(tmp_path, "closing")
