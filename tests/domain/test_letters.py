@@ -102,8 +102,10 @@ def test_every_approved_remedy_is_in_the_closing_letter_whatever_the_route() -> 
         body = closing(
             outcome, remedy=remedy, approved_by="ad-1, Assistant Director", new_case="N-1", summary="s"
         )
-        assert "  - apology" in body and "  - financial payment: £250.00" in body
-        assert "This was agreed by ad-1, Assistant Director." in body
+        # In words (issue 25): an apology is made, not listed; a payment with its amount.
+        assert "We are sorry. We got this wrong, and we apologise" in body
+        assert "We will pay you £250.00." in body and "  - apology" not in body
+        assert "This was agreed by ad-1, Assistant Director." in body  # not in the staff directory: as given
 
 
 def test_approvers_are_named_with_their_title() -> None:
@@ -111,3 +113,25 @@ def test_approvers_are_named_with_their_title() -> None:
     assert named(Actor(id="om", role=Role.OPERATIONS_MANAGER)) == "om, Operations Manager"
     assert named(Actor(id="x", role=Role.OAT_CASEWORKER)) == "x, Caseworker, Ombudsman's Assurance Team"
     assert named(Actor(id="y", role=Role.BACK_OFFICE)) == "y, back office"
+
+
+def test_staff_letters_give_london_times_in_words() -> None:  # issue 25
+    from datetime import UTC, datetime
+
+    from domain.letters import time_in_words
+
+    assert time_in_words(datetime(2026, 7, 1, 13, 5, tzinfo=UTC)) == "1 July 2026 at 2:05pm"  # BST
+    assert time_in_words(datetime(2026, 12, 1, 0, 30, tzinfo=UTC)) == "1 December 2026 at 12:30am"
+    assert time_in_words(datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == "1 July 2026 at 12:30am"
+    assert time_in_words(datetime(2026, 3, 2, 11, 59, tzinfo=UTC)) == "2 March 2026 at 11:59am"
+
+
+def test_a_person_is_named_once_when_their_name_is_their_title() -> None:
+    from domain.staff import Person
+
+    assert (
+        Person(id="omb", name="The Ombudsman", role=Role.OMBUDSMAN, team="executive").in_words()
+        == "The Ombudsman"
+    )
+    deb = Person(id="dep-deb", name="Deb Stone", role=Role.DEPUTY_OMBUDSMAN, team="executive")
+    assert deb.in_words() == "Deb Stone, Deputy Ombudsman, executive team"
