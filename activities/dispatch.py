@@ -21,6 +21,7 @@ import os
 import smtplib
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -38,6 +39,11 @@ from store.tasks import store_audit
 log = logging.getLogger("reviews.dispatch")
 
 BACKOFF_MAX = timedelta(minutes=5)
+SENDERS = 4  # letters delivered at once, each over its own SMTP session
+SMTP_TIMEOUT = 10  # seconds for each SMTP exchange; a slower server is tried again later
+# A claimed letter is another dispatcher's to take once its lease runs out (its worker
+# died mid-send): longer than a letter's few SMTP exchanges can take.
+LEASE = timedelta(seconds=30)
 # Attempts before a letter that keeps meeting a mail server's trouble (4xx, no connection)
 # is `failed`: with back-off up to 5 minutes, about three days.
 ATTEMPTS_MAX = 870
@@ -59,7 +65,7 @@ class Dispatcher:
         smtp_url: str | None,
         *,
         poll: float = 2.0,
-        lease: timedelta = timedelta(seconds=90),
+        lease: timedelta = LEASE,
         attempts_max: int = ATTEMPTS_MAX,
         backoff_max: timedelta = BACKOFF_MAX,
     ) -> None:
@@ -70,6 +76,8 @@ class Dispatcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.tell: Tell | None = None
+        self.senders = SENDERS
+        self._senders: ThreadPoolExecutor | None = None
 
     # ------------------------------------------------------------- lifecycle
 
@@ -95,6 +103,9 @@ class Dispatcher:
         if self._thread is not None:
             self._thread.join(timeout=40)
         self._thread = None
+        if self._senders is not None:
+            self._senders.shutdown(wait=True)
+            self._senders = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -128,12 +139,15 @@ class Dispatcher:
                 .order_by(LetterRow.id)
                 .limit(50)
             ).all()
-        attempted = 0
-        for letter_id in due:
-            if self._claim(letter_id, now):
-                attempted += 1
-                self._deliver(letter_id)
-        return attempted
+        claimed = [letter_id for letter_id in due if self._claim(letter_id, now)]
+        # A few at once, each over its own SMTP session: one slow letter holds up no other.
+        list(self._pool().map(self._deliver, claimed))
+        return len(claimed)
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._senders is None:
+            self._senders = ThreadPoolExecutor(max_workers=self.senders, thread_name_prefix="letter-sender")
+        return self._senders
 
     def _claim(self, letter_id: int, now: datetime) -> bool:
         """Only one dispatcher delivers a letter: the one whose UPDATE took the lease."""
@@ -184,7 +198,7 @@ class Dispatcher:
         assert self.smtp_url is not None
         url = urlparse(self.smtp_url)
         refused: list[str] = []
-        with smtplib.SMTP(url.hostname or "localhost", url.port or 25, timeout=30) as smtp:
+        with smtplib.SMTP(url.hostname or "localhost", url.port or 25, timeout=SMTP_TIMEOUT) as smtp:
             if url.username:
                 smtp.login(url.username, url.password or "")
             for message in messages:

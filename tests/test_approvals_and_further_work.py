@@ -232,7 +232,7 @@ async def test_the_quash_letter_reaches_the_organisation_at_its_own_address(tmp_
     assert set(closings) == {"ann@example.org", "complaints@northshire.example"}
     for text in closings.values():
         assert (
-            "dep-deb, Deputy Ombudsman, has decided that our report or decision of 1 March 2026 is quashed"
+            "Deb Stone, Deputy Ombudsman, executive team, has decided that our report or decision of 1 March 2026 is quashed"
             in text
         )
         assert "The Ombudsman has decided" not in text
@@ -243,8 +243,9 @@ async def test_the_closing_letter_states_the_remedy_and_who_approved(tmp_path: P
     assert result["expect_met"]
     (closing,) = letters_in(tmp_path, "closing")
     text = body(closing)
-    assert "  - apology" in text and "  - financial payment: £500.00" in text
-    assert "This was agreed by dep-deb, Deputy Ombudsman." in text
+    text = " ".join(text.split())
+    assert "We are sorry. We got this wrong" in text and "We will pay you £500.00 for the effect" in text
+    assert "This was agreed by Deb Stone, Deputy Ombudsman, executive team." in text
 
 
 async def test_learning_is_sent_once_even_when_oat_decides_again(tmp_path: Path) -> None:

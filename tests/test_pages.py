@@ -302,3 +302,39 @@ async def test_my_team_shows_escalated_steps_and_only_approvals_my_role_may_give
     approvals_section = team.split("<h2>Approvals you may give</h2>")[1].split("<h2>")[0]
     assert f"{ref}-esc" in escalated_section and "overdue by 9 days" in escalated_section
     assert f"{ref}-om" in approvals_section and f"{ref}-dir" not in approvals_section
+
+
+async def test_letters_to_post_are_printed_and_marked_posted_in_the_browser(
+    server: WorkflowEnvironment, live: LiveApi
+) -> None:
+    """Issue 25: the "Letters to post" page lists what waits, with the address, a PDF to
+    print and a form to mark it posted; the case's record then says it went."""
+    reviews = ReviewsClient(server.client, live.settings.task_queue)
+    ref = f"C-POST-{uuid.uuid4().hex[:4]}"
+    opened = decision_case(ref, decided_on=await today(server)) | {
+        "complainant": {"name": "Pat Jones", "address": "2 Mill Lane\nLeeds LS1 1AA"}
+    }
+    wid = await reviews.open("decision_complaint", opened)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        page = await browser.new_page(viewport={"width": 390, "height": 900})
+        await page.add_init_script(WATCH_CSP)
+        await sign_in(page, live, "cw-ben")
+        await page.get_by_role("link", name="Letters to post").click()
+        row = page.get_by_role("row").filter(has_text=ref)
+        await row.wait_for()
+        assert (
+            "Pat Jones" in await row.inner_text() and "2 Mill Lane, Leeds LS1 1AA" in await row.inner_text()
+        )
+        await accessible(page, "30-letters-to-post")
+        pdf = await page.request.get(
+            await row.get_by_role("link", name="Print (PDF)").get_attribute("href") or ""
+        )
+        assert pdf.ok and (await pdf.body()).startswith(b"%PDF")
+        await row.get_by_role("button", name="Mark as posted").click()
+        await page.get_by_role("status").filter(has_text="Letter marked as posted").wait_for()
+        await accessible(page, "31-letter-posted")
+        assert await page.get_by_role("row").filter(has_text=ref).count() == 0
+        await browser.close()
+    status = await reviews.status(wid)
+    assert status.letters[0].delivery == "posted" and status.letters[0].posted_by == "cw-ben (caseworker)"

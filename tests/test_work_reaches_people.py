@@ -64,8 +64,9 @@ async def past(env: WorkflowEnvironment, day: date) -> None:
 
 
 def letters(status: Status, kind: str) -> list[str]:
-    """Who each letter of `kind` went to."""
-    return [letter.to for letter in status.letters if letter.kind == kind]
+    """Who each letter of `kind` the case itself sent went to (its children's are listed
+    with it, marked `from_case`)."""
+    return [letter.to for letter in status.letters if letter.kind == kind and letter.from_case is None]
 
 
 async def to_case_owner_review(reviews: ReviewsClient, env: WorkflowEnvironment, **case: Any) -> str:

@@ -409,11 +409,16 @@ async def letters_to_post(request: Request, error: str = "", status_code: int = 
     person = need_person(request)
     if not isinstance(person, Person):
         return person
+    today = london_date(datetime.now(UTC)).isoformat()
     letters = [
-        row | {"written": date_in_words(datetime.fromisoformat(row["written_at"]))}
+        row
+        | {
+            "written": date_in_words(datetime.fromisoformat(row["written_at"])),
+            # The day it is posted is never before the day it was written.
+            "post_by_default": max(today, london_date(datetime.fromisoformat(row["written_at"])).isoformat()),
+        }
         for row in post_queue(request.app.state.engine)
     ]
-    today = london_date(datetime.now(UTC)).isoformat()
     return page(request, "post.html", status_code, letters=letters, today=today, error=error)
 
 
