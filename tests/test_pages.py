@@ -327,9 +327,9 @@ async def test_letters_to_post_are_printed_and_marked_posted_in_the_browser(
             "Pat Jones" in await row.inner_text() and "2 Mill Lane, Leeds LS1 1AA" in await row.inner_text()
         )
         await accessible(page, "30-letters-to-post")
-        pdf = await page.request.get(
-            await row.get_by_role("link", name="Print (PDF)").get_attribute("href") or ""
-        )
+        href = await row.get_by_role("link", name="Print (PDF)").get_attribute("href")
+        assert href is not None and href.endswith(".pdf"), href
+        pdf = await page.request.get(f"{live.url}{href}")
         assert pdf.ok and (await pdf.body()).startswith(b"%PDF")
         await row.get_by_role("button", name="Mark as posted").click()
         await page.get_by_role("status").filter(has_text="Letter marked as posted").wait_for()
