@@ -857,6 +857,10 @@ class Task(BaseModel):
     notified: bool = False
     reminded: bool = False
     escalations: int = 0
+    # At most this many escalations (None: up the ladder until done). A letter that could
+    # not go is the case owner's and their manager's to put right, not the Ombudsman's
+    # (guidance v9).
+    escalations_max: int | None = None
 
 
 class Proposal(BaseModel):

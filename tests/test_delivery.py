@@ -304,3 +304,24 @@ def test_the_report_counts_an_adjustment_honoured_only_when_the_letter_reached_t
     measures = complainant_measures([], letters, [], date(2026, 3, 10))
     assert measures["letters_with_an_adjustment_not_honoured"] == 3
     assert measures["letters_not_delivered"] == 2
+
+
+async def test_a_case_we_cannot_write_to_opens_one_task_escalated_once(tmp_path: Path) -> None:
+    """No e-mail and no address (guidance v9): every letter to the complainant is `failed`,
+    never sent to a made-up address; one task asks the case owner to find a way to reach
+    them, reminded and escalated to their manager once, not up to the Ombudsman."""
+    from starter.simulate import simulate
+    from tests.scenario_files import scenario
+
+    result = await simulate(scenario("21"), data_dir=tmp_path)  # a long case, no contact given
+    status = result["status"]
+    to_them = [x for x in status["letters"] if x["to_role"] == "service_user"]
+    assert to_them and {x["delivery"] for x in to_them} == {"failed"}
+    tasks = [t for t in status["tasks"] if t["task"].startswith("we could not reach")]
+    assert [t["task"] for t in tasks] == ["we could not reach the complainant: check the address"]
+    chased = [
+        h["action"]
+        for h in status["history"]
+        if "we could not reach" in h["action"] and "task '" in h["action"]
+    ]
+    assert [a.split(":")[0] for a in chased] == ["reminder", "escalated to om-bob"], chased

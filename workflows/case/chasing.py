@@ -234,7 +234,13 @@ def tasks_to_chase(case: CaseCore[Any]) -> list[Task]:
     step until `complete_task`."""
     if not case.guidance.tasks_reach_people:
         return []
-    return [task for task in case.state.tasks if task.done_at is None and task.due is not None]
+    return [
+        task
+        for task in case.state.tasks
+        if task.done_at is None
+        and task.due is not None
+        and (task.escalations_max is None or task.escalations < task.escalations_max)
+    ]
 
 
 def task_chased_at(case: CaseCore[Any], task: Task) -> datetime:

@@ -281,6 +281,7 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
         *,
         chased: bool = True,
         announced: bool = False,
+        escalations_max: int | None = None,
     ) -> None:
         """Guidance v8: due by the policy's time for it, then sent (`task_opened`) and chased
         (chasing.py). `announced`: a letter of its own tells the assignee; `chased=False`:
@@ -298,6 +299,7 @@ class CaseCore(Letters[S], Ledger[S], Views[S]):
                 reasonable_adjustments=self.state.reasonable_adjustments,
                 due=due,
                 notified=announced or not chased,
+                escalations_max=escalations_max,
             )
         )
         self.record(SYSTEM, f"task opened: {name} for {assignee}", paragraphs, detail)

@@ -174,5 +174,6 @@ class Letters(Generic[S]):
         ):
             return  # one open task says it: the next letter that cannot go adds nothing
         self.add_task(
-            name, self.state.owner, "caseworker", ["31"], f"{sent.kind} ({sent.key}): {sent.undeliverable}"
-        )
+            name, self.state.owner, "caseworker", ["31"], f"{sent.kind} ({sent.key}): {sent.undeliverable}",
+            escalations_max=1 if self.guidance.letters_through_outbox else None,
+        )  # fmt: skip
