@@ -167,3 +167,26 @@ async def test_letters_to_staff_give_london_dates_and_times_in_words(tmp_path: P
     text = body(request)
     assert re.search(r"Date: \d{1,2} \w+ 2026 at \d{1,2}:\d{2}(am|pm)", text), text
     assert "UTC" not in text and "To: oat" in text
+
+
+async def test_a_service_complaint_is_acknowledged_as_one_about_our_service(tmp_path: Path) -> None:
+    """Issue 25: an acknowledgement said the case owner (whom the complaint may be about)
+    was looking after it, and spoke of "our decision"."""
+
+    def with_contact(found: dict[str, Any]) -> None:
+        found["open"]["complainant"] = {"name": "Sam Patel", "email": "sam@example.org"}
+
+    await run("23", tmp_path, with_contact)
+    (acknowledgement, *_) = letters_in(tmp_path, "acknowledgement")
+    text = " ".join(body(acknowledgement).split())
+    assert "A manager who was not involved in what you told us about is looking into your complaint" in text
+    assert "Your case owner is looking after" not in text and "our decision" not in text
+    # Signed by the manager handling it (13), never by the caseworker it is about.
+    assert "Yours sincerely, Bob" in text and "Alice Ward" not in text
+
+
+async def test_a_cases_letters_include_those_its_new_investigation_sent(tmp_path: Path) -> None:  # 63
+    result = await run("65", tmp_path)
+    proposals = [x for x in result["status"]["letters"] if x["kind"] == "ndi_proposal"]
+    assert sorted(x["to_role"] for x in proposals) == ["organisation", "service_user"]
+    assert all(x["from_case"] and x["from_case"].startswith(result["workflow_id"] + "/") for x in proposals)

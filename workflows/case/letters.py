@@ -10,6 +10,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.heartbeat import STORE_REFUSED
     from activities.models import LetterRequest, Recipient
+    from domain.enums import Kind
     from domain.models import SYSTEM, AdjustmentKind, Contact, LetterRecord
     from workflows.case import effects
 
@@ -51,7 +52,14 @@ class Letters(Generic[S]):
         ) -> None: ...
 
         def add_task(
-            self, name: str, assignee: str, role: str, paragraphs: list[str], detail: str
+            self,
+            name: str,
+            assignee: str,
+            role: str,
+            paragraphs: list[str],
+            detail: str,
+            *,
+            escalations_max: int | None = None,
         ) -> None: ...
 
         @property
@@ -123,7 +131,7 @@ class Letters(Generic[S]):
                 # to the advocate, who is sent copies) never carries them (design.md, "The
                 # trust boundary"), and no advocate is copied on the organisation's letters.
                 reasonable_adjustments=[] if to.role in OTHER_PARTIES else state.reasonable_adjustments,
-                case_owner=state.owner,
+                case_owner=self.holder(),
                 tasks_on_case=self.guidance.tasks_reach_people,
                 ends_internal_process=ends_internal_process,
                 context=context or {},
@@ -139,6 +147,16 @@ class Letters(Generic[S]):
         if to.role in PUBLIC_ROLES and (not sent.undeliverable or self.guidance.letters_through_outbox):
             state.last_to_complainant = sent.sent_at
         return sent
+
+    def holder(self) -> str:
+        """Who holds the case, as its letters name and sign it: the case owner, or for a
+        complaint about our service the person handling it (its manager first, 13), never
+        someone it is about (11, 13, 15)."""
+        state = self.state
+        if state.kind is Kind.SERVICE_COMPLAINT:
+            handler = getattr(state, "handler", None)
+            return handler.id if handler is not None else state.manager
+        return state.owner
 
     def open_adjustment_tasks(self, sent: LetterRecord) -> None:
         """The adjustments a person must make are the case owner's tasks (31; guidance v8):
