@@ -236,10 +236,14 @@ def main() -> None:
         "| scenario | events | bytes |", "|---|---|---|",
         *[f"| {name} | {events} | {size:,} |" for name, events, size in size_rows],
         "", f"Largest: {max(e for _, e, _ in size_rows)} events (target < 400 without continue-as-new).", "",
-        "Throughput below the 0.5x target: the floor runs its activities back to back in one",
+        ("Throughput meets the 0.5x target now that letters leave through the outbox (issue 25): a"
+         " case writes a letter and moves on; the dispatcher delivers it. What is left of the gap:"
+         if ratio >= 0.5 else "Throughput below the 0.5x target:"),
+        "the floor runs its activities back to back in one",
         "workflow task chain, while a case also takes a workflow task, a store sync and a receipt",
         "round trip for each of its seven messages, and the client waits for each receipt before",
-        "sending the next (the rows above measure it). The cost is in messages, not in activities.",
+        "sending the next (the rows above measure it; each send also describes the case first, one",
+        "round trip more). The cost is in messages, not in activities.",
         '',
         'Scale: across runs on this machine the message ratio has been 0.79x and 0.88x (about 10%',
         'noise between runs); start latency is not slower at all. On the same cases measured before',
