@@ -92,7 +92,7 @@ def mark_posted_after_closing(engine: Engine, workflow_id: str, msg: MarkPosted)
             raise Refused(f"letter {msg.letter} ({row.kind}) went by e-mail, not by post")
         if row.delivery == "posted":
             raise NotNow(f"letter {msg.letter} was marked posted on {row.posted_on} by {row.posted_by}")
-        if msg.posted_on < _utc(row.created_at).date():
+        if msg.posted_on < london_date(_utc(row.created_at)):
             raise Refused(f"posted_on {msg.posted_on} is before the letter was written")
         row.delivery, row.posted_on, row.posted_by, row.delivered_at = (
             "posted",

@@ -13,6 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.models import LetterPosted, Recipient
     from contract.receipts import Receipt
     from domain.authority import NOT_STAFF, NotAllowed, NotNow, Refused
+    from domain.calendar import london_date
     from domain.enums import Role
     from domain.models import SYSTEM, LetterRecord, LetterUndeliverable, MarkPosted
     from workflows.case import chasing, effects
@@ -38,8 +39,9 @@ def check_mark_posted(case: CaseCore[Any], msg: MarkPosted) -> LetterRecord:
         raise NotNow(f"letter {msg.letter} was marked posted on {letter.posted_on} by {letter.posted_by}")
     if msg.posted_on > case.today():
         raise Refused(f"posted_on {msg.posted_on} is later than today ({case.today()})")
-    if msg.posted_on < letter.sent_at.date():
-        raise Refused(f"posted_on {msg.posted_on} is before the letter was written ({letter.sent_at.date()})")
+    written = london_date(letter.sent_at)
+    if msg.posted_on < written:
+        raise Refused(f"posted_on {msg.posted_on} is before the letter was written ({written})")
     return letter
 
 
