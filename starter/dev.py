@@ -32,6 +32,27 @@ def _port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _bindable(port: int) -> bool:
+    """Whether the server could listen on `port` now (as Go does, with SO_REUSEADDR): not
+    only nobody listening, but no connection of ours holding it as its own end either."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _freed(port: int, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while _port_open(port) or not _bindable(port):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
 PID_FILE = "temporal.pid"
 
 
@@ -69,8 +90,11 @@ def start_dev_server(
 ) -> subprocess.Popen[bytes]:
     private_folder(data_dir)  # the store, evidence, letters and secrets: the owner's only
     stop_stale_server(data_dir)
-    if _port_open(port):
-        raise RuntimeError(f"port {port} is already in use: is another Temporal server running?")
+    for needed in (port, ui_port):
+        # A server killed a moment ago (its supervisor SIGKILLed) can hold its ports for a
+        # short while: wait for them before saying another server holds them.
+        if not _freed(needed):
+            raise RuntimeError(f"port {needed} is already in use: is another Temporal server running?")
     command = [
         temporal_cli_path(),
         "server",
