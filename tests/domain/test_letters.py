@@ -124,6 +124,7 @@ def test_staff_letters_give_london_times_in_words() -> None:  # issue 25
     assert time_in_words(datetime(2026, 12, 1, 0, 30, tzinfo=UTC)) == "1 December 2026 at 12:30am"
     assert time_in_words(datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == "1 July 2026 at 12:30am"
     assert time_in_words(datetime(2026, 3, 2, 11, 59, tzinfo=UTC)) == "2 March 2026 at 11:59am"
+    assert time_in_words(datetime(2026, 12, 1, 12, 30, tzinfo=UTC)) == "1 December 2026 at 12:30pm"  # noon
 
 
 def test_a_person_is_named_once_when_their_name_is_their_title() -> None:
