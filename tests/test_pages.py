@@ -335,6 +335,10 @@ async def test_letters_to_post_are_printed_and_marked_posted_in_the_browser(
         await page.get_by_role("status").filter(has_text="Letter marked as posted").wait_for()
         await accessible(page, "31-letter-posted")
         assert await page.get_by_role("row").filter(has_text=ref).count() == 0
+        # A link cannot put words of its own on the page, nor choose its status.
+        forged = await page.goto(f"{live.url}/ui/post?error=Call+0900+now&status_code=500")
+        assert forged is not None and forged.status == 200
+        assert "0900" not in await page.content()
         await browser.close()
     status = await reviews.status(wid)
     assert status.letters[0].delivery == "posted" and status.letters[0].posted_by == "cw-ben (caseworker)"

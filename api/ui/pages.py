@@ -404,8 +404,14 @@ async def send(request: Request, workflow_id: str, name: str) -> Response:
 
 
 @router.get("/post")
-async def letters_to_post(request: Request, error: str = "", status_code: int = 200) -> Response:
+async def letters_to_post(request: Request) -> Response:
     """The post queue (design.md, issue 25): print, post, then mark posted."""
+    return await post_page(request)
+
+
+async def post_page(request: Request, error: str = "", status_code: int = 200) -> Response:
+    """The page, with what went wrong (never from the query string: a link cannot put
+    words of its own on the page)."""
     person = need_person(request)
     if not isinstance(person, Person):
         return person
@@ -442,12 +448,12 @@ async def mark_letter_posted(request: Request, letter_id: int) -> Response:
     queued = {row["id"]: row for row in post_queue(request.app.state.engine)}
     row = queued.get(letter_id)
     if row is None or row["letter"] is None:
-        return await letters_to_post(request, "That letter is not waiting to be posted any more.", 409)
+        return await post_page(request, "That letter is not waiting to be posted any more.", 409)
     data = {"letter": row["letter"], "key": row["key"], "posted_on": str(form.get("posted_on") or "")}
     try:
         await request.app.state.reviews.send(row["workflow_id"], "mark_posted", person.actor, data)
     except Refusal as refusal:
-        return await letters_to_post(request, f"The letter was not marked as posted: {refusal}", 422)
+        return await post_page(request, f"The letter was not marked as posted: {refusal}", 422)
     return RedirectResponse("/ui/post?posted=1", status_code=303)
 
 
