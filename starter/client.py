@@ -25,6 +25,7 @@ from temporalio.client import (
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import SearchAttributeKey, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.converter import PayloadCodec
@@ -71,6 +72,10 @@ class Refusal(Exception):
 
 # The refusal class a workflow's validator raised (domain.authority), by its type name.
 KIND_OF_FAILURE = {"NotAllowed": "not_allowed", "NotNow": "not_now", "MessageNotApplied": "not_now"}
+
+
+# How long an update may take to be answered before the caller is told to send it again.
+UPDATE_ANSWER_WITHIN = timedelta(seconds=30)
 
 
 def explain_validation(err: ValidationError, what: str) -> str:
@@ -290,8 +295,20 @@ class ReviewsClient:
                 return SignalAck(
                     workflow_id=case_id, message=message, received_at=datetime.now().astimezone()
                 )
-            receipt: Receipt = await handle.execute_update(message, msg, id=message_id, result_type=Receipt)
+            receipt: Receipt = await handle.execute_update(
+                message, msg, id=message_id, result_type=Receipt, rpc_timeout=UPDATE_ANSWER_WITHIN
+            )
             return receipt
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise asyncio.CancelledError from None  # the caller's own cancellation
+            # The server went away mid-answer (restarted, say): the caller sends it again
+            # under the same message id, and the case applies it once.
+            raise Refusal(
+                f"{message} not answered within {UPDATE_ANSWER_WITHIN.seconds} s: send it again with the same message id",
+                "unavailable",
+            ) from None
         except WorkflowUpdateFailedError as err:
             text, kind = _cause(err)
             raise Refusal(f"{message} refused: {text}", kind) from None

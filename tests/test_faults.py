@@ -224,7 +224,7 @@ async def test_the_mail_server_down_for_30_seconds_queues_letters_and_sends_each
             ids = await open_and_move(client, 20)
         await eventually(lambda: settled(client, ids, "awaiting_grounds", 2), seconds=60)
         await eventually(lambda: queued(tmp_path, url, 20, letters=40), seconds=60)
-        await asyncio.sleep(20)  # the dispatcher tries, meets a closed port, and backs off
+        await asyncio.sleep(8)  # the dispatcher tries, meets a closed port, and backs off
         assert worker.proc.poll() is None, worker.output()
         assert mail.messages == []
         mail.start()

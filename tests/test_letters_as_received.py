@@ -21,7 +21,7 @@ from tests.scenario_files import scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-artifacts" / "letters"
-SCENARIOS = ("21", "43", "65", "15", "09")  # grounds, reminders and extensions; updates; 63; a remedy; 33
+SCENARIOS = ("21", "43", "65", "09")  # grounds, reminders and extensions; updates; 63; 33
 PUBLIC = {
     "acknowledgement", "grounds_request", "grounds_reminder", "grounds_deadline_extended",
     "late_explanation_request", "progress_update", "ndi_proposal", "ndi_decision", "closing",
