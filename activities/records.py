@@ -43,6 +43,7 @@ from store.models import (
     LetterRow,
     NewCaseRow,
     TaskRow,
+    aware,
     clipped,
 )
 
@@ -160,7 +161,7 @@ class CaseActivities:
         """Each task on the case is a row of the task list (guidance v8): opened with it,
         closed when it is marked done, and left open when the case closes undone."""
         rows = {
-            (row.action, _utc(row.opened_at)): row
+            (row.action, aware(row.opened_at)): row
             for row in session.scalars(
                 select(TaskRow).where(TaskRow.workflow_id == snap.workflow_id, TaskRow.source == "task")
             )
@@ -169,7 +170,7 @@ class CaseActivities:
         for task in tasks:
             action = clipped(task.task, ACTION_MAX)
             # Two tasks of one name opened at one instant are told apart by a microsecond.
-            at = _utc(task.opened_at)
+            at = aware(task.opened_at)
             nth = seen[(action, at)] = seen.get((action, at), -1) + 1
             at += timedelta(microseconds=nth)
             row = rows.get((action, at))
@@ -391,11 +392,6 @@ def _advocate_copy(request: LetterRequest, contact: Contact) -> LetterRequest:
         address=contact.address,
     )  # fmt: skip
     return request.model_copy(update={"to": to})
-
-
-def _utc(when: datetime) -> datetime:
-    """A time as the store gives it back (SQLite: naive UTC), made comparable."""
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def _same_instant(a: datetime | None, b: datetime | None) -> bool:

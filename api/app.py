@@ -113,7 +113,12 @@ def create_app(
     pages.install(app)
     # Outermost: the host asked for, who is asking and how much they send, before anything
     # reads the body; every answer carries the security headers.
-    app.add_middleware(Limits, verifier=app.state.verifier, evidence_max_bytes=config.evidence_max_bytes)
+    app.add_middleware(
+        Limits,
+        verifier=app.state.verifier,
+        evidence_max_bytes=config.evidence_max_bytes,
+        engine=app.state.engine,
+    )
     hosts = list(allowed_hosts or config.allowed_hosts)
     if hosts:  # a foreign Host (DNS rebinding) is answered 400, never a case
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)

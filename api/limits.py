@@ -12,21 +12,22 @@
   38 acknowledgements), and an address that keeps presenting bad tokens is slowed to a
   stop (429) for a while.
 
-The counters are this process's own: behind several API processes each counts alone,
-which bounds a flood by their number (docs/security.md).
+The counters are kept in the store (`store/rates.py`), so behind several API processes a
+flood meets one limit, not one per process (docs/security.md).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import time
-from collections import deque
 from typing import Any
 
+from anyio import to_thread
+from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException
 
 from api.auth import BadToken, Verifier
+from store.rates import SharedWindow
 
 JSON_MAX = 1024 * 1024
 ENVELOPE = 64 * 1024
@@ -38,29 +39,6 @@ UPLOADS_PER_HOUR = 60
 BAD_TOKENS_PER_MINUTE = 20
 
 
-class Window:
-    """How many times something happened in the last `seconds`, per key."""
-
-    def __init__(self, limit: int, seconds: float) -> None:
-        self.limit, self.seconds = limit, seconds
-        self.seen: dict[str, deque[float]] = {}
-
-    def full(self, key: str, now: float) -> float | None:
-        """Seconds to wait if `key` has used up its window, else None."""
-        times = self.seen.get(key)
-        while times and times[0] <= now - self.seconds:
-            times.popleft()
-        if times is not None and len(times) >= self.limit:
-            return times[0] + self.seconds - now
-        return None
-
-    def note(self, key: str, now: float) -> None:
-        self.seen.setdefault(key, deque()).append(now)
-        if len(self.seen) > 100_000:  # a flood of keys: forget the oldest half
-            for old in list(self.seen)[: len(self.seen) // 2]:
-                del self.seen[old]
-
-
 class BodyTooLarge(HTTPException):
     """Raised while the body streams in: an HTTPException, so FastAPI's body parsing passes
     it on as it is (anything else it would turn into a 400) and the app answers 413."""
@@ -70,13 +48,13 @@ class BodyTooLarge(HTTPException):
 
 
 class Limits:
-    def __init__(self, app: Any, verifier: Verifier, evidence_max_bytes: int) -> None:
+    def __init__(self, app: Any, verifier: Verifier, evidence_max_bytes: int, engine: Engine) -> None:
         self.app = app
         self.verifier = verifier
         self.upload_max = evidence_max_bytes + ENVELOPE
-        self.messages = Window(MESSAGES_PER_MINUTE, 60)
-        self.uploads = Window(UPLOADS_PER_HOUR, 3600)
-        self.bad_tokens = Window(BAD_TOKENS_PER_MINUTE, 60)
+        self.messages = SharedWindow(engine, "messages", MESSAGES_PER_MINUTE, 60)
+        self.uploads = SharedWindow(engine, "uploads", UPLOADS_PER_HOUR, 3600)
+        self.bad_tokens = SharedWindow(engine, "bad_tokens", BAD_TOKENS_PER_MINUTE, 60)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -85,9 +63,8 @@ class Limits:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         path: str = scope["path"]
         if path.startswith(TOKEN_ROUTES):
-            now = time.monotonic()
             client = (scope.get("client") or ("?", 0))[0]
-            if wait := self.bad_tokens.full(client, now):
+            if wait := await to_thread.run_sync(self.bad_tokens.full, client):
                 await _problem(
                     send, 429, "too many bad tokens from this address: wait, then try again", path, wait
                 )
@@ -95,17 +72,16 @@ class Limits:
             try:
                 who = self.verifier.verify(headers.get("authorization"))
             except BadToken as err:
-                self.bad_tokens.note(client, now)
+                await to_thread.run_sync(self.bad_tokens.note, client)
                 await _problem(send, 401, str(err), path)
                 return
             if "/messages/" in path or path.endswith("/evidence"):  # what a case is sent
                 window = self.uploads if path.endswith("/evidence") else self.messages
                 key = f"{who.actor.id}|{who.actor.role.value}|{path.split('/messages/')[0]}"
-                if wait := window.full(key, now):
+                if wait := await to_thread.run_sync(window.take, key):
                     detail = "too many messages to this case at once: wait, then send again"
                     await _problem(send, 429, detail, path, wait)
                     return
-                window.note(key, now)
         limit = self.upload_max if headers.get("content-type", "").startswith("multipart/") else JSON_MAX
         declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:

@@ -14,7 +14,7 @@ from domain.authority import NotAllowed, NotNow, Refused
 from domain.calendar import london_date
 from domain.enums import Role
 from domain.models import MarkPosted
-from store.models import CaseRow, LetterRow
+from store.models import CaseRow, LetterRow, aware
 from store.tasks import store_audit
 
 
@@ -56,7 +56,7 @@ def post_queue(engine: Engine, limit: int = 500) -> list[dict[str, Any]]:
                 "to_role": row.to_role,
                 "to_name": row.to_name,
                 "address": row.to_address,
-                "written_at": _utc(row.created_at).isoformat(),
+                "written_at": aware(row.created_at).isoformat(),
             }
             for row in rows
         ]
@@ -92,7 +92,7 @@ def mark_posted_after_closing(engine: Engine, workflow_id: str, msg: MarkPosted)
             raise Refused(f"letter {msg.letter} ({row.kind}) went by e-mail, not by post")
         if row.delivery == "posted":
             raise NotNow(f"letter {msg.letter} was marked posted on {row.posted_on} by {row.posted_by}")
-        if msg.posted_on < london_date(_utc(row.created_at)):
+        if msg.posted_on < london_date(aware(row.created_at)):
             raise Refused(f"posted_on {msg.posted_on} is before the letter was written")
         row.delivery, row.posted_on, row.posted_by, row.delivered_at = (
             "posted",
@@ -103,10 +103,6 @@ def mark_posted_after_closing(engine: Engine, workflow_id: str, msg: MarkPosted)
         action = f"letter posted after the case closed: {row.kind} to {row.to_id}"
         store_audit(session, case, str(msg.actor), action, ["30", "31"], msg.note, now)
         return action, case.outcome
-
-
-def _utc(when: datetime) -> datetime:
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
 
 
 __all__ = ["date", "deliveries", "mark_posted_after_closing", "post_pdf_path", "post_queue"]

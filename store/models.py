@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -148,9 +148,26 @@ class EndedSessionRow(Base):
     ended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
+class RateMarkRow(Base):
+    """One message, upload or bad token counted against a caller's window (issue 23): in the
+    store, so every API process counts the same flood."""
+
+    __tablename__ = "rate_marks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(400))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("ix_rate_marks_key_at", "key", "at"),)
+
+
 ACTION_MAX = 100  # tasks.action
 AUDIT_ACTION_MAX = 300  # audit_events.action
 SUBJECT_MAX = 300  # letters.subject
+
+
+def aware(when: datetime) -> datetime:
+    """A time as the store gives it back (SQLite drops the zone: naive UTC), made
+    comparable with any aware time."""
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def clipped(text: str, size: int) -> str:

@@ -17,13 +17,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from domain.calendar import PACKAGE_CALENDAR, london_date
-from store.models import AuditRow, CaseRow, LetterRow, TaskRow
+from store.models import AuditRow, CaseRow, LetterRow, TaskRow, aware
 
 TOP_LEVEL_KINDS = ("decision_complaint", "service_complaint", "positive_feedback")
-
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def percentile(values: list[float], share: float) -> float | None:
@@ -41,7 +37,7 @@ def build_report(engine: Engine, start: date, end: date, today: date | None = No
         rows = [
             row
             for row in session.scalars(select(CaseRow))
-            if row.kind in TOP_LEVEL_KINDS and start <= london_date(_aware(row.opened_at)) <= end
+            if row.kind in TOP_LEVEL_KINDS and start <= london_date(aware(row.opened_at)) <= end
         ]
         ids = {row.workflow_id for row in rows}
         tasks = [task for task in session.scalars(select(TaskRow)) if task.workflow_id in ids]
@@ -79,7 +75,7 @@ def build_report(engine: Engine, start: date, end: date, today: date | None = No
                 grounds["not_received"] += 1
             received = status.get("grounds_received_on")
             if received and row.closed_at is not None:
-                decided = london_date(_aware(row.closed_at))
+                decided = london_date(aware(row.closed_at))
                 to_decision.append((decided - date.fromisoformat(received)).days)
             oat_mix.update(status.get("oat_outcomes") or [])
         if row.outcome is not None:
@@ -156,17 +152,17 @@ def complainant_measures(
     """What complainants got (issue 13): submissions acknowledged the same working day,
     the longest silence on a case, letters with every reasonable adjustment honoured."""
     acknowledged = {
-        (a.workflow_id, london_date(_aware(a.at))) for a in audits if a.action.startswith("acknowledged:")
+        (a.workflow_id, london_date(aware(a.at))) for a in audits if a.action.startswith("acknowledged:")
     }
-    submitted = [(a.workflow_id, london_date(_aware(a.at))) for a in audits if a.action in SUBMISSIONS]
+    submitted = [(a.workflow_id, london_date(aware(a.at))) for a in audits if a.action in SUBMISSIONS]
     same_day = sum(1 for item in submitted if item in acknowledged)
     sent: dict[str, list[date]] = defaultdict(list)
     for letter in letters:
-        sent[letter.workflow_id].append(london_date(_aware(letter.created_at)))
+        sent[letter.workflow_id].append(london_date(aware(letter.created_at)))
     longest = 0
     for row in rows:
-        end = london_date(_aware(row.closed_at)) if row.closed_at else today
-        points = sorted([london_date(_aware(row.opened_at)), *sent.get(row.workflow_id, []), end])
+        end = london_date(aware(row.closed_at)) if row.closed_at else today
+        points = sorted([london_date(aware(row.opened_at)), *sent.get(row.workflow_id, []), end])
         gaps = [PACKAGE_CALENDAR.working_days_between(a, b) for a, b in zip(points, points[1:], strict=False)]
         longest = max([longest, *gaps])
     # An adjustment is honoured only by what reached the person (issue 25): the form the

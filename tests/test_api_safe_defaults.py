@@ -185,3 +185,20 @@ def test_the_cli_prints_a_complainants_text_without_its_escape_sequences() -> No
     shown = harmless({"history": [{"detail": "hello \x1b[2J\x1b]0;pwned\x07 [bold red]x[/bold red]"}]})
     text = shown["history"][0]["detail"]
     assert "\x1b" not in text and "\x07" not in text and "\\[bold red]" in text
+
+
+def test_the_data_folder_and_its_secrets_are_the_owners_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reproduced: the data folder (store, evidence, letters, secrets) was world-readable."""
+    import stat
+
+    from api.settings import ensure_secret
+
+    monkeypatch.delenv("REVIEWS_API_SECRET", raising=False)
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o755)
+    secret = ensure_secret(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "api-secret").stat().st_mode) == 0o600
+    assert len(secret) >= 32 and ensure_secret(folder) == secret  # made once, then read back

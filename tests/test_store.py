@@ -16,7 +16,7 @@ from activities.records import CaseActivities
 from activities.settings import Settings
 from domain.models import Awaiting, HistoryEntry
 from starter.client import ReviewsClient
-from store.db import make_engine
+from store.db import make_engine, migrate
 from store.models import AuditRow, CaseRow, LetterRow, TaskRow
 from tests.conftest import CASE_OWNER, POSTGRES_URL, decision_case, settings_in, today
 from tests.mail import smtp_server
@@ -211,3 +211,27 @@ async def test_store_holds_case_audit_task_and_letters(
         # Every step closed with the case; what stays open is the case owner's task to make
         # the "BSL interpreter" adjustment (an `other` adjustment, issue 13), once a case.
         assert still_open == ["reasonable adjustment - other"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_two_api_processes_count_one_flood(backend: str, tmp_path: Path) -> None:
+    """Issue 23 (volume limits): the windows live in the store, so a caller who spreads a
+    flood over two API processes meets one limit, not one each."""
+    from datetime import timedelta
+
+    from store.rates import SharedWindow
+
+    url = f"sqlite:///{tmp_path / 'rates.db'}" if backend == "sqlite" else postgres_schema_url()
+    migrate(url)
+    first = SharedWindow(make_engine(url), "messages", limit=3, seconds=60)
+    second = SharedWindow(make_engine(url), "messages", limit=3, seconds=60)
+    start = datetime(2026, 12, 2, 9, tzinfo=UTC)
+    assert first.take("su|case-1", start) is None
+    assert second.take("su|case-1", start + timedelta(seconds=1)) is None
+    assert first.take("su|case-1", start + timedelta(seconds=2)) is None
+    wait = second.take("su|case-1", start + timedelta(seconds=10))
+    assert wait == pytest.approx(50.0)  # the oldest mark leaves the window at 60 s
+    assert first.take("other|case-1", start + timedelta(seconds=10)) is None  # nobody else held back
+    assert second.take("su|case-1", start + timedelta(seconds=61)) is None  # the window moved on
+    bad = SharedWindow(make_engine(url), "bad_tokens", limit=3, seconds=60)
+    assert bad.full("su|case-1", start + timedelta(seconds=10)) is None  # a window of its own
