@@ -42,8 +42,9 @@ BACKOFF_MAX = timedelta(minutes=5)
 SENDERS = 4  # letters delivered at once, each over its own SMTP session
 SMTP_TIMEOUT = 10  # seconds for each SMTP exchange; a slower server is tried again later
 # A claimed letter is another dispatcher's to take once its lease runs out (its worker
-# died mid-send): longer than a letter's few SMTP exchanges can take.
-LEASE = timedelta(seconds=30)
+# died mid-send): longer than a letter's few SMTP exchanges can take. An operator (or a
+# fault test) may shorten it, never below what one SMTP exchange may take.
+LEASE = timedelta(seconds=max(SMTP_TIMEOUT + 2, float(os.environ.get("REVIEWS_OUTBOX_LEASE_SECONDS", "30"))))
 # Attempts before a letter that keeps meeting a mail server's trouble (4xx, no connection)
 # is `failed`: with back-off up to 5 minutes, about three days.
 ATTEMPTS_MAX = 870

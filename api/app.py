@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -22,12 +23,19 @@ from api.headers import CodecCors, SecurityHeaders
 from api.limits import Limits
 from api.routes import cases, codec, documents, health, me, records
 from api.settings import ApiSettings
-from api.ui import pages
+from api.ui import assets, pages
 from api.ui.oidc import OidcSettings, provider
 from domain.staff import Staff
 from starter.client import ReviewsClient, connect
 from starter.codec import codec_from_env
 from store.db import make_engine, migrate
+
+API_DOCS = """<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>reviews: back-office API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><main id="swagger-ui"></main>
+<script src="/docs/assets/swagger-ui-bundle.js"></script><script src="/ui/static/docs.js"></script>
+</body></html>"""
 
 
 def create_app(
@@ -70,7 +78,14 @@ def create_app(
         version="1",
         description="Open and feed review and feedback cases; every request carries a bearer token.",
         lifespan=lifespan,
+        docs_url=None,  # served below from swagger-ui-dist, never a CDN
+        redoc_url=None,
     )
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(API_DOCS)
+
     app.state.settings = config
     app.state.verifier = Verifier(config.secret, config.audience, config.jwks_url)
     app.state.reviews = (
@@ -109,6 +124,7 @@ def create_app(
     app.mount(
         "/ui/static", StaticFiles(directory=str(Path(pages.__file__).with_name("static"))), name="ui-static"
     )
+    assets.mount(app)
     app.include_router(pages.router)
     pages.install(app)
     # Outermost: the host asked for, who is asking and how much they send, before anything

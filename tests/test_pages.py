@@ -121,7 +121,7 @@ async def test_a_caseworker_answers_and_a_manager_approves_a_payment(
         await sign_in(page, live, "cw-alice")
         # The step (the adjustment task the acknowledgement opened has a row of its own).
         row = page.get_by_role("row").filter(has_text=ref).filter(has_not_text="reasonable adjustment")
-        await row.get_by_role("cell", name="case owner resolution").first.wait_for()
+        await row.get_by_role("cell", name="Record whether you resolved it").first.wait_for()
         await row.get_by_text("adjustments").wait_for()
         await accessible(page, "02-my-tasks")
 
@@ -129,14 +129,19 @@ async def test_a_caseworker_answers_and_a_manager_approves_a_payment(
         await page.get_by_role("heading", name=f"Case {ref}").wait_for()
         await accessible(page, "03-case-page")
         form = page.locator("form[action$='/messages/case_owner_resolution']")
-        await form.get_by_role("button", name="Case owner resolution").click()  # nothing chosen
-        await page.get_by_role("alert").filter(has_text="resolved: Field required").wait_for()
+        await form.get_by_role("button", name="Record whether you resolved it").click()  # nothing chosen
+        summary = page.locator(".govuk-error-summary")
+        await summary.get_by_role("link", name="Select an answer: did you resolve it?").wait_for()
+        assert await page.title() == f"Error: Case {ref} – Review and Feedback"
+        await form.get_by_text("Select an answer: did you resolve it?").wait_for()  # at the field too
         await accessible(page, "04-form-error-inline")
-        await form.get_by_label("Resolved (required)").select_option("no")
-        await form.get_by_label("Note").fill("the complainant still disagrees")
-        await form.get_by_role("button", name="Case owner resolution").click()
-        await page.get_by_text("Sent: case owner resolution.").wait_for()
-        await page.get_by_text("awaiting grounds").first.wait_for()
+        await summary.get_by_role("link").first.click()  # the summary's link takes you to the field
+        assert await page.evaluate("document.activeElement.id") == "case_owner_resolution-resolved"
+        await form.get_by_role("group", name="Did you resolve it?").get_by_label("No").check()
+        await form.get_by_label("Note for the case record").fill("the complainant still disagrees")
+        await form.get_by_role("button", name="Record whether you resolved it").click()
+        await page.get_by_text("Sent: Record whether you resolved it.").wait_for()
+        await page.get_by_text("Waiting for the complainant's reasons").first.wait_for()
 
         # The case goes on through the grounds, OAT and a payment proposal (the API's client).
         await to_oat_consideration(reviews, wid)
@@ -162,17 +167,23 @@ async def test_a_caseworker_answers_and_a_manager_approves_a_payment(
         approval = (
             page.get_by_role("table", name="Approvals you may give").get_by_role("row").filter(has_text=ref)
         )
-        await approval.get_by_text("approve").wait_for()
+        await approval.get_by_text(
+            "A remedy: an apology, explanation, improvement or payment, a payment of £400.00"
+        ).wait_for()
         await accessible(page, "05-my-team")
         await approval.get_by_role("link", name=ref).click()
-        await page.get_by_text("payment £400.00").first.wait_for()
-        await page.get_by_text("proposed by oat-olu").first.wait_for()
+        await page.get_by_text("£400.00").first.wait_for()
+        await page.get_by_text("proposed by Olu Ade, Assurance Team caseworker").first.wait_for()
         await accessible(page, "06-approval-form")
         approve = page.locator("form[action$='/messages/approve']")
-        await approve.get_by_label("Note").fill("proportionate")
+        await approve.get_by_label("Note for the case record").fill("proportionate")
         await approve.get_by_role("button", name="Approve").click()
-        await page.get_by_text("closed: upheld remedy").wait_for()
-        await page.get_by_role("link", name="closing").wait_for()
+        await page.get_by_text("This case is closed: upheld: remedy.").first.wait_for()
+        await page.locator("#letters ~ ul").get_by_role("link").last.click()
+        await page.get_by_role("heading", level=1).wait_for()
+        assert "We will pay you £400.00" in await page.locator("main").inner_text()
+        await accessible(page, "07b-letter-as-a-page")
+        await page.go_back()
         await accessible(page, "07-closed-case")
         await browser.close()
     status = await reviews.status(wid)
@@ -191,12 +202,22 @@ async def test_a_refusal_is_shown_inline_and_keeps_what_was_typed(
         await sign_in(page, live, "om-bob")
         await page.goto(f"{live.url}/ui/cases/{wid}")
         extend = page.locator("form[action$='/messages/extend_grounds_deadline']")
-        await page.locator("summary", has_text="Extend grounds deadline").click()
-        await extend.get_by_label("New deadline (required)").fill("2000-01-01")
-        await extend.get_by_label("Reason").fill("asked for more time")
-        await extend.get_by_role("button", name="Extend grounds deadline").click()
-        await page.get_by_role("alert").filter(has_text="must be later than the current deadline").wait_for()
-        assert await extend.get_by_label("Reason").input_value() == "asked for more time"
+        opener = page.locator("summary", has_text="Give more time for the reasons")
+        if await opener.count():  # the manager's first form is open already
+            await opener.click()
+        deadline = extend.get_by_role("group", name="New deadline")
+        await deadline.get_by_label("Day").fill("1")
+        await deadline.get_by_label("Month").fill("1")
+        await deadline.get_by_label("Year").fill("2000")
+        await extend.get_by_label("Why are you giving more time?").fill("asked for more time")
+        await extend.get_by_role("button", name="Give more time for the reasons").click()
+        await (
+            page.locator(".govuk-error-summary").filter(has_text="later than the current deadline").wait_for()
+        )
+        assert (
+            await extend.get_by_label("Why are you giving more time?").input_value() == "asked for more time"
+        )
+        assert await deadline.get_by_label("Year").input_value() == "2000"
         await accessible(page, "08-refusal-inline")
         await browser.close()
 
@@ -241,29 +262,39 @@ async def test_oat_decides_with_a_remedy_and_two_learning_points_on_a_phone(
         await sign_in(page, live, "oat-olu")
         await page.goto(f"{live.url}/ui/cases/{wid}")
         form = page.locator("form[action$='/messages/oat_decision']")
-        await form.get_by_label("Upheld (required)").select_option("yes")
-        await form.get_by_label("Route").select_option("remedy")
-        await form.get_by_label("Analysis").fill("we took too long to reply")
-        await form.get_by_label("apology").check()
-        await form.get_by_label("financial payment").check()
-        await form.get_by_label("Amount gbp").fill("300")
-        await form.get_by_label("Severity").fill("2")
-        await form.get_by_label("Impact").fill("weeks of worry")
-        await form.get_by_label("Proportionate", exact=True).fill("in line with the scale")
-        await form.get_by_label("Restores position").fill("as far as money can")
-        first = form.locator("fieldset.entry").nth(0)
-        await first.get_by_label("Kind (required)").select_option("individual")
-        await first.get_by_label("Text (required)").fill("did not call back")
-        await first.get_by_label("Service model ref").fill("Service Model 2.140")
-        await first.get_by_label("Charter commitment").fill("we will listen to you")
+        await form.get_by_role("group", name="Is the complaint upheld?").get_by_label("Yes").check()
+        await form.get_by_label("A remedy: an apology, explanation, improvement or payment").check()
+        await form.get_by_label("Your analysis").fill("we took too long to reply")
+        await form.get_by_role("checkbox", name="An apology").check()
+        # A payment with no "A payment" ticked, and none of para 59's questions answered,
+        # is stopped by the form before it is sent (issue 26).
+        await form.get_by_label("Payment, in pounds").fill("300")
+        await form.get_by_label("Severity of injustice, 1 to 6").fill("2")
+        await form.get_by_role("button", name="Record the review decision").click()
+        summary = page.locator(".govuk-error-summary")
+        await summary.get_by_text("to propose a payment of £300.00").wait_for()
+        await summary.get_by_text("What was the impact on the complainant?").wait_for()
+        await accessible(page, "09a-oat-decision-payment-refused-phone")
+        form = page.locator("form[action$='/messages/oat_decision']")
+        await form.get_by_role("checkbox", name="A payment", exact=True).check()
+        await form.get_by_label("What was the impact on the complainant? (para 59)").fill("weeks of worry")
+        await form.get_by_label("Why is this remedy proportionate? (para 59)").fill("in line with the scale")
+        await form.get_by_label("How does it put them back where they would have been? (para 59)").fill(
+            "as far as money can"
+        )
+        first = form.locator("fieldset.app-entry").nth(0)
+        await first.get_by_label("One person").check()
+        await first.get_by_label("What is the learning?").fill("did not call back")
+        await first.get_by_label("Service Model guidance it breaches").fill("Service Model 2.140")
+        await first.get_by_label("Service Charter commitment not met").fill("we will listen to you")
         await form.get_by_role("button", name="Add another learning point").click()
-        second = form.locator("fieldset.entry").nth(1)
+        second = form.locator("fieldset.app-entry").nth(1)
         await second.get_by_text("Learning point 2").wait_for()
-        await second.get_by_label("Kind (required)").select_option("good_practice")
-        await second.get_by_label("Text (required)").fill("clear letters")
+        await second.get_by_label("Good practice to share").check()
+        await second.get_by_label("What is the learning?").fill("clear letters")
         await accessible(page, "09-oat-decision-phone")
-        await form.get_by_role("button", name="Oat decision").click()
-        await page.get_by_text("Sent: oat decision.").wait_for()
+        await form.get_by_role("button", name="Record the review decision").click()
+        await page.get_by_text("Sent: Record the review decision.").wait_for()
         await accessible(page, "10-awaiting-approval-phone")
         await browser.close()
     status = await reviews.status(wid)
@@ -298,8 +329,8 @@ async def test_my_team_shows_escalated_steps_and_only_approvals_my_role_may_give
         token = (await http.get("/ui/login")).text.split('name="csrf" value="')[1].split('"')[0]
         await http.post("/ui/login", data={"person": "om-bob", "csrf": token})
         team = (await http.get("/ui/team")).text
-    escalated_section = team.split("<h2>Escalated to you</h2>")[1].split("<h2>")[0]
-    approvals_section = team.split("<h2>Approvals you may give</h2>")[1].split("<h2>")[0]
+    escalated_section = team.split("Escalated to you</h2>")[1].split("<h2")[0]
+    approvals_section = team.split("Approvals you may give</h2>")[1].split("<h2")[0]
     assert f"{ref}-esc" in escalated_section and "overdue by 9 days" in escalated_section
     assert f"{ref}-om" in approvals_section and f"{ref}-dir" not in approvals_section
 
@@ -320,6 +351,7 @@ async def test_letters_to_post_are_printed_and_marked_posted_in_the_browser(
         page = await browser.new_page(viewport={"width": 390, "height": 900})
         await page.add_init_script(WATCH_CSP)
         await sign_in(page, live, "cw-ben")
+        await page.get_by_role("button", name="Menu").click()  # GOV.UK's navigation on a phone
         await page.get_by_role("link", name="Letters to post").click()
         row = page.get_by_role("row").filter(has_text=ref)
         await row.wait_for()
@@ -332,7 +364,7 @@ async def test_letters_to_post_are_printed_and_marked_posted_in_the_browser(
         pdf = await page.request.get(f"{live.url}{href}")
         assert pdf.ok and (await pdf.body()).startswith(b"%PDF")
         await row.get_by_role("button", name="Mark as posted").click()
-        await page.get_by_role("status").filter(has_text="Letter marked as posted").wait_for()
+        await page.locator(".govuk-notification-banner").filter(has_text="Letter marked as posted").wait_for()
         await accessible(page, "31-letter-posted")
         assert await page.get_by_role("row").filter(has_text=ref).count() == 0
         # A link cannot put words of its own on the page, nor choose its status.

@@ -156,7 +156,7 @@ async def test_a_person_signs_in_with_the_identity_provider(idp: Provider, tmp_p
     }
     tasks = await sign_in_through(idp, tmp_path)
     assert tasks.status_code == 200
-    assert "Bob Ellis (operations manager)" in tasks.text and "My team" in tasks.text
+    assert "Bob Ellis, Operations manager" in tasks.text and "My team" in tasks.text
 
 
 async def test_a_token_without_a_known_role_is_refused(idp: Provider, tmp_path: Path) -> None:

@@ -7,23 +7,38 @@ goes through the same client as the API, as the signed-in person."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import UTC, date, datetime, timedelta
+from email import policy as email_policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import and_, delete, or_, select
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from api.auth import Identity
-from api.ui.forms import data_from, entry_fields, fields_of
+from api.ui import words
+from api.ui.forms import (
+    data_from,
+    entry_fields,
+    errors_of,
+    fields_of,
+    refused_at_fields,
+    rules_before_sending,
+)
 from api.ui.oidc import OAuthError, person_from
 from api.visibility import CaseFacts, may_see
 from contract.messages import MESSAGES
+from contract.words import choice_words, message_words
 from domain.authority import at_least
 from domain.calendar import PACKAGE_CALENDAR, london_date
 from domain.enums import Role
@@ -34,8 +49,25 @@ from store.letters import post_pdf_path, post_queue
 from store.models import CaseRow, EndedSessionRow, LetterRow, TaskRow
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
-templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
-templates.env.filters["in_words"] = date_in_words
+# Our templates, and GOV.UK Frontend's components as Jinja macros (govuk-frontend-jinja,
+# the port of GOV.UK Frontend 6.3.0's own Nunjucks macros: issue 26).
+templates = Jinja2Templates(
+    env=Environment(
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(Path(__file__).with_name("templates")),
+                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            ]
+        ),
+        autoescape=True,
+    )
+)
+words.install(templates.env)
+templates.env.filters["combine"] = lambda a, b: {**a, **b}
+# GOV.UK's select marks the chosen item `selected`; radios and check boxes say `checked`.
+templates.env.filters["rename_checked"] = lambda item: {
+    k if k != "checked" else "selected": v for k, v in item.items()
+}
 STATUS_OF_REFUSAL = {"not_allowed": 403, "not_now": 409, "closed": 409, "not_taken": 409, "not_found": 404}
 PAGE_SIZE = 50
 
@@ -88,7 +120,9 @@ class UiError(Exception):
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    context |= {"person": signed_in(request), "csrf": csrf_token(request)}
+    directory = staff(request)
+    context |= {"person": signed_in(request), "csrf": csrf_token(request),
+                "name_of": lambda person_id: words.person_words(directory, person_id)}  # fmt: skip
     return templates.TemplateResponse(request, template, context, status_code=status)
 
 
@@ -119,16 +153,21 @@ def task_page(
     request: Request, *where: Any, paged: bool = True
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """One page of open tasks with their cases, filtered, ordered (overdue first, then by
-    due date) and cut in SQL, so a page costs the same with 10 or 10,000 open tasks."""
+    due date) and cut in SQL, so a page costs the same with 10 or 10,000 open tasks; with
+    the count of each choice of the filters (issue 26)."""
     q = request.query_params
-    kind, stage, overdue = q.get("kind", ""), q.get("stage", ""), q.get("overdue") == "1"
-    number = max(1, int(q.get("page", "1") or 1)) if paged else 1
+    kind, stage, risk = q.get("kind", ""), q.get("stage", ""), q.get("risk", "")
+    overdue = q.get("overdue") == "1"
+    number = max(1, int(q.get("page", "1") or 1) if (q.get("page") or "1").isdigit() else 1) if paged else 1
     today = london_date(datetime.now().astimezone())
-    filters = [TaskRow.closed_at.is_(None), *where]
+    base = [TaskRow.closed_at.is_(None), *where]
+    filters = list(base)
     if kind:
         filters.append(CaseRow.kind == kind)
     if stage:
-        filters.append(CaseRow.stage == stage.replace(" ", "_"))
+        filters.append(CaseRow.stage == stage)
+    if risk:
+        filters.append(CaseRow.risk == risk)
     if overdue:
         filters.append(TaskRow.due < today)
     late = sql_case((TaskRow.due < today, 0), else_=1)
@@ -143,6 +182,11 @@ def task_page(
         .limit(PAGE_SIZE + 1)
         .offset((number - 1) * PAGE_SIZE)
     )  # fmt: skip
+    joined = (
+        select(func.count())
+        .select_from(TaskRow)
+        .outerjoin(CaseRow, CaseRow.workflow_id == TaskRow.workflow_id)
+    )
     with Session(request.app.state.engine) as session:
         rows = session.execute(query).all()
         shown = rows[:PAGE_SIZE]
@@ -152,20 +196,58 @@ def task_page(
                 select(CaseRow.workflow_id, CaseRow.status).where(CaseRow.workflow_id.in_(ids))
             ).all()
         )
+        counted = {
+            name: dict(session.execute(
+                select(column, func.count()).select_from(TaskRow)
+                .outerjoin(CaseRow, CaseRow.workflow_id == TaskRow.workflow_id).where(*base).group_by(column)
+            ).all())
+            for name, column in (("kind", CaseRow.kind), ("stage", CaseRow.stage), ("risk", CaseRow.risk))
+        }  # fmt: skip
+        counts = {
+            "all": session.scalar(joined.where(*base)) or 0,
+            "overdue": session.scalar(joined.where(*base, TaskRow.due < today)) or 0,
+        }
+    directory = staff(request)
     tasks = []
     for r in shown:
-        words, is_late = due_words(r.due, today)
-        adjustments = (statuses.get(r.workflow_id) or {}).get("reasonable_adjustments", [])
+        due, is_late = due_words(r.due, today)
+        status = statuses.get(r.workflow_id) or {}
         tasks.append(
             {
-                "workflow_id": r.workflow_id, "case_ref": r.case_ref, "kind": (r.kind or "").replace("_", " "),
-                "stage": (r.stage or "").replace("_", " "), "risk": r.risk, "action": r.action.replace("_", " "),
-                "who": r.actor_id or r.actor_role.replace("_", " "), "due": r.due, "due_words": words,
-                "overdue": is_late, "adjustments": len(adjustments), "escalated": bool(r.escalated),
+                "workflow_id": r.workflow_id, "case_ref": r.case_ref, "kind": words.kind_name(r.kind),
+                "stage": words.stage_name(r.stage or ""), "risk": r.risk, "action": words.action_name(r.action),
+                "detail": approval_words(r.action, status),
+                "who": words.person_words(directory, r.actor_id, r.actor_role), "due": r.due, "due_words": due,
+                "overdue": is_late, "adjustments": len(status.get("reasonable_adjustments") or []),
+                "escalated": bool(r.escalated),
             }
         )  # fmt: skip
-    paging = {"page": number, "more": len(rows) > PAGE_SIZE, "kind": kind, "stage": stage, "overdue": overdue}
+
+    def items(name: str, chosen: str, words_of: Any) -> list[dict[str, Any]]:
+        found = counted[name]
+        return [{"value": v, "text": f"{words_of(v)} ({n})", "selected": v == chosen}
+                for v, n in sorted(found.items(), key=lambda kv: str(kv[0])) if v]  # fmt: skip
+
+    chosen = {k: v for k, v in (("kind", kind), ("stage", stage), ("risk", risk)) if v}
+    paging = {
+        "page": number, "more": len(rows) > PAGE_SIZE, "kind": kind, "stage": stage, "risk": risk,
+        "overdue": overdue, "counts": counts, "filtered": bool(chosen or overdue),
+        "kinds": items("kind", kind, words.kind_name), "stages": items("stage", stage, words.stage_name),
+        "risks": items("risk", risk, choice_words),
+        "query": urlencode(chosen | ({"overdue": "1"} if overdue else {})),
+    }  # fmt: skip
     return tasks, paging
+
+
+def approval_words(action: str, status: dict[str, Any]) -> str:
+    """What an approval is for, and how much (issue 26: the row said only "approve")."""
+    proposal = status.get("proposal") if action == "approve" else None
+    if not proposal:
+        return ""
+    said = f"{choice_words(proposal.get('route', ''))}"
+    if proposal.get("amount_gbp"):
+        said += f", a payment of \u00a3{proposal['amount_gbp']:,.2f}"
+    return said
 
 
 # ------------------------------------------------------------------- pages
@@ -300,8 +382,25 @@ async def my_team(request: Request) -> Response:
     escalated, _ = task_page(request, TaskRow.escalated.is_(True), ours, paged=False)
     return page(
         request, "team.html", tasks=team_tasks, paging=paging, approvals=approvals, more_approvals=first["more"],
-        escalated=escalated,
+        escalated=escalated, load=team_load(request, reports),
     )  # fmt: skip
+
+
+def team_load(request: Request, reports: list[str]) -> list[dict[str, Any]]:
+    """Each member's open steps and how many are overdue, heaviest first (issue 26)."""
+    today = london_date(datetime.now(UTC))
+    overdue = func.sum(sql_case((TaskRow.due < today, 1), else_=0))
+    with Session(request.app.state.engine) as session:
+        rows = session.execute(
+            select(TaskRow.actor_id, func.count(), overdue)
+            .where(TaskRow.closed_at.is_(None), TaskRow.actor_id.in_(reports))
+            .group_by(TaskRow.actor_id)
+        ).all()
+    found = {r[0]: (r[1], r[2] or 0) for r in rows}
+    directory = staff(request)
+    load = [{"name": words.person_words(directory, pid), "open": found.get(pid, (0, 0))[0],
+             "overdue": found.get(pid, (0, 0))[1]} for pid in reports]  # fmt: skip
+    return sorted(load, key=lambda row: (-row["overdue"], -row["open"], row["name"]))
 
 
 async def case_for(request: Request, person: Person, workflow_id: str) -> Any:
@@ -326,6 +425,107 @@ async def offered(request: Request, person: Person, workflow_id: str) -> list[st
     return names
 
 
+# Forms for what is rarely done, or done against the case's run: under "Other actions",
+# never opened by themselves (issue 26: "Decline for unacceptable behaviour" was the only
+# form after a rejection, and opened itself).
+OTHER_ACTIONS = frozenset({
+    "decline_unacceptable_behaviour", "record_jr_threat", "reassign", "pause_clock", "resume_clock",
+    "withdraw", "evidence_submitted", "adjustment_requested", "more_time_requested", "record_adjustment",
+    "party_comment", "grounds_submitted", "late_explanation", "complete_task", "mark_posted", "escalate",
+    "reclassify_as_decision_complaint", "close_unresolved",
+})  # fmt: skip
+
+# oat_decision (paras 50-67): the questions only one route asks, revealed when it is chosen.
+REVEALED_BY = {"oat_decision": ("route", {
+    "new_detailed_investigation": ("ndi_reason", "summary", "ndi_case_owner"),
+    "quash": ("quash_grounds",),
+})}  # fmt: skip
+
+
+def names_field(told: str, key: str) -> bool:
+    """A refusal that names its field: `new_deadline ...`, or begins with the field's name."""
+    if "_" in key:
+        return re.search(rf"\b{re.escape(key)}\b", told) is not None
+    return told.startswith((f"{key} ", f"{key}:"))
+
+
+def form_for(name: str, fields: list[Any], error: str = "") -> dict[str, Any]:
+    """One message's form: its words, its fields (those revealed by a choice kept apart)."""
+    said = message_words(name)
+    reveal: dict[str, list[Any]] = {}
+    chooser = ""
+    if name in REVEALED_BY:
+        chooser, routes = REVEALED_BY[name]
+        for value, keys in routes.items():
+            reveal[value] = [f for f in fields if f.key in keys]
+        hidden = {id(f) for group in reveal.values() for f in group}
+        fields = [f for f in fields if id(f) not in hidden]
+    every = fields + [f for group in reveal.values() for f in group]
+    return {"name": name, "title": said.title, "lead": said.lead, "fields": fields, "error": error,
+            "reveal": reveal, "chooser": chooser, "errors": errors_of(every, name),
+            "other": name in OTHER_ACTIONS, "paragraphs": MESSAGES[name].paragraphs}  # fmt: skip
+
+
+def without_unchosen(name: str, data: dict[str, Any]) -> dict[str, Any]:
+    """What a route that was not chosen asked is not sent (its inputs were only hidden)."""
+    if name not in REVEALED_BY:
+        return data
+    chooser, routes = REVEALED_BY[name]
+    dropped = {k for value, keys in routes.items() if data.get(chooser) != value for k in keys}
+    return {k: v for k, v in data.items() if k not in dropped}
+
+
+def fill_picks(request: Request, fields: list[Any], status: Any) -> None:
+    """The lists a person picks from: staff by name and title; the case's open tasks."""
+    directory = staff(request)
+    for f in fields:
+        if f.widget == "person":
+            people = sorted(directory.people.values(), key=lambda p: p.name)
+            f.choices = [f"{p.id}|{p.role.value}" for p in people]
+            f.labels = {f"{p.id}|{p.role.value}": f"{p.name}, {words.role_words(p.role)}" for p in people}
+        elif f.widget == "task":
+            open_tasks = [t for t in status.tasks if t.done_at is None]
+            f.choices = [t.task for t in open_tasks]
+            f.labels = {t.task: words.action_name(t.task) for t in open_tasks}
+
+
+def next_words(request: Request, status: Any) -> str:
+    """What happens next, in words: who owes what, by when."""
+    if status.stage.value == "closed":
+        return f"This case is closed: {words.outcome_name(status.outcome).lower()}."
+    waiting = status.awaiting
+    if waiting is None:
+        return "Nothing is waiting for anyone: the case will move on by itself."
+    who = words.person_words(staff(request), waiting.actor_id, waiting.actor_role)
+    if waiting.actor_role.startswith("service_user"):
+        who = "the complainant"
+    what = words.action_name(waiting.action)
+    text = f"Waiting for {who}: {what[:1].lower() + what[1:]}"
+    if waiting.due:
+        due, late = due_words(waiting.due, london_date(datetime.now(UTC)))
+        text += f", by {date_in_words(waiting.due)} ({due})"
+    if waiting.paused_since:
+        text += ". The clock is paused"
+    return text + "."
+
+
+def timeline(request: Request, status: Any, show: str) -> list[dict[str, Any]]:
+    directory = staff(request)
+    items = []
+    for h in reversed(status.history):
+        person_id, role = words.actor_of(h.actor)
+        group = words.timeline_group(role, h.action)
+        if show and group != show:
+            continue
+        by = "" if role == "system" else words.person_words(directory, person_id, role)
+        if role == "service_user":
+            by = "The complainant"
+        items.append({"label": words.plain(h.action, directory), "by": by, "at": h.at, "group": group,
+                      "detail": words.plain(h.detail, directory) if h.detail else "",
+                      "paragraphs": h.paragraphs})  # fmt: skip
+    return items
+
+
 async def case_page(
     request: Request,
     workflow_id: str,
@@ -344,16 +544,27 @@ async def case_page(
         )
     forms = []
     for name in await offered(request, person, workflow_id):
-        fields = fields_of(MESSAGES[name].model)
-        error = ""
         if failed is not None and failed[0] == name:
-            fields, error = failed[1], failed[2]
-        forms.append({"name": name, "title": name.replace("_", " ").capitalize(), "fields": fields, "error": error,
-                      "by": MESSAGES[name].by, "paragraphs": MESSAGES[name].paragraphs})  # fmt: skip
+            forms.append(form_for(name, failed[1], failed[2]))
+            continue
+        fields = fields_of(MESSAGES[name].model, message=name)
+        fill_picks(request, fields, status)
+        forms.append(form_for(name, fields))
+    awaited = status.awaiting.action if status.awaiting else ""
+    forms.sort(key=lambda f: (f["other"], f["name"] != awaited))
+    complainant = next(
+        (row.to_name for row in letters if row.to_role == "service_user" and row.to_name), None
+    )
+    show = request.query_params.get("show", "")
     ui_url = request.app.state.web_ui_url
     return page(
         request, "case.html", status_code, case=status, letters=letters, forms=forms,
-        web_ui=f"{ui_url}/namespaces/default/workflows/{workflow_id}" if ui_url else None,
+        failed=failed[0] if failed else "", complainant=complainant,
+        owner=words.person_words(staff(request), status.owner, status.owner_role and status.owner_role.value),
+        manager=words.person_words(staff(request), status.manager) if status.manager else "",
+        next_words=next_words(request, status), timeline=timeline(request, status, show if show in
+                                                                   ("people", "system", "letters") else ""),
+        show=show, web_ui=f"{ui_url}/namespaces/default/workflows/{workflow_id}" if ui_url else None,
     )  # fmt: skip
 
 
@@ -362,22 +573,82 @@ async def case(request: Request, workflow_id: str) -> Response:
     return await case_page(request, workflow_id)
 
 
-@router.get("/cases/{workflow_id:case}/letters/{n}")
-async def letter(request: Request, workflow_id: str, n: int) -> Response:
-    """One letter as it was sent, to read in the browser."""
-    person = need_person(request)
-    if not isinstance(person, Person):
-        return person
-    await case_for(request, person, workflow_id)
+def letter_rows(request: Request, workflow_id: str) -> list[LetterRow]:
     with Session(request.app.state.engine) as session:
-        rows = list(
+        return list(
             session.scalars(
                 select(LetterRow).where(LetterRow.workflow_id == workflow_id).order_by(LetterRow.id)
             )
         )
-    if not 0 <= n < len(rows):
-        raise UiError(404, f"There is no letter {n} on this case.")
-    return Response(Path(rows[n].eml_path or "").read_text(), media_type="text/plain; charset=utf-8")
+
+
+def _letter_message(request: Request, workflow_id: str, n: int) -> tuple[LetterRow, EmailMessage]:
+    rows = letter_rows(request, workflow_id)
+    if not 0 <= n < len(rows) or not rows[n].eml_path or not Path(rows[n].eml_path or "").exists():
+        raise UiError(404, "There is no such letter on this case.")
+    with Path(rows[n].eml_path or "").open("rb") as eml:
+        parsed = BytesParser(policy=email_policy.default).parse(eml)
+    assert isinstance(parsed, EmailMessage)
+    return rows[n], parsed
+
+
+@router.get("/cases/{workflow_id:case}/letters/{n}")
+async def letter(request: Request, workflow_id: str, n: int) -> Response:
+    """One letter as it was sent, read as a page (issue 26: it was a raw .eml), with its
+    large-print, easy-read or print versions linked."""
+    person = need_person(request)
+    if not isinstance(person, Person):
+        return person
+    status = await case_for(request, person, workflow_id)
+    row, message = _letter_message(request, workflow_id, n)
+    body = message.get_body(preferencelist=("plain",))
+    text = body.get_content() if body is not None else row.body
+    versions = [
+        {"name": part.get_filename(), "href": f"/ui/cases/{workflow_id}/letters/{n}/{part.get_filename()}"}
+        for part in message.iter_attachments()
+        if part.get_filename()
+    ]
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    return page(
+        request, "letter.html", case=status, letter=row, paragraphs=paragraphs, versions=versions, n=n
+    )
+
+
+@router.get("/cases/{workflow_id:case}/letters/{n}/{filename}")
+async def letter_version(request: Request, workflow_id: str, n: int, filename: str) -> Response:
+    person = need_person(request)
+    if not isinstance(person, Person):
+        return person
+    await case_for(request, person, workflow_id)
+    _, message = _letter_message(request, workflow_id, n)
+    for part in message.iter_attachments():
+        if part.get_filename() == filename and part.get_content_type() == "application/pdf":
+            return Response(part.get_content(), media_type="application/pdf")
+    raise UiError(404, "That letter has no such version.")
+
+
+# Opened in the browser; anything else is downloaded (uploads are checked by type: issue 23).
+INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "text/plain"})
+
+
+@router.get("/cases/{workflow_id:case}/documents/{sha256}")
+async def case_document(request: Request, workflow_id: str, sha256: str) -> Response:
+    """A document the case holds, for whoever may see the case (issue 26: documents could
+    not be opened from the page)."""
+    person = need_person(request)
+    if not isinstance(person, Person):
+        return person
+    status = await case_for(request, person, workflow_id)
+    record = next((d for d in status.documents if d.sha256 == sha256), None)
+    path = request.app.state.evidence.path(sha256) if record is not None else None
+    if record is None or path is None:
+        raise UiError(404, "There is no such document on this case.")
+    media = record.media_type or "application/octet-stream"
+    how = "inline" if media in INLINE_TYPES else "attachment"
+    safe_name = re.sub(r"[^A-Za-z0-9._ -]", "_", record.name or sha256)[:120]
+    return FileResponse(
+        path, media_type=media, headers={"Content-Disposition": f'{how}; filename="{safe_name}"'}
+    )
 
 
 @router.post("/cases/{workflow_id:case}/messages/{name}")
@@ -389,18 +660,26 @@ async def send(request: Request, workflow_id: str, name: str) -> Response:
     if name not in MESSAGES:
         raise UiError(404, f"There is no message {name}.")
     reviews = request.app.state.reviews
-    await case_for(request, person, workflow_id)
-    fields = fields_of(MESSAGES[name].model)
-    data, readable = data_from(fields, form)
-    if not readable:
-        return await case_page(request, workflow_id, 422, (name, fields, "Some answers need correcting."))
+    status = await case_for(request, person, workflow_id)
+    fields = fields_of(MESSAGES[name].model, message=name)
+    fill_picks(request, fields, status)
+    data, readable = data_from(fields, form, name)
+    data = without_unchosen(name, data)
+    rules_before_sending(fields, data)
+    loose = refused_at_fields(fields, MESSAGES[name].model, data, person.actor.model_dump(mode="json"))
+    if not readable or loose or errors_of(fields, name):
+        return await case_page(request, workflow_id, 422, (name, fields, "; ".join(loose)))
     try:
         await reviews.send(workflow_id, name, person.actor, data)
     except Refusal as refusal:
+        told = str(refusal).split(" refused: ", 1)[-1]
+        at = next((f for f in fields if names_field(told, f.key)), None)
+        if at is not None and refusal.kind == "invalid":
+            at.error, told = told[:1].upper() + told[1:], ""
         return await case_page(
-            request, workflow_id, STATUS_OF_REFUSAL.get(refusal.kind, 422), (name, fields, str(refusal))
+            request, workflow_id, STATUS_OF_REFUSAL.get(refusal.kind, 422), (name, fields, told)
         )
-    return RedirectResponse(f"/ui/cases/{workflow_id}?sent={name}", status_code=303)
+    return RedirectResponse(f"/ui/cases/{workflow_id}?sent={name}#top", status_code=303)
 
 
 @router.get("/post")

@@ -1,0 +1,59 @@
+"""Issue 26: every field of every message, at every depth, and every choice has words a
+person reads, so no form shows a code name ("Ndi reason", "Amended report")."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from api.ui.forms import Field, fields_of
+from contract.messages import MESSAGES
+from contract.words import CHOICE_WORDS, MESSAGE_WORDS, field_words
+
+
+def _all(fields: list[Field]) -> list[Field]:
+    out = []
+    for f in fields:
+        out.append(f)
+        out += _all(f.fields)
+        for group in f.groups:
+            out += _all(group)
+    return out
+
+
+def test_every_message_has_a_title_and_says_what_it_does() -> None:
+    assert set(MESSAGES) <= set(MESSAGE_WORDS)
+    for name in MESSAGES:
+        assert MESSAGE_WORDS[name].title and MESSAGE_WORDS[name].lead, name
+
+
+def test_every_field_of_every_message_has_a_label_in_words() -> None:
+    missing = [
+        (name, f.name)
+        for name, spec in MESSAGES.items()
+        for f in _all(fields_of(spec.model, message=name))
+        if field_words(name, f.name) is None
+    ]
+    assert missing == []
+
+
+def test_every_choice_offered_has_words() -> None:
+    offered = {
+        choice
+        for name, spec in MESSAGES.items()
+        for f in _all(fields_of(spec.model, message=name))
+        for choice in f.choices
+        if choice not in f.labels  # a group of yes/no facts, each with its own words
+    }
+    assert offered and sorted(offered - set(CHOICE_WORDS)) == []
+
+
+def test_the_form_shows_the_words_not_the_field_name() -> None:
+    (upheld,) = [
+        f for f in fields_of(MESSAGES["oat_decision"].model, message="oat_decision") if f.key == "upheld"
+    ]
+    assert upheld.label == "Is the complaint upheld?"
+    reason = next(
+        f for f in fields_of(MESSAGES["oat_decision"].model, message="oat_decision") if f.key == "ndi_reason"
+    )
+    assert "para 62" in reason.label and isinstance(reason.choices[0], str)
+    assert not issubclass(type(reason.choices[0]), Enum)
