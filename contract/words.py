@@ -68,8 +68,8 @@ MESSAGE_WORDS: dict[str, MessageWords] = {
     ),
     "oat_decision": MessageWords(
         "Record the review decision",
-        "Whether the complaint is upheld and what happens next (paras 50-67). Choose a route and "
-        "only its questions are asked.",
+        "Whether the complaint is upheld and what happens next (paras 50-67). Questions that "
+        "only one route asks are marked with it.",
     ),
     "approve": MessageWords(
         "Approve",

@@ -178,6 +178,10 @@ async def test_a_caseworker_answers_and_a_manager_approves_a_payment(
         approve = page.locator("form[action$='/messages/approve']")
         await approve.get_by_label("Note for the case record").fill("proportionate")
         await approve.get_by_role("button", name="Approve").click()
+        # Check your answers before what closes the case and spends money (issue 26).
+        await page.get_by_role("heading", name="Check your answers before you approve").wait_for()
+        await accessible(page, "06b-check-your-answers")
+        await page.get_by_role("button", name="Confirm and send").click()
         await page.get_by_text("This case is closed: upheld: remedy.").first.wait_for()
         await page.locator("#letters ~ ul").get_by_role("link").last.click()
         await page.get_by_role("heading", level=1).wait_for()
@@ -294,6 +298,14 @@ async def test_oat_decides_with_a_remedy_and_two_learning_points_on_a_phone(
         await second.get_by_label("What is the learning?").fill("clear letters")
         await accessible(page, "09-oat-decision-phone")
         await form.get_by_role("button", name="Record the review decision").click()
+        check = page.locator(".govuk-summary-list")
+        await check.get_by_text("£300.00").wait_for()
+        await check.get_by_text("A remedy: an apology, explanation, improvement or payment").wait_for()
+        await page.get_by_role("button", name="Change your answers").click()  # back, answers kept
+        form = page.locator("form[action$='/messages/oat_decision']")
+        assert await form.get_by_label("Payment, in pounds").input_value() == "300"
+        await form.get_by_role("button", name="Record the review decision").click()
+        await page.get_by_role("button", name="Confirm and send").click()
         await page.get_by_text("Sent: Record the review decision.").wait_for()
         await accessible(page, "10-awaiting-approval-phone")
         await browser.close()
@@ -331,7 +343,11 @@ async def test_my_team_shows_escalated_steps_and_only_approvals_my_role_may_give
         team = (await http.get("/ui/team")).text
     escalated_section = team.split("Escalated to you</h2>")[1].split("<h2")[0]
     approvals_section = team.split("Approvals you may give</h2>")[1].split("<h2")[0]
-    assert f"{ref}-esc" in escalated_section and "overdue by 9 days" in escalated_section
+    from domain.calendar import PACKAGE_CALENDAR
+
+    late = PACKAGE_CALENDAR.working_days_between(date.today() - timedelta(days=9), date.today())
+    assert f"{ref}-esc" in escalated_section and f"overdue by {late} working days" in escalated_section
+    assert late < 9  # working days, not calendar days (issue 26)
     assert f"{ref}-om" in approvals_section and f"{ref}-dir" not in approvals_section
 
 

@@ -8,6 +8,7 @@ the message's data, and what the message's own rules refuse shown at the field."
 from __future__ import annotations
 
 import json
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -266,12 +267,23 @@ def refused_at_fields(fields: list[Field], model: type[BaseModel], data: dict[st
             while f is None and loc:  # a nested value's own rule: the group it belongs to
                 loc = loc[:-1]
                 f = _field_at(fields, loc)
+            text = with_labels(text, fields)
             if f is None:
                 loose.append(text)
             elif not f.error:
                 f.error = _in_words(f, problem["type"], text)
         return loose
     return []
+
+
+def with_labels(text: str, fields: list[Field]) -> str:
+    """A rule's words with the fields it names given as the form labels them:
+    "a payment needs amount_gbp" → "a payment needs \u201cPayment, in pounds\u201d"."""
+    for f in sorted(_walk(fields), key=lambda f: -len(f.name)):
+        for code in {f.name, f.key} if "_" in f.key or "." in f.name else {f.name}:
+            if "_" in code or "." in code:
+                text = re.sub(rf"(?<![\w.]){re.escape(code)}(?![\w.])", f"\u201c{f.label}\u201d", text)
+    return text
 
 
 def _in_words(f: Field, kind: str, text: str) -> str:

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -34,6 +34,7 @@ from api.ui.forms import (
     fields_of,
     refused_at_fields,
     rules_before_sending,
+    with_labels,
 )
 from api.ui.oidc import OAuthError, person_from
 from api.visibility import CaseFacts, may_see
@@ -137,12 +138,13 @@ def need_person(request: Request) -> Person | RedirectResponse:
 
 
 def due_words(due: date | None, today: date) -> tuple[str, bool]:
-    """ "3 working days left" / "due today" / "overdue by 2 days", and whether overdue."""
+    """ "3 working days left" / "due today" / "overdue by 2 working days", and whether
+    overdue: working days both ways (issue 26: overdue counted calendar days)."""
     if due is None:
         return "no due date", False
     if due < today:
-        days = (today - due).days
-        return f"overdue by {days} day{'s' if days != 1 else ''}", True
+        days = max(1, PACKAGE_CALENDAR.working_days_between(due, today))
+        return f"overdue by {days} working day{'s' if days != 1 else ''}", True
     if due == today:
         return "due today", False
     left = PACKAGE_CALENDAR.working_days_between(today, due)
@@ -217,7 +219,7 @@ def task_page(
                 "workflow_id": r.workflow_id, "case_ref": r.case_ref, "kind": words.kind_name(r.kind),
                 "stage": words.stage_name(r.stage or ""), "risk": r.risk, "action": words.action_name(r.action),
                 "detail": approval_words(r.action, status),
-                "who": words.person_words(directory, r.actor_id, r.actor_role), "due": r.due, "due_words": due,
+                "who": words.sentence(words.person_words(directory, r.actor_id, r.actor_role)), "due": r.due, "due_words": due,
                 "overdue": is_late, "adjustments": len(status.get("reasonable_adjustments") or []),
                 "escalated": bool(r.escalated),
             }
@@ -442,6 +444,57 @@ REVEALED_BY = {"oat_decision": ("route", {
 })}  # fmt: skip
 
 
+# Check your answers first (issue 26): whatever closes a case, spends money or decides
+# for good is shown back to the person before it is sent.
+CHECKED_ALWAYS = frozenset({
+    "decline_unacceptable_behaviour", "close_unresolved", "withdraw", "approve", "reject", "oat_decision",
+    "service_complaint_decision", "manager_review", "exceptional_review", "ndi_proceed",
+})  # fmt: skip
+CHECKED_WHEN = {
+    "case_owner_resolution": ("resolved", True),
+    "challenge_assessment": ("actionable", False),
+    "time_limit_decision": ("accept", False),
+    "manager_resolution": ("resolved", True),
+}
+
+
+def needs_checking(name: str, data: dict[str, Any]) -> bool:
+    if name in CHECKED_ALWAYS:
+        return True
+    key, closing_value = CHECKED_WHEN.get(name, ("", None))
+    return bool(key) and data.get(key) is closing_value
+
+
+def answers_of(fields: list[Any]) -> list[dict[str, Any]]:
+    """Each answer given, as a row of GOV.UK's summary list: the question, the answer in words."""
+    rows = []
+    for f in fields:
+        if f.widget == "group":
+            rows += answers_of(f.fields)
+            continue
+        if f.widget == "groups":
+            for n, group in enumerate(f.groups, 1):
+                said = "; ".join(r["value"]["text"] for r in answers_of(group))
+                if said:
+                    rows.append({"key": {"text": f"{f.label} {n}"}, "value": {"text": said}})
+            continue
+        value = f.value
+        if value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            text = ", ".join(f.labels.get(v) or choice_words(v) for v in value)
+        elif f.widget in ("boolean", "radios", "person", "task"):
+            text = f.labels.get(value) or choice_words(value)
+        elif f.widget == "date":
+            text = date_in_words(value)
+        elif f.widget == "number" and f.key == "amount_gbp":
+            text = f"\u00a3{float(value):,.2f}"
+        else:
+            text = str(value)
+        rows.append({"key": {"text": f.label}, "value": {"text": text}})
+    return rows
+
+
 def names_field(told: str, key: str) -> bool:
     """A refusal that names its field: `new_deadline ...`, or begins with the field's name."""
     if "_" in key:
@@ -543,7 +596,9 @@ async def case_page(
             )
         )
     forms = []
-    for name in await offered(request, person, workflow_id):
+    # A child (an OAT review, a new investigation) is reached through its case: its steps
+    # are the case's forms, sent to the case (design.md, "The trust boundary").
+    for name in [] if status.links.parent else await offered(request, person, workflow_id):
         if failed is not None and failed[0] == name:
             forms.append(form_for(name, failed[1], failed[2]))
             continue
@@ -564,7 +619,7 @@ async def case_page(
         manager=words.person_words(staff(request), status.manager) if status.manager else "",
         next_words=next_words(request, status), timeline=timeline(request, status, show if show in
                                                                    ("people", "system", "letters") else ""),
-        show=show, web_ui=f"{ui_url}/namespaces/default/workflows/{workflow_id}" if ui_url else None,
+        show=show, web_ui=f"{ui_url}/namespaces/default/workflows/{quote(workflow_id, safe='')}" if ui_url else None,
     )  # fmt: skip
 
 
@@ -669,11 +724,18 @@ async def send(request: Request, workflow_id: str, name: str) -> Response:
     loose = refused_at_fields(fields, MESSAGES[name].model, data, person.actor.model_dump(mode="json"))
     if not readable or loose or errors_of(fields, name):
         return await case_page(request, workflow_id, 422, (name, fields, "; ".join(loose)))
+    if form.get("change"):
+        return await case_page(request, workflow_id, 200, (name, fields, ""))
+    if needs_checking(name, data) and not form.get("confirmed"):
+        return page(request, "check.html", case=status, form_name=name, said=message_words(name),
+                    answers=answers_of(fields), carried=[(k, v) for k, v in form.multi_items()
+                                                         if k not in ("csrf", "confirmed", "change")])  # fmt: skip
     try:
         await reviews.send(workflow_id, name, person.actor, data)
     except Refusal as refusal:
-        told = str(refusal).split(" refused: ", 1)[-1]
-        at = next((f for f in fields if names_field(told, f.key)), None)
+        said = str(refusal).split(" refused: ", 1)[-1]
+        at = next((f for f in fields if names_field(said, f.key)), None)
+        told = with_labels(said, fields)
         if at is not None and refusal.kind == "invalid":
             at.error, told = told[:1].upper() + told[1:], ""
         return await case_page(

@@ -110,8 +110,16 @@ def person_words(directory: Staff, person_id: str | None, role: str | None = Non
         if person is not None:
             return f"{person.name}, {role_words(person.role)}"
     if role:
-        return "Any " + role_words(role.split(",")[0]).lower()
+        return "anyone who is " + _a(role_words(role.split(",")[0]).lower())
     return person_id or "nobody yet"
+
+
+def sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 def when_words(when: date | datetime | str | None) -> str:
