@@ -647,6 +647,21 @@ def _letter_message(request: Request, workflow_id: str, n: int) -> tuple[LetterR
     return rows[n], parsed
 
 
+def letter_lines(paragraph: str) -> list[str]:
+    """A paragraph of the plain-text letter as lines to show: wrapped prose joined again,
+    short lines (a heading, an address, a list's items) kept as they were."""
+    lines: list[str] = []
+    joining = False
+    for line in paragraph.strip().splitlines():
+        line = line.strip()
+        if joining and not line.startswith(("- ", "• ")):
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+        joining = len(line) > 50
+    return lines
+
+
 @router.get("/cases/{workflow_id:case}/letters/{n}")
 async def letter(request: Request, workflow_id: str, n: int) -> Response:
     """One letter as it was sent, read as a page (issue 26: it was a raw .eml), with its
@@ -663,7 +678,7 @@ async def letter(request: Request, workflow_id: str, n: int) -> Response:
         for part in message.iter_attachments()
         if part.get_filename()
     ]
-    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    paragraphs = [letter_lines(p) for p in text.split("\n\n") if p.strip()]
     return page(
         request, "letter.html", case=status, letter=row, paragraphs=paragraphs, versions=versions, n=n
     )

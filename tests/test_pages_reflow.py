@@ -1,0 +1,102 @@
+"""Issue 26: every staff page reflows at 320 px with no sideways scroll (WCAG 1.4.10),
+axe-core finds nothing serious on each at 320 and 1280 px, and one form can be completed
+with the keyboard alone. Screenshots are kept in test-artifacts/ui/."""
+
+from __future__ import annotations
+
+import uuid
+
+from playwright.async_api import Page, async_playwright
+from temporalio.testing import WorkflowEnvironment
+
+from starter.client import ReviewsClient
+from tests.browser import chromium_path
+from tests.conftest import decision_case, today
+from tests.live import LiveApi
+from tests.test_pages import OWNER, WATCH_CSP, accessible, live, server, sign_in  # noqa: F401
+
+__all__ = ["live", "server"]
+
+
+async def no_sideways_scroll(page: Page, name: str) -> None:
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    viewport = await page.evaluate("window.innerWidth")
+    wide = await page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth)"
+        ".map(e => e.tagName + '.' + e.className).slice(0, 8)"
+    )
+    assert width <= viewport, f"{name}: {width}px wide in a {viewport}px window: {wide}"
+
+
+async def test_every_page_reflows_at_320_px_and_passes_axe(server: WorkflowEnvironment, live: LiveApi) -> None:
+    reviews = ReviewsClient(server.client, live.settings.task_queue)
+    ref = f"C-RF-{uuid.uuid4().hex[:4]}"
+    wid = await reviews.open(
+        "decision_complaint",
+        decision_case(ref, decided_on=await today(server)) | {"reasonable_adjustments": ["large print"]},
+    )
+    await reviews.send(wid, "case_owner_resolution", OWNER, {"resolved": False, "note": "x" * 300})
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        for width in (320, 1280):
+            page = await browser.new_page(viewport={"width": width, "height": 800})
+            await page.add_init_script(WATCH_CSP)
+            await page.goto(f"{live.url}/ui/login")
+            await no_sideways_scroll(page, "sign in")
+            await sign_in(page, live, "om-bob")
+            pages = {
+                "my-tasks": "/ui/tasks",
+                "my-team": "/ui/team",
+                "letters-to-post": "/ui/post",
+                "case": f"/ui/cases/{wid}",
+                "case-timeline-people": f"/ui/cases/{wid}?show=people",
+                "letter": f"/ui/cases/{wid}/letters/0",
+                "no-such-case": "/ui/cases/decision-complaint-NOPE",
+            }
+            for name, path in pages.items():
+                await page.goto(f"{live.url}{path}")
+                await no_sideways_scroll(page, f"{name} at {width}px")
+                await accessible(page, f"40-{name}-{width}")
+            # An error state: the manager's form sent with nothing chosen.
+            await page.goto(f"{live.url}/ui/cases/{wid}")
+            form = page.locator("form[action$='/messages/extend_grounds_deadline']")
+            opener = page.locator("summary", has_text="Give more time for the reasons")
+            if await opener.count():
+                await opener.click()
+            await form.get_by_role("button", name="Give more time for the reasons").click()
+            await page.locator(".govuk-error-summary").wait_for()
+            await no_sideways_scroll(page, f"error at {width}px")
+            await accessible(page, f"40-form-errors-{width}")
+            await page.close()
+        await browser.close()
+
+
+async def test_a_form_is_completed_with_the_keyboard_alone(server: WorkflowEnvironment, live: LiveApi) -> None:
+    reviews = ReviewsClient(server.client, live.settings.task_queue)
+    ref = f"C-KB-{uuid.uuid4().hex[:4]}"
+    wid = await reviews.open("decision_complaint", decision_case(ref, decided_on=await today(server)))
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        page = await browser.new_page(viewport={"width": 1280, "height": 900})
+        await sign_in(page, live, "cw-alice")
+        await page.goto(f"{live.url}/ui/cases/{wid}")
+        # From the top of the page: the skip link first, then on to the form by Tab alone.
+        await page.keyboard.press("Tab")
+        assert await page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+        for _ in range(60):
+            await page.keyboard.press("Tab")
+            if await page.evaluate("document.activeElement.id") == "case_owner_resolution-resolved":
+                break
+        else:
+            raise AssertionError("the form's first question cannot be reached with Tab")
+        await page.keyboard.press("ArrowRight")  # radios: arrows move to "No" and choose it
+        assert await page.evaluate("document.activeElement.value") == "no"
+        for _ in range(10):
+            await page.keyboard.press("Tab")
+            if await page.evaluate("document.activeElement.tagName") == "BUTTON":
+                break
+        await page.keyboard.press("Enter")
+        await page.get_by_text("Sent: Record whether you resolved it.").wait_for()
+        await accessible(page, "41-sent-by-keyboard")
+        await browser.close()
+    assert (await reviews.status(wid)).stage.value == "awaiting_grounds"
