@@ -322,6 +322,7 @@ def messages(
 ) -> None:
     """The messages a kind of case takes: who may send each, at which stages, its fields."""
     from contract.messages import MESSAGES, messages_for
+    from contract.words import field_words, message_words
     from domain.enums import Kind
 
     try:
@@ -342,6 +343,10 @@ def messages(
             "by": spec.by,
             "paragraphs": spec.paragraphs,
             "fields": spec.fields(),
+            # The same words as the pages' forms and the OpenAPI (contract/words.py).
+            "title": message_words(spec.name).title,
+            "what": message_words(spec.name).lead,
+            "labels": {key: said.label for key in spec.fields() if (said := field_words(spec.name, key))},
         }
         for spec in specs
     ]
@@ -351,11 +356,15 @@ def messages(
     # One block a message, wrapped to the terminal: readable at 80 columns.
     width = max(40, min(console.width, 100))
     for row in rows:
-        fields = ", ".join(f"{name}: {shown}" for name, shown in row["fields"].items())
-        console.print(
-            f"[bold]{row['name']}[/bold] ({row['kind']}, paras {row['paragraphs']})", soft_wrap=False
+        fields = "; ".join(
+            f"{name} ({row['labels'].get(name, name)}): {shown}" for name, shown in row["fields"].items()
         )
-        for label, text in (("when", row["stages"]), ("by", row["by"]), ("fields", fields or "none")):
+        console.print(
+            f"[bold]{row['name']}[/bold]: {row['title']} ({row['kind']}, paras {row['paragraphs']})",
+            soft_wrap=False,
+        )
+        for label, text in (("what", row["what"]), ("when", row["stages"]), ("by", row["by"]),
+                            ("fields", fields or "none")):  # fmt: skip
             wrapped = textwrap.fill(
                 text, width=width, initial_indent=f"  {label + ':':8}", subsequent_indent=" " * 10
             )

@@ -28,7 +28,9 @@ async def no_sideways_scroll(page: Page, name: str) -> None:
     assert width <= viewport, f"{name}: {width}px wide in a {viewport}px window: {wide}"
 
 
-async def test_every_page_reflows_at_320_px_and_passes_axe(server: WorkflowEnvironment, live: LiveApi) -> None:
+async def test_every_page_reflows_at_320_px_and_passes_axe(
+    server: WorkflowEnvironment, live: LiveApi
+) -> None:
     reviews = ReviewsClient(server.client, live.settings.task_queue)
     ref = f"C-RF-{uuid.uuid4().hex[:4]}"
     wid = await reviews.open(
@@ -59,6 +61,9 @@ async def test_every_page_reflows_at_320_px_and_passes_axe(server: WorkflowEnvir
                 await accessible(page, f"40-{name}-{width}")
             # An error state: the manager's form sent with nothing chosen.
             await page.goto(f"{live.url}/ui/cases/{wid}")
+            # Issue 26: declining for unacceptable behaviour is among "Other actions", shut.
+            decline = page.locator("details", has_text="Decline because of unacceptable behaviour")
+            assert await decline.count() == 1 and await decline.get_attribute("open") is None
             form = page.locator("form[action$='/messages/extend_grounds_deadline']")
             opener = page.locator("summary", has_text="Give more time for the reasons")
             if await opener.count():
@@ -71,7 +76,9 @@ async def test_every_page_reflows_at_320_px_and_passes_axe(server: WorkflowEnvir
         await browser.close()
 
 
-async def test_a_form_is_completed_with_the_keyboard_alone(server: WorkflowEnvironment, live: LiveApi) -> None:
+async def test_a_form_is_completed_with_the_keyboard_alone(
+    server: WorkflowEnvironment, live: LiveApi
+) -> None:
     reviews = ReviewsClient(server.client, live.settings.task_queue)
     ref = f"C-KB-{uuid.uuid4().hex[:4]}"
     wid = await reviews.open("decision_complaint", decision_case(ref, decided_on=await today(server)))

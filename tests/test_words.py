@@ -57,3 +57,21 @@ def test_the_form_shows_the_words_not_the_field_name() -> None:
     )
     assert "para 62" in reason.label and isinstance(reason.choices[0], str)
     assert not issubclass(type(reason.choices[0]), Enum)
+
+
+def test_the_forms_the_cli_and_the_openapi_say_the_same() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from api.routes.cases import body_model
+    from starter.cli import app
+
+    rows = json.loads(CliRunner().invoke(app, ["messages", "decision_complaint", "--json"]).stdout)
+    cli = {row["name"]: row for row in rows}
+    for name in ("oat_decision", "extend_grounds_deadline", "case_owner_resolution"):
+        schema = body_model(MESSAGES[name]).model_json_schema()["properties"]
+        for f in fields_of(MESSAGES[name].model, message=name):
+            assert cli[name]["labels"][f.key] == f.label
+            assert schema[f.key]["description"].startswith(f.label), (name, f.key)
+        assert cli[name]["title"] == MESSAGE_WORDS[name].title

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
+from pydantic.fields import FieldInfo
 from pydantic.json_schema import SkipJsonSchema
 from temporalio.common import WorkflowIDReusePolicy
 
@@ -33,6 +34,7 @@ from api.problems import COMMON, Problem, documented, no_duplicate_keys, require
 from api.visibility import CaseFacts, facts_in_store, may_see, sees_every_case
 from contract.messages import MESSAGES, MessageSpec
 from contract.receipts import Receipt, SignalAck
+from contract.words import field_words, message_words
 from domain.authority import is_staff
 from domain.enums import Kind, Role, Stage
 from domain.models import ID_PATTERN, ComplaintOpened, PositiveFeedbackOpened, ServiceComplaintOpened
@@ -305,11 +307,22 @@ def with_stored_documents(body: dict[str, Any], workflow_id: str, store: Evidenc
     return out
 
 
+def described(message: str, key: str, info: FieldInfo) -> FieldInfo:
+    """The field with its words from contract/words.py as its OpenAPI description, so the
+    docs say what the pages' forms say (issue 26)."""
+    said = field_words(message, key)
+    if said is None:
+        return info
+    return FieldInfo.merge_field_infos(info, description=" ".join(p for p in (said.label, said.hint) if p))
+
+
 def body_model(spec: MessageSpec) -> type[BaseModel]:
     """The message's model as a request body: its fields and example, without the actor
     (which comes from the token). The message's own model still checks it when sent."""
     fields: dict[str, Any] = {
-        key: (info.annotation, info) for key, info in spec.model.model_fields.items() if key != "actor"
+        key: (info.annotation, described(spec.name, key, info))
+        for key, info in spec.model.model_fields.items()
+        if key != "actor"
     }
     fields["actor"] = (SkipJsonSchema[Any], None)  # type: ignore[misc]
     model: type[BaseModel] = create_model(
@@ -352,8 +365,9 @@ def typed_route(spec: MessageSpec) -> None:
         endpoint,
         methods=["POST"],
         name=f"send_{spec.name}",
-        summary=f"{spec.name} ({', '.join(k.value for k in spec.case_kinds)})",
-        description=f"By {spec.by}; {spec.when} (paragraphs {spec.paragraphs}). It is {kind}.",
+        summary=f"{spec.name}: {message_words(spec.name).title} ({', '.join(k.value for k in spec.case_kinds)})",
+        description=f"{message_words(spec.name).lead} By {spec.by}; {spec.when} (paragraphs {spec.paragraphs}). "
+        f"It is {kind}.",
         response_model=Receipt,
         responses={202: {"model": SignalAccepted}},
         tags=["messages"],
