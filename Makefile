@@ -10,7 +10,14 @@ $(BIN)/reviews: pyproject.toml
 	touch $(BIN)/reviews
 
 .PHONY: setup browser run test test-core test-loaded lint histories mutate bench
-setup: $(BIN)/reviews
+# GOV.UK Frontend, MOJ Frontend and swagger-ui-dist for the pages and /docs, and axe-core
+# for the tests: from the npm registry (package-lock.json), served by the app itself.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "The pages need GOV.UK Frontend from the npm registry: install npm (Debian: apt-get install npm), then run make again." >&2; exit 1; }
+	npm ci --silent --no-audit --no-fund --ignore-scripts
+	touch $@
+
+setup: $(BIN)/reviews node_modules/.installed
 
 run: setup
 	$(BIN)/reviews dev
@@ -27,16 +34,11 @@ test-core: setup
 # The browser tests drive Debian's chromium with Playwright (no browser download) and
 # check pages with axe-core from the npm registry; the letter tests read PDFs with
 # pdftotext (Debian's poppler-utils).
-browser: node_modules/axe-core/axe.min.js
+browser: node_modules/.installed
 	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
 	  echo "The tests need Debian's chromium and poppler-utils: installing them with apt-get (needs root)."; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core) \
 	  || { echo "Could not install them: run 'apt-get install chromium poppler-utils' as root, then 'make test' again." >&2; exit 1; }; }
-
-node_modules/axe-core/axe.min.js: package.json package-lock.json
-	@command -v npm >/dev/null 2>&1 || { echo "The accessibility checks need npm (Debian: apt-get install npm)." >&2; exit 1; }
-	npm ci --silent --no-audit --no-fund
-	touch $@
 
 # The core first: a broken rule fails in seconds, before lint and the servers.
 test: setup browser test-core lint

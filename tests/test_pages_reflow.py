@@ -107,3 +107,19 @@ async def test_a_form_is_completed_with_the_keyboard_alone(
         await accessible(page, "41-sent-by-keyboard")
         await browser.close()
     assert (await reviews.status(wid)).stage.value == "awaiting_grounds"
+
+
+async def test_the_api_docs_work_offline(live: LiveApi) -> None:
+    """Issue 26: /docs was blank, loading Swagger UI from a CDN; now swagger-ui-dist from the
+    npm registry is served by the app, under the same CSP."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        page = await browser.new_page(viewport={"width": 1280, "height": 900})
+        await page.add_init_script(WATCH_CSP)
+        outside: list[str] = []
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live.url) else None)
+        await page.goto(f"{live.url}/docs")
+        await page.get_by_text("Record the review decision").first.wait_for()
+        assert outside == [] and await page.evaluate("window.__csp || []") == []
+        await page.screenshot(path="test-artifacts/ui/42-api-docs.png")
+        await browser.close()
