@@ -619,7 +619,7 @@ async def case_page(
         manager=words.person_words(staff(request), status.manager) if status.manager else "",
         next_words=next_words(request, status), timeline=timeline(request, status, show if show in
                                                                    ("people", "system", "letters") else ""),
-        show=show, web_ui=f"{ui_url}/namespaces/default/workflows/{quote(workflow_id, safe='')}" if ui_url else None,
+        canonical=f"/ui/cases/{workflow_id}", show=show, web_ui=f"{ui_url}/namespaces/default/workflows/{quote(workflow_id, safe='')}" if ui_url else None,
     )  # fmt: skip
 
 
@@ -781,7 +781,9 @@ async def post_page(request: Request, error: str = "", status_code: int = 200) -
         }
         for row in post_queue(request.app.state.engine)
     ]
-    return page(request, "post.html", status_code, letters=letters, today=today, error=error)
+    return page(
+        request, "post.html", status_code, letters=letters, today=today, error=error, canonical="/ui/post"
+    )
 
 
 @router.get("/post/{letter_id}.pdf")

@@ -4,3 +4,10 @@ import { initAll as moj } from '/ui/moj/moj-frontend.min.js'
 
 govuk()
 moj()
+
+// A form sent back with errors is shown at the address it was sent to; the address bar is
+// put back to the page's own, so reloading never sends the form again (issue 26).
+const canonical = document.body.dataset.canonical
+if (canonical && window.location.pathname !== canonical) {
+  window.history.replaceState(null, '', canonical + window.location.hash)
+}
