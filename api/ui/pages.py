@@ -152,7 +152,7 @@ def due_words(due: date | None, today: date) -> tuple[str, bool]:
 
 
 def task_page(
-    request: Request, *where: Any, paged: bool = True
+    request: Request, *where: Any, paged: bool = True, counted: bool = True
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """One page of open tasks with their cases, filtered, ordered (overdue first, then by
     due date) and cut in SQL, so a page costs the same with 10 or 10,000 open tasks; with
@@ -184,11 +184,6 @@ def task_page(
         .limit(PAGE_SIZE + 1)
         .offset((number - 1) * PAGE_SIZE)
     )  # fmt: skip
-    joined = (
-        select(func.count())
-        .select_from(TaskRow)
-        .outerjoin(CaseRow, CaseRow.workflow_id == TaskRow.workflow_id)
-    )
     with Session(request.app.state.engine) as session:
         rows = session.execute(query).all()
         shown = rows[:PAGE_SIZE]
@@ -198,17 +193,27 @@ def task_page(
                 select(CaseRow.workflow_id, CaseRow.status).where(CaseRow.workflow_id.in_(ids))
             ).all()
         )
-        counted = {
-            name: dict(session.execute(
-                select(column, func.count()).select_from(TaskRow)
-                .outerjoin(CaseRow, CaseRow.workflow_id == TaskRow.workflow_id).where(*base).group_by(column)
-            ).all())
-            for name, column in (("kind", CaseRow.kind), ("stage", CaseRow.stage), ("risk", CaseRow.risk))
-        }  # fmt: skip
-        counts = {
-            "all": session.scalar(joined.where(*base)) or 0,
-            "overdue": session.scalar(joined.where(*base, TaskRow.due < today)) or 0,
-        }
+        # Every count the filters show, from one grouped query (issue 26's counts cost one
+        # round trip, not five: bench/ui_pages.py).
+        late_flag = sql_case((TaskRow.due < today, 1), else_=0)
+        groups = (
+            session.execute(
+                select(CaseRow.kind, CaseRow.stage, CaseRow.risk, late_flag, func.count())
+                .select_from(TaskRow)
+                .outerjoin(CaseRow, CaseRow.workflow_id == TaskRow.workflow_id)
+                .where(*base)
+                .group_by(CaseRow.kind, CaseRow.stage, CaseRow.risk, late_flag)
+            ).all()
+            if counted
+            else []
+        )
+    counts_of: dict[str, dict[Any, int]] = {"kind": {}, "stage": {}, "risk": {}}
+    counts = {"all": 0, "overdue": 0}
+    for group_kind, group_stage, group_risk, is_overdue, n in groups:
+        for name, value in (("kind", group_kind), ("stage", group_stage), ("risk", group_risk)):
+            counts_of[name][value] = counts_of[name].get(value, 0) + n
+        counts["all"] += n
+        counts["overdue"] += n if is_overdue else 0
     directory = staff(request)
     tasks = []
     for r in shown:
@@ -226,7 +231,7 @@ def task_page(
         )  # fmt: skip
 
     def items(name: str, chosen: str, words_of: Any) -> list[dict[str, Any]]:
-        found = counted[name]
+        found = counts_of.get(name, {})
         return [{"value": v, "text": f"{words_of(v)} ({n})", "selected": v == chosen}
                 for v, n in sorted(found.items(), key=lambda kv: str(kv[0])) if v]  # fmt: skip
 
@@ -377,11 +382,11 @@ async def my_team(request: Request) -> Response:
     # Only the approvals the Delegation Scheme lets this role give (this role or below).
     may_give = [r.value for r in Role if at_least(person.role, r)]
     approvals, first = task_page(
-        request, TaskRow.action == "approve", TaskRow.actor_role.in_(may_give), paged=False
+        request, TaskRow.action == "approve", TaskRow.actor_role.in_(may_give), paged=False, counted=False
     )
     # Steps of your team that were escalated: overdue, and now yours to unblock.
     ours = or_(TaskRow.actor_id.in_(reports), CaseRow.owner.in_(reports))
-    escalated, _ = task_page(request, TaskRow.escalated.is_(True), ours, paged=False)
+    escalated, _ = task_page(request, TaskRow.escalated.is_(True), ours, paged=False, counted=False)
     return page(
         request, "team.html", tasks=team_tasks, paging=paging, approvals=approvals, more_approvals=first["more"],
         escalated=escalated, load=team_load(request, reports),
