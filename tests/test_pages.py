@@ -144,8 +144,38 @@ async def test_a_caseworker_answers_and_a_manager_approves_a_payment(
         await page.get_by_text("Sent: Record whether you resolved it.").wait_for()
         await page.get_by_text("Waiting for the complainant's reasons").first.wait_for()
 
-        # The case goes on through the grounds, OAT and a payment proposal (the API's client).
-        await to_oat_consideration(reviews, wid)
+        # The complainant's reasons arrive (the API's client); the caseworker assesses and
+        # reviews in the browser, and OAT takes the review from the case's own page (its
+        # child, the OAT review, is reached through the case).
+        await reviews.send(wid, "grounds_submitted", {"id": "su-1", "role": "service_user"},
+                           {"why_wrong": "missed my evidence", "wanted": "look again"})  # fmt: skip
+        await page.reload()
+        form = page.locator("form[action$='/messages/challenge_assessment']")
+        await form.get_by_role("group", name="Can we act on the reasons?").get_by_label("Yes").check()
+        await form.get_by_label("Your assessment").fill("they name the evidence we missed")
+        await form.get_by_role("button", name="Assess the challenge").click()
+        await page.get_by_text("Sent: Assess the challenge.").wait_for()
+        form = page.locator("form[action$='/messages/case_owner_review']")
+        await form.get_by_label("No genuine doubt about the decision: it goes to the Assurance Team (para 42)").check()
+        await accessible(page, "03b-case-owner-review")
+        await form.get_by_role("button", name="Record your review of the decision").click()
+        await page.get_by_text("Sent: Record your review of the decision.").wait_for()
+        await page.get_by_role("button", name="Sign out").click()
+        await sign_in(page, live, "oat-olu")
+        await page.goto(f"{live.url}/ui/cases/{wid}")
+        form = page.locator("form[action$='/messages/oat_outcome']")
+        await form.get_by_label("Accept the review").check()
+        await accessible(page, "03c-oat-takes-the-review")
+        await form.get_by_role("button", name="Record whether the Assurance Team takes the review").click()
+        await page.get_by_text("Sent: Record whether the Assurance Team takes the review.").wait_for()
+        child = page.get_by_role("link", name="Assurance Team review")
+        await child.click()
+        await page.get_by_text("Its steps are done on").wait_for()
+        await accessible(page, "03d-oat-review-child")
+        await page.get_by_role("link", name="the case it belongs to").click()
+        await page.locator("form[action$='/messages/oat_decision']").wait_for()
+
+        # OAT proposes a payment (the API's client); the manager approves it in the browser.
         remedy = {"kinds": ["apology", "financial_payment"], "amount_gbp": 400, "severity": 2,
                   "impact": "i", "proportionate": "p", "restores_position": "r"}  # fmt: skip
         point = {"kind": "good_practice", "text": "kept the complainant informed"}
