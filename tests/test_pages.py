@@ -156,7 +156,9 @@ async def test_a_caseworker_answers_and_a_manager_approves_a_payment(
         await form.get_by_role("button", name="Assess the challenge").click()
         await page.get_by_text("Sent: Assess the challenge.").wait_for()
         form = page.locator("form[action$='/messages/case_owner_review']")
-        await form.get_by_label("No genuine doubt about the decision: it goes to the Assurance Team (para 42)").check()
+        await form.get_by_label(
+            "No genuine doubt about the decision: it goes to the Assurance Team (para 42)"
+        ).check()
         await accessible(page, "03b-case-owner-review")
         await form.get_by_role("button", name="Record your review of the decision").click()
         await page.get_by_text("Sent: Record your review of the decision.").wait_for()

@@ -4,15 +4,21 @@ with the keyboard alone. Screenshots are kept in test-artifacts/ui/."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
+import httpx
 from playwright.async_api import Page, async_playwright
 from temporalio.testing import WorkflowEnvironment
 
+from api.auth import mint
+from domain.enums import Role
+from domain.models import Actor
 from starter.client import ReviewsClient
 from tests.browser import chromium_path
 from tests.conftest import decision_case, today
-from tests.live import LiveApi
+from tests.live import SECRET, LiveApi
+from tests.test_api import PDF
 from tests.test_pages import OWNER, WATCH_CSP, accessible, live, server, sign_in  # noqa: F401
 
 __all__ = ["live", "server"]
@@ -38,6 +44,17 @@ async def test_every_page_reflows_at_320_px_and_passes_axe(
         decision_case(ref, decided_on=await today(server)) | {"reasonable_adjustments": ["large print"]},
     )
     await reviews.send(wid, "case_owner_resolution", OWNER, {"resolved": False, "note": "x" * 300})
+    # A document with a long name (issue 26: evidence hashes made the page 700 px wide).
+    long_name = "letter-from-my-gp-about-the-delay-" + "and-what-it-did-" * 6 + ".pdf"
+    back_office = {"Authorization": "Bearer " + mint(SECRET, Actor(id="crm", role=Role.BACK_OFFICE))}
+    async with httpx.AsyncClient(base_url=live.url) as http:
+        uploaded = await http.post(f"/cases/{wid}/evidence", files={"file": (long_name, PDF)},
+                                   data={"party": "service_user"}, headers=back_office)  # fmt: skip
+        assert uploaded.status_code == 201, uploaded.text
+    for _ in range(100):
+        if (await reviews.status(wid)).documents:
+            break
+        await asyncio.sleep(0.1)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         for width in (320, 1280):
@@ -55,6 +72,13 @@ async def test_every_page_reflows_at_320_px_and_passes_axe(
                 "letter": f"/ui/cases/{wid}/letters/0",
                 "no-such-case": "/ui/cases/decision-complaint-NOPE",
             }
+            if width == 320:  # each document once, and it opens in the browser
+                await page.goto(f"{live.url}/ui/cases/{wid}#documents")
+                links = page.locator("#documents ~ ul").get_by_role("link")
+                assert await links.count() == 1
+                opened = await page.request.get(f"{live.url}{await links.first.get_attribute('href')}")
+                assert opened.ok and (await opened.body()).startswith(b"%PDF")
+                assert opened.headers["content-disposition"].startswith("inline")
             for name, path in pages.items():
                 await page.goto(f"{live.url}{path}")
                 await no_sideways_scroll(page, f"{name} at {width}px")
