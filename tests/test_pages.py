@@ -423,3 +423,30 @@ async def test_letters_to_post_are_printed_and_marked_posted_in_the_browser(
         await browser.close()
     status = await reviews.status(wid)
     assert status.letters[0].delivery == "posted" and status.letters[0].posted_by == "cw-ben (caseworker)"
+
+
+async def test_a_manager_gives_a_team_step_to_someone_else_by_name(
+    server: WorkflowEnvironment, live: LiveApi
+) -> None:
+    """Issue 26: assign and reassign from My team, choosing the person by name and title."""
+    reviews = ReviewsClient(server.client, live.settings.task_queue)
+    ref = f"C-RA-{uuid.uuid4().hex[:4]}"
+    wid = await reviews.open("decision_complaint", decision_case(ref, decided_on=await today(server)))
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        page = await browser.new_page(viewport={"width": 1280, "height": 900})
+        await page.add_init_script(WATCH_CSP)
+        await sign_in(page, live, "om-bob")
+        await page.goto(f"{live.url}/ui/team?stage=case_owner_resolution")
+        row = page.get_by_role("table", name="Your team's open steps").get_by_role("row").filter(has_text=ref)
+        await row.get_by_role("link", name="Give to someone else").click()
+        form = page.locator("form[action$='/messages/reassign']")
+        await form.get_by_label("Who should take it?").select_option(label="Ben Okafor, Caseworker")
+        await form.get_by_label("Why are you giving it to them?").fill("Alice is on leave")
+        await accessible(page, "12-reassign")
+        await form.get_by_role("button", name="Give the case to someone else").click()
+        await page.get_by_text("Sent: Give the case to someone else.").wait_for()
+        await page.get_by_text("Waiting for Ben Okafor, Caseworker").first.wait_for()
+        await browser.close()
+    status = await reviews.status(wid)
+    assert status.owner == "cw-ben" and status.awaiting is not None and status.awaiting.actor_id == "cw-ben"
