@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,20 @@ WATCH_CSP = (
     "window.__csp = []; document.addEventListener('securitypolicyviolation', "
     "e => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')))"
 )
+
+
+@asynccontextmanager
+async def browser_page(width: int = 1280, height: int = 900) -> AsyncIterator[Page]:
+    """Debian's chromium (no browser download) with one page that records every CSP
+    violation it causes."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        page = await browser.new_page(viewport={"width": width, "height": height})
+        await page.add_init_script(WATCH_CSP)
+        try:
+            yield page
+        finally:
+            await browser.close()
 
 
 async def accessible(page: Page, name: str) -> None:
@@ -111,11 +126,7 @@ async def test_a_caseworker_answers_and_a_manager_approves_a_payment(
         "decision_complaint",
         decision_case(ref, decided_on=await today(server)) | {"reasonable_adjustments": ["large print"]},
     )
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        page = await browser.new_page(viewport={"width": 1280, "height": 900})
-        await page.add_init_script(WATCH_CSP)
-
+    async with browser_page(1280, 900) as page:
         await page.goto(f"{live.url}/ui/login")
         await accessible(page, "01-sign-in")
         await sign_in(page, live, "cw-alice")
@@ -222,7 +233,6 @@ async def test_a_caseworker_answers_and_a_manager_approves_a_payment(
         await accessible(page, "07b-letter-as-a-page")
         await page.go_back()
         await accessible(page, "07-closed-case")
-        await browser.close()
     status = await reviews.status(wid)
     assert status.outcome == "upheld_remedy"
     assert [(a.by, a.decision) for a in status.approvals] == [("om-bob", "approved")]
@@ -232,10 +242,7 @@ async def test_a_refusal_is_shown_inline_and_keeps_what_was_typed(
     server: WorkflowEnvironment, live: LiveApi
 ) -> None:
     reviews, wid = await a_case_past_resolution(server, live)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        page = await browser.new_page()
-        await page.add_init_script(WATCH_CSP)
+    async with browser_page() as page:
         await sign_in(page, live, "om-bob")
         await page.goto(f"{live.url}/ui/cases/{wid}")
         extend = page.locator("form[action$='/messages/extend_grounds_deadline']")
@@ -256,7 +263,6 @@ async def test_a_refusal_is_shown_inline_and_keeps_what_was_typed(
         )
         assert await deadline.get_by_label("Year").input_value() == "2000"
         await accessible(page, "08-refusal-inline")
-        await browser.close()
 
 
 async def test_forms_need_the_csrf_token_and_other_teams_cases_stay_closed(
@@ -292,10 +298,7 @@ async def test_oat_decides_with_a_remedy_and_two_learning_points_on_a_phone(
     """Nested values as groups, "Add another learning point" (htmx), at phone width."""
     reviews, wid = await a_case_past_resolution(server, live)
     await to_oat_consideration(reviews, wid)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        page = await browser.new_page(viewport={"width": 390, "height": 844})
-        await page.add_init_script(WATCH_CSP)
+    async with browser_page(390, 844) as page:
         await sign_in(page, live, "oat-olu")
         await page.goto(f"{live.url}/ui/cases/{wid}")
         form = page.locator("form[action$='/messages/oat_decision']")
@@ -341,7 +344,6 @@ async def test_oat_decides_with_a_remedy_and_two_learning_points_on_a_phone(
         await page.get_by_role("button", name="Confirm and send").click()
         await page.get_by_text("Sent: Record the review decision.").wait_for()
         await accessible(page, "10-awaiting-approval-phone")
-        await browser.close()
     status = await reviews.status(wid)
     assert status.stage.value == "awaiting_approval"
     assert [p.text for p in status.learning_points] == ["did not call back", "clear letters"]
@@ -395,10 +397,7 @@ async def test_letters_to_post_are_printed_and_marked_posted_in_the_browser(
         "complainant": {"name": "Pat Jones", "address": "2 Mill Lane\nLeeds LS1 1AA"}
     }
     wid = await reviews.open("decision_complaint", opened)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        page = await browser.new_page(viewport={"width": 390, "height": 900})
-        await page.add_init_script(WATCH_CSP)
+    async with browser_page(390, 900) as page:
         await sign_in(page, live, "cw-ben")
         await page.get_by_role("button", name="Menu").click()  # GOV.UK's navigation on a phone
         await page.get_by_role("link", name="Letters to post").click()
@@ -420,7 +419,6 @@ async def test_letters_to_post_are_printed_and_marked_posted_in_the_browser(
         forged = await page.goto(f"{live.url}/ui/post?error=Call+0900+now&status_code=500")
         assert forged is not None and forged.status == 200
         assert "0900" not in await page.content()
-        await browser.close()
     status = await reviews.status(wid)
     assert status.letters[0].delivery == "posted" and status.letters[0].posted_by == "cw-ben (caseworker)"
 
@@ -432,10 +430,7 @@ async def test_a_manager_gives_a_team_step_to_someone_else_by_name(
     reviews = ReviewsClient(server.client, live.settings.task_queue)
     ref = f"C-RA-{uuid.uuid4().hex[:4]}"
     wid = await reviews.open("decision_complaint", decision_case(ref, decided_on=await today(server)))
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        page = await browser.new_page(viewport={"width": 1280, "height": 900})
-        await page.add_init_script(WATCH_CSP)
+    async with browser_page(1280, 900) as page:
         await sign_in(page, live, "om-bob")
         await page.goto(f"{live.url}/ui/team?stage=case_owner_resolution")
         row = page.get_by_role("table", name="Your team's open steps").get_by_role("row").filter(has_text=ref)
@@ -447,6 +442,5 @@ async def test_a_manager_gives_a_team_step_to_someone_else_by_name(
         await form.get_by_role("button", name="Give the case to someone else").click()
         await page.get_by_text("Sent: Give the case to someone else.").wait_for()
         await page.get_by_text("Waiting for Ben Okafor, Caseworker").first.wait_for()
-        await browser.close()
     status = await reviews.status(wid)
     assert status.owner == "cw-ben" and status.awaiting is not None and status.awaiting.actor_id == "cw-ben"

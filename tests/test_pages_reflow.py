@@ -8,18 +8,17 @@ import asyncio
 import uuid
 
 import httpx
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Page
 from temporalio.testing import WorkflowEnvironment
 
 from api.auth import mint
 from domain.enums import Role
 from domain.models import Actor
 from starter.client import ReviewsClient
-from tests.browser import chromium_path
 from tests.conftest import decision_case, today
 from tests.live import SECRET, LiveApi
 from tests.test_api import PDF
-from tests.test_pages import OWNER, WATCH_CSP, accessible, live, server, sign_in  # noqa: F401
+from tests.test_pages import OWNER, WATCH_CSP, accessible, browser_page, live, server, sign_in  # noqa: F401
 
 __all__ = ["live", "server"]
 
@@ -55,11 +54,8 @@ async def test_every_page_reflows_at_320_px_and_passes_axe(
         if (await reviews.status(wid)).documents:
             break
         await asyncio.sleep(0.1)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        for width in (320, 1280):
-            page = await browser.new_page(viewport={"width": width, "height": 800})
-            await page.add_init_script(WATCH_CSP)
+    for width in (320, 1280):
+        async with browser_page(width, 800) as page:
             await page.goto(f"{live.url}/ui/login")
             await no_sideways_scroll(page, "sign in")
             await sign_in(page, live, "om-bob")
@@ -96,8 +92,6 @@ async def test_every_page_reflows_at_320_px_and_passes_axe(
             await page.locator(".govuk-error-summary").wait_for()
             await no_sideways_scroll(page, f"error at {width}px")
             await accessible(page, f"40-form-errors-{width}")
-            await page.close()
-        await browser.close()
 
 
 async def test_a_form_is_completed_with_the_keyboard_alone(
@@ -106,9 +100,7 @@ async def test_a_form_is_completed_with_the_keyboard_alone(
     reviews = ReviewsClient(server.client, live.settings.task_queue)
     ref = f"C-KB-{uuid.uuid4().hex[:4]}"
     wid = await reviews.open("decision_complaint", decision_case(ref, decided_on=await today(server)))
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        page = await browser.new_page(viewport={"width": 1280, "height": 900})
+    async with browser_page(1280, 900) as page:
         await sign_in(page, live, "cw-alice")
         await page.goto(f"{live.url}/ui/cases/{wid}")
         # From the top of the page: the skip link first, then on to the form by Tab alone.
@@ -129,21 +121,16 @@ async def test_a_form_is_completed_with_the_keyboard_alone(
         await page.keyboard.press("Enter")
         await page.get_by_text("Sent: Record whether you resolved it.").wait_for()
         await accessible(page, "41-sent-by-keyboard")
-        await browser.close()
     assert (await reviews.status(wid)).stage.value == "awaiting_grounds"
 
 
 async def test_the_api_docs_work_offline(live: LiveApi) -> None:
     """Issue 26: /docs was blank, loading Swagger UI from a CDN; now swagger-ui-dist from the
     npm registry is served by the app, under the same CSP."""
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        page = await browser.new_page(viewport={"width": 1280, "height": 900})
-        await page.add_init_script(WATCH_CSP)
+    async with browser_page(1280, 900) as page:
         outside: list[str] = []
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live.url) else None)
         await page.goto(f"{live.url}/docs")
         await page.get_by_text("Record the review decision").first.wait_for()
         assert outside == [] and await page.evaluate("window.__csp || []") == []
         await page.screenshot(path="test-artifacts/ui/42-api-docs.png")
-        await browser.close()

@@ -5,19 +5,13 @@ from __future__ import annotations
 
 from enum import Enum
 
-from api.ui.forms import Field, fields_of
+from api.ui.forms import Field, fields_of, walk
 from contract.messages import MESSAGES
 from contract.words import CHOICE_WORDS, MESSAGE_WORDS, field_words
 
 
 def _all(fields: list[Field]) -> list[Field]:
-    out = []
-    for f in fields:
-        out.append(f)
-        out += _all(f.fields)
-        for group in f.groups:
-            out += _all(group)
-    return out
+    return walk(fields)
 
 
 def test_every_message_has_a_title_and_says_what_it_does() -> None:

@@ -234,19 +234,19 @@ def _entries(form: Any, name: str) -> int:
     return max(numbers) + 1 if numbers else 0
 
 
-def _walk(fields: list[Field]) -> list[Field]:
+def walk(fields: list[Field]) -> list[Field]:
     out = []
     for f in fields:
         out.append(f)
-        out += _walk(f.fields)
+        out += walk(f.fields)
         for group in f.groups:
-            out += _walk(group)
+            out += walk(group)
     return out
 
 
 def _field_at(fields: list[Field], loc: tuple[Any, ...]) -> Field | None:
     name = ".".join(str(p) for p in loc)
-    for f in _walk(fields):
+    for f in walk(fields):
         if f.name == name:
             return f
     return None
@@ -279,7 +279,7 @@ def refused_at_fields(fields: list[Field], model: type[BaseModel], data: dict[st
 def with_labels(text: str, fields: list[Field]) -> str:
     """A rule's words with the fields it names given as the form labels them:
     "a payment needs amount_gbp" → "a payment needs \u201cPayment, in pounds\u201d"."""
-    for f in sorted(_walk(fields), key=lambda f: -len(f.name)):
+    for f in sorted(walk(fields), key=lambda f: -len(f.name)):
         for code in {f.name, f.key} if "_" in f.key or "." in f.name else {f.name}:
             if "_" in code or "." in code:
                 text = re.sub(rf"(?<![\w.]){re.escape(code)}(?![\w.])", f"\u201c{f.label}\u201d", text)
@@ -300,7 +300,7 @@ def errors_of(fields: list[Field], form_name: str) -> list[dict[str, str]]:
     first = {"date": "-day"}
     return [
         {"text": f.error, "href": f"#{form_name}-{f.dom_id}{first.get(f.widget, '')}"}
-        for f in _walk(fields)
+        for f in walk(fields)
         if f.error
     ]
 
@@ -313,7 +313,7 @@ def rules_before_sending(fields: list[Field], data: dict[str, Any]) -> None:
     if not isinstance(remedy, dict):
         return
     amount = remedy.get("amount_gbp") or 0
-    by_name = {f.name: f for f in _walk(fields)}
+    by_name = {f.name: f for f in walk(fields)}
     if isinstance(amount, int | float) and amount > 0:
         kinds = by_name.get("remedy.kinds")
         if kinds is not None and "financial_payment" not in (remedy.get("kinds") or []):

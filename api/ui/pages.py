@@ -9,24 +9,31 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email import policy as email_policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
-from sqlalchemy import and_, delete, func, or_, select
-from sqlalchemy import case as sql_case
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from api.auth import Identity
 from api.ui import words
+from api.ui.case_forms import (
+    answers_of,
+    fill_picks,
+    form_for,
+    names_field,
+    needs_checking,
+    without_unchosen,
+)
 from api.ui.forms import (
     data_from,
     entry_fields,
@@ -37,11 +44,12 @@ from api.ui.forms import (
     with_labels,
 )
 from api.ui.oidc import OAuthError, person_from
+from api.ui.queue import due_words, task_page, team_load
 from api.visibility import CaseFacts, may_see
 from contract.messages import MESSAGES
-from contract.words import choice_words, message_words
+from contract.words import message_words
 from domain.authority import at_least
-from domain.calendar import PACKAGE_CALENDAR, london_date
+from domain.calendar import london_date
 from domain.enums import Role
 from domain.letters import date_in_words
 from domain.staff import Person, Staff
@@ -132,129 +140,6 @@ def need_person(request: Request) -> Person | RedirectResponse:
     if person is None:
         return RedirectResponse("/ui/login", status_code=303)
     return person
-
-
-# --------------------------------------------------------------- due dates
-
-
-def due_words(due: date | None, today: date) -> tuple[str, bool]:
-    """ "3 working days left" / "due today" / "overdue by 2 working days", and whether
-    overdue: working days both ways (issue 26: overdue counted calendar days)."""
-    if due is None:
-        return "no due date", False
-    if due < today:
-        days = max(1, PACKAGE_CALENDAR.working_days_between(due, today))
-        return f"overdue by {days} working day{'s' if days != 1 else ''}", True
-    if due == today:
-        return "due today", False
-    left = PACKAGE_CALENDAR.working_days_between(today, due)
-    return f"{left} working day{'s' if left != 1 else ''} left", False
-
-
-def task_page(
-    request: Request, *where: Any, paged: bool = True, counted: bool = True
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """One page of open tasks with their cases, filtered, ordered (overdue first, then by
-    due date) and cut in SQL, so a page costs the same with 10 or 10,000 open tasks; with
-    the count of each choice of the filters (issue 26)."""
-    q = request.query_params
-    kind, stage, risk = q.get("kind", ""), q.get("stage", ""), q.get("risk", "")
-    overdue = q.get("overdue") == "1"
-    number = max(1, int(q.get("page", "1") or 1) if (q.get("page") or "1").isdigit() else 1) if paged else 1
-    today = london_date(datetime.now().astimezone())
-    base = [TaskRow.closed_at.is_(None), *where]
-    filters = list(base)
-    if kind:
-        filters.append(CaseRow.kind == kind)
-    if stage:
-        filters.append(CaseRow.stage == stage)
-    if risk:
-        filters.append(CaseRow.risk == risk)
-    if overdue:
-        filters.append(TaskRow.due < today)
-    late = sql_case((TaskRow.due < today, 0), else_=1)
-    query = (
-        select(
-            TaskRow.workflow_id, TaskRow.case_ref, TaskRow.action, TaskRow.actor_role, TaskRow.actor_id,
-            TaskRow.due, TaskRow.escalated, CaseRow.kind, CaseRow.stage, CaseRow.risk,
-        )
-        .outerjoin(CaseRow, CaseRow.workflow_id == TaskRow.workflow_id)
-        .where(*filters)
-        .order_by(late, TaskRow.due.is_(None), TaskRow.due, TaskRow.id)
-        .limit(PAGE_SIZE + 1)
-        .offset((number - 1) * PAGE_SIZE)
-    )  # fmt: skip
-    with Session(request.app.state.engine) as session:
-        rows = session.execute(query).all()
-        shown = rows[:PAGE_SIZE]
-        ids = [r.workflow_id for r in shown]
-        statuses: dict[str, Any] = dict(
-            session.execute(
-                select(CaseRow.workflow_id, CaseRow.status).where(CaseRow.workflow_id.in_(ids))
-            ).all()
-        )
-        # Every count the filters show, from one grouped query (issue 26's counts cost one
-        # round trip, not five: bench/ui_pages.py).
-        late_flag = sql_case((TaskRow.due < today, 1), else_=0)
-        groups = (
-            session.execute(
-                select(CaseRow.kind, CaseRow.stage, CaseRow.risk, late_flag, func.count())
-                .select_from(TaskRow)
-                .outerjoin(CaseRow, CaseRow.workflow_id == TaskRow.workflow_id)
-                .where(*base)
-                .group_by(CaseRow.kind, CaseRow.stage, CaseRow.risk, late_flag)
-            ).all()
-            if counted
-            else []
-        )
-    counts_of: dict[str, dict[Any, int]] = {"kind": {}, "stage": {}, "risk": {}}
-    counts = {"all": 0, "overdue": 0}
-    for group_kind, group_stage, group_risk, is_overdue, n in groups:
-        for name, value in (("kind", group_kind), ("stage", group_stage), ("risk", group_risk)):
-            counts_of[name][value] = counts_of[name].get(value, 0) + n
-        counts["all"] += n
-        counts["overdue"] += n if is_overdue else 0
-    directory = staff(request)
-    tasks = []
-    for r in shown:
-        due, is_late = due_words(r.due, today)
-        status = statuses.get(r.workflow_id) or {}
-        tasks.append(
-            {
-                "workflow_id": r.workflow_id, "case_ref": r.case_ref, "kind": words.kind_name(r.kind),
-                "stage": words.stage_name(r.stage or ""), "risk": r.risk, "action": words.action_name(r.action),
-                "detail": approval_words(r.action, status),
-                "who": words.sentence(words.person_words(directory, r.actor_id, r.actor_role)), "due": r.due, "due_words": due,
-                "overdue": is_late, "adjustments": len(status.get("reasonable_adjustments") or []),
-                "escalated": bool(r.escalated),
-            }
-        )  # fmt: skip
-
-    def items(name: str, chosen: str, words_of: Any) -> list[dict[str, Any]]:
-        found = counts_of.get(name, {})
-        return [{"value": v, "text": f"{words_of(v)} ({n})", "selected": v == chosen}
-                for v, n in sorted(found.items(), key=lambda kv: str(kv[0])) if v]  # fmt: skip
-
-    chosen = {k: v for k, v in (("kind", kind), ("stage", stage), ("risk", risk)) if v}
-    paging = {
-        "page": number, "more": len(rows) > PAGE_SIZE, "kind": kind, "stage": stage, "risk": risk,
-        "overdue": overdue, "counts": counts, "filtered": bool(chosen or overdue),
-        "kinds": items("kind", kind, words.kind_name), "stages": items("stage", stage, words.stage_name),
-        "risks": items("risk", risk, choice_words),
-        "query": urlencode(chosen | ({"overdue": "1"} if overdue else {})),
-    }  # fmt: skip
-    return tasks, paging
-
-
-def approval_words(action: str, status: dict[str, Any]) -> str:
-    """What an approval is for, and how much (issue 26: the row said only "approve")."""
-    proposal = status.get("proposal") if action == "approve" else None
-    if not proposal:
-        return ""
-    said = f"{choice_words(proposal.get('route', ''))}"
-    if proposal.get("amount_gbp"):
-        said += f", a payment of \u00a3{proposal['amount_gbp']:,.2f}"
-    return said
 
 
 # ------------------------------------------------------------------- pages
@@ -393,23 +278,6 @@ async def my_team(request: Request) -> Response:
     )  # fmt: skip
 
 
-def team_load(request: Request, reports: list[str]) -> list[dict[str, Any]]:
-    """Each member's open steps and how many are overdue, heaviest first (issue 26)."""
-    today = london_date(datetime.now(UTC))
-    overdue = func.sum(sql_case((TaskRow.due < today, 1), else_=0))
-    with Session(request.app.state.engine) as session:
-        rows = session.execute(
-            select(TaskRow.actor_id, func.count(), overdue)
-            .where(TaskRow.closed_at.is_(None), TaskRow.actor_id.in_(reports))
-            .group_by(TaskRow.actor_id)
-        ).all()
-    found = {r[0]: (r[1], r[2] or 0) for r in rows}
-    directory = staff(request)
-    load = [{"name": words.person_words(directory, pid), "open": found.get(pid, (0, 0))[0],
-             "overdue": found.get(pid, (0, 0))[1]} for pid in reports]  # fmt: skip
-    return sorted(load, key=lambda row: (-row["overdue"], -row["open"], row["name"]))
-
-
 async def case_for(request: Request, person: Person, workflow_id: str) -> Any:
     """The case's status, if this person may open it; else, to them, there is no case."""
     try:
@@ -430,121 +298,6 @@ async def offered(request: Request, person: Person, workflow_id: str) -> list[st
     except Refusal:
         return []
     return names
-
-
-# Forms for what is rarely done, or done against the case's run: under "Other actions",
-# never opened by themselves (issue 26: "Decline for unacceptable behaviour" was the only
-# form after a rejection, and opened itself).
-OTHER_ACTIONS = frozenset({
-    "decline_unacceptable_behaviour", "record_jr_threat", "reassign", "pause_clock", "resume_clock",
-    "withdraw", "evidence_submitted", "adjustment_requested", "more_time_requested", "record_adjustment",
-    "party_comment", "grounds_submitted", "late_explanation", "complete_task", "mark_posted", "escalate",
-    "reclassify_as_decision_complaint", "close_unresolved",
-})  # fmt: skip
-
-# oat_decision (paras 50-67): the questions only one route asks, revealed when it is chosen.
-REVEALED_BY = {"oat_decision": ("route", {
-    "new_detailed_investigation": ("ndi_reason", "summary", "ndi_case_owner"),
-    "quash": ("quash_grounds",),
-})}  # fmt: skip
-
-
-# Check your answers first (issue 26): whatever closes a case, spends money or decides
-# for good is shown back to the person before it is sent.
-CHECKED_ALWAYS = frozenset({
-    "decline_unacceptable_behaviour", "close_unresolved", "withdraw", "approve", "reject", "oat_decision",
-    "service_complaint_decision", "manager_review", "exceptional_review", "ndi_proceed",
-})  # fmt: skip
-CHECKED_WHEN = {
-    "case_owner_resolution": ("resolved", True),
-    "challenge_assessment": ("actionable", False),
-    "time_limit_decision": ("accept", False),
-    "manager_resolution": ("resolved", True),
-}
-
-
-def needs_checking(name: str, data: dict[str, Any]) -> bool:
-    if name in CHECKED_ALWAYS:
-        return True
-    key, closing_value = CHECKED_WHEN.get(name, ("", None))
-    return bool(key) and data.get(key) is closing_value
-
-
-def answers_of(fields: list[Any]) -> list[dict[str, Any]]:
-    """Each answer given, as a row of GOV.UK's summary list: the question, the answer in words."""
-    rows = []
-    for f in fields:
-        if f.widget == "group":
-            rows += answers_of(f.fields)
-            continue
-        if f.widget == "groups":
-            for n, group in enumerate(f.groups, 1):
-                said = "; ".join(r["value"]["text"] for r in answers_of(group))
-                if said:
-                    rows.append({"key": {"text": f"{f.label} {n}"}, "value": {"text": said}})
-            continue
-        value = f.value
-        if value in (None, "", []):
-            continue
-        if isinstance(value, list):
-            text = ", ".join(f.labels.get(v) or choice_words(v) for v in value)
-        elif f.widget in ("boolean", "radios", "person", "task"):
-            text = f.labels.get(value) or choice_words(value)
-        elif f.widget == "date":
-            text = date_in_words(value)
-        elif f.widget == "number" and f.key == "amount_gbp":
-            text = f"\u00a3{float(value):,.2f}"
-        else:
-            text = str(value)
-        rows.append({"key": {"text": f.label}, "value": {"text": text}})
-    return rows
-
-
-def names_field(told: str, key: str) -> bool:
-    """A refusal that names its field: `new_deadline ...`, or begins with the field's name."""
-    if "_" in key:
-        return re.search(rf"\b{re.escape(key)}\b", told) is not None
-    return told.startswith((f"{key} ", f"{key}:"))
-
-
-def form_for(name: str, fields: list[Any], error: str = "") -> dict[str, Any]:
-    """One message's form: its words, its fields (those revealed by a choice kept apart)."""
-    said = message_words(name)
-    reveal: dict[str, list[Any]] = {}
-    chooser = ""
-    if name in REVEALED_BY:
-        chooser, routes = REVEALED_BY[name]
-        for value, keys in routes.items():
-            reveal[value] = [f for f in fields if f.key in keys]
-        hidden = {id(f) for group in reveal.values() for f in group}
-        fields = [f for f in fields if id(f) not in hidden]
-    every = fields + [f for group in reveal.values() for f in group]
-    return {"name": name, "title": said.title, "lead": said.lead, "fields": fields, "error": error,
-            "reveal": reveal, "chooser": chooser, "errors": errors_of(every, name),
-            "other": name in OTHER_ACTIONS, "paragraphs": MESSAGES[name].paragraphs}  # fmt: skip
-
-
-def without_unchosen(name: str, data: dict[str, Any]) -> dict[str, Any]:
-    """What a route that was not chosen asked is not sent (its inputs were only hidden)."""
-    if name not in REVEALED_BY:
-        return data
-    chooser, routes = REVEALED_BY[name]
-    dropped = {k for value, keys in routes.items() if data.get(chooser) != value for k in keys}
-    return {k: v for k, v in data.items() if k not in dropped}
-
-
-def fill_picks(request: Request, fields: list[Any], status: Any) -> None:
-    """The lists a person picks from: staff by name and title; the case's open tasks."""
-    directory = staff(request)
-    for f in fields:
-        if f.widget == "person":
-            people = sorted(directory.people.values(), key=lambda p: p.name)
-            f.choices = [f"{p.id}|{p.role.value}" for p in people]
-            f.labels = {f"{p.id}|{p.role.value}": f"{p.name}, {words.role_words(p.role)}" for p in people}
-        elif f.widget == "task":
-            open_tasks = [t for t in status.tasks if t.done_at is None]
-            f.choices = [t.task for t in open_tasks]
-            f.labels = {t.task: words.action_name(t.task) for t in open_tasks}
 
 
 def next_words(request: Request, status: Any) -> str:
