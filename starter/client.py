@@ -446,6 +446,7 @@ class ReviewsClient:
         """A letter the case wrote as `queued` is what the outbox has made of it since: the
         dispatcher delivers off the case's critical path (issue 25), and the store knows."""
         from store.letters import deliveries
+        from store.models import ACTION_MAX, clipped
 
         known = {
             wid: deliveries(self._engine(), wid)
@@ -457,6 +458,13 @@ class ReviewsClient:
                 letter.delivery, note = mine[letter.key]
                 if letter.delivery in ("bounced", "failed"):
                     letter.undeliverable = letter.undeliverable or note
+        if status.stage is Stage.CLOSED:  # a task done after closing is done in the store
+            from store.tasks import done_after_closing
+
+            done = done_after_closing(self._engine(), status.workflow_id)
+            for task in status.tasks:
+                if task.done_at is None and clipped(task.task, ACTION_MAX) in done:
+                    task.done_at, task.done_by, task.done_note = done[clipped(task.task, ACTION_MAX)]
 
     async def would_take(
         self, case_id: str, message: str, actor: dict[str, Any] | Actor, data: dict[str, Any]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from domain.authority import NotNow, Refused
 from domain.models import CompleteTask
 from domain.permissions import check_complete_task
-from store.models import ACTION_MAX, AuditRow, CaseRow, TaskRow, clipped
+from store.models import ACTION_MAX, AuditRow, CaseRow, TaskRow, aware, clipped
 
 STORE_SEQ = 1_000_000  # the first audit number the store gives an entry of its own
 
@@ -80,3 +80,19 @@ def store_audit(
         AuditRow(workflow_id=case.workflow_id, seq=seq, case_ref=case.case_ref, at=at, actor=actor,
                  action=action, paragraphs=paragraphs, detail=detail)
     )  # fmt: skip
+
+
+def done_after_closing(engine: Engine, workflow_id: str) -> dict[str, tuple[datetime, str, str]]:
+    """The tasks of a closed case marked done in the store since (by name): when, by whom,
+    and the note, so `status` shows them done (issue 26)."""
+    with Session(engine) as session:
+        rows = session.scalars(
+            select(TaskRow).where(
+                TaskRow.workflow_id == workflow_id, TaskRow.source == "task", TaskRow.done_by.is_not(None)
+            )
+        ).all()
+    return {
+        row.action: (aware(row.closed_at), row.done_by or "", row.done_note or "")
+        for row in rows
+        if row.closed_at
+    }

@@ -43,18 +43,29 @@ class DevServer:
         return f"127.0.0.1:{self.port}"
 
     async def start(self) -> None:
-        self.proc = start_dev_server(self.folder, self.port, self.ui_port, self.log)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                client = await connect(self.address)
-                await client.service_client.check_health()
-                await register_search_attributes(client)  # kept in its database
-                return
-            except Exception:
-                if time.monotonic() > deadline or self.proc.poll() is not None:
-                    raise AssertionError(f"the dev server did not start:\n{self.log.read_text()}") from None
-                await asyncio.sleep(0.3)
+        """Start (or restart) it. A port picked earlier may since have been taken as the
+        local end of some outgoing connection (it is in the ephemeral range): the Web UI's
+        is then picked again, and the frontend's waited for, so the clients keep it."""
+        for attempt in range(5):
+            seen = self.log.stat().st_size if self.log.exists() else 0  # the log is appended to
+            self.proc = start_dev_server(self.folder, self.port, self.ui_port, self.log)
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    client = await connect(self.address)
+                    await client.service_client.check_health()
+                    await register_search_attributes(client)  # kept in its database
+                    return
+                except Exception:
+                    said = self.log.read_bytes()[seen:].decode(errors="replace")
+                    if "address already in use" in said and self.proc.poll() is not None and attempt < 4:
+                        if f":{self.ui_port}:" in said or f":{self.ui_port} " in said:
+                            self.ui_port = free_port()
+                        await asyncio.sleep(1)
+                        break
+                    if time.monotonic() > deadline or self.proc.poll() is not None:
+                        raise AssertionError(f"the dev server did not start:\n{said}") from None
+                    await asyncio.sleep(0.3)
 
     def kill(self) -> None:
         """SIGKILL: no chance to flush or say goodbye."""

@@ -6,6 +6,7 @@ page. Screenshots of each page are kept in test-artifacts/ui/."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -444,3 +445,35 @@ async def test_a_manager_gives_a_team_step_to_someone_else_by_name(
         await page.get_by_text("Waiting for Ben Okafor, Caseworker").first.wait_for()
     status = await reviews.status(wid)
     assert status.owner == "cw-ben" and status.awaiting is not None and status.awaiting.actor_id == "cw-ben"
+
+
+async def test_a_task_left_open_on_a_closed_case_is_done_from_its_page(
+    server: WorkflowEnvironment, live: LiveApi
+) -> None:
+    """Issue 26 (from issue 24's notes): tasks outlive no case, and the page offers to mark
+    one done after the case has closed (through the store, as the API does)."""
+    reviews = ReviewsClient(
+        server.client, live.settings.task_queue, store_url=live.settings.store.database_url
+    )
+    ref = f"C-CT-{uuid.uuid4().hex[:4]}"
+    opened = decision_case(ref, decided_on=await today(server)) | {"complainant": {"name": "Pat Jones"}}
+    wid = await reviews.open("decision_complaint", opened)  # no address: a task to check it
+    await reviews.send(wid, "case_owner_resolution", OWNER, {"resolved": True})
+    for _ in range(100):
+        status = await reviews.status(wid)
+        if status.stage.value == "closed" and any(t.done_at is None for t in status.tasks):
+            break
+        await asyncio.sleep(0.1)
+    task = next(t for t in status.tasks if t.done_at is None)
+    async with browser_page() as page:
+        await sign_in(page, live, "cw-alice")
+        await page.goto(f"{live.url}/ui/cases/{wid}")
+        form = page.locator("form[action$='/messages/complete_task']")
+        await form.get_by_label("Which task?").select_option(value=task.task)
+        await form.get_by_label("Note for the case record").fill("phoned Pat: address taken")
+        await accessible(page, "13-task-on-a-closed-case")
+        await form.get_by_role("button", name="Mark a task as done").click()
+        await page.get_by_text("Sent: Mark a task as done.").wait_for()
+        assert await page.locator("form[action$='/messages/complete_task']").count() == 0  # none left
+    done = next(t for t in (await reviews.status(wid)).tasks if t.task == task.task)
+    assert done.done_at is not None and done.done_by and "cw-alice" in done.done_by
