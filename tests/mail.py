@@ -58,9 +58,10 @@ class Inbox:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[Inbox, str]]:
-    """A mail server on a free port of 127.0.0.1: the inbox and its smtp:// URL."""
-    inbox, port = Inbox(), free_port()
+def smtp_server(port: int | None = None, inbox: Inbox | None = None) -> Iterator[tuple[Inbox, str]]:
+    """A mail server on a free port of 127.0.0.1 (or `port`, to come up where a
+    dispatcher has been trying): the inbox and its smtp:// URL."""
+    inbox, port = inbox or Inbox(), port or free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:

@@ -246,15 +246,19 @@ async def test_a_bounce_after_the_case_closed_is_a_task_in_the_store(
     from store.models import AuditRow, TaskRow
 
     gone = "moved-away@example.org"
-    with smtp_server() as (inbox, url):
-        inbox.refused.add(gone)
-        async with delivering(env, tmp_path, url) as (activities, reviews):
-            opened = decision_case(decided_on=await today(env)) | {
-                "complainant": {"name": "Sam Patel", "email": gone}
-            }
-            wid = await reviews.open("decision_complaint", opened)
-            try:
-                await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": True})
+    # The mail server comes up only once the case has ended, so the closing letter's
+    # bounce cannot race the case's last moments: it is the store's to record.
+    port, inbox = free_port(), Inbox()
+    inbox.refused.add(gone)
+    async with delivering(env, tmp_path, f"smtp://127.0.0.1:{port}") as (activities, reviews):
+        opened = decision_case(decided_on=await today(env)) | {
+            "complainant": {"name": "Sam Patel", "email": gone}
+        }
+        wid = await reviews.open("decision_complaint", opened)
+        try:
+            await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": True})
+            await reviews.client.get_workflow_handle(wid).result()
+            with smtp_server(port, inbox):
 
                 def task() -> Any:
                     with activities.sessions() as session:
@@ -264,20 +268,23 @@ async def test_a_bounce_after_the_case_closed_is_a_task_in_the_store(
                             )
                         ).all()
 
-                found = await until(task)
+                def bounced() -> Any:
+                    with activities.sessions() as session:
+                        return session.scalars(
+                            select(AuditRow.action).where(
+                                AuditRow.workflow_id == wid, AuditRow.action == "letter bounced: closing"
+                            )
+                        ).first()
+
+                assert await until(bounced)
+                found = task()
                 status = await reviews.status(wid)
-            finally:
-                await terminate_when_quiet(env, wid)
+        finally:
+            await terminate_when_quiet(env, wid)
     assert [t.action for t in found][-1] == "we could not reach Sam Patel: check the address"
     assert found[-1].actor_id == "cw-alice" and found[-1].source == "task"
     closing = next(x for x in status.letters if x.kind == "closing")
     assert closing.delivery == "bounced" and "550" in (closing.undeliverable or "")
-    with activities.sessions() as session:
-        assert session.scalars(
-            select(AuditRow.action).where(
-                AuditRow.workflow_id == wid, AuditRow.action == "letter bounced: closing"
-            )
-        ).first()
 
 
 __all__ = ["Inbox"]

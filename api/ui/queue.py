@@ -19,6 +19,7 @@ from domain.calendar import PACKAGE_CALENDAR, london_date
 from store.models import CaseRow, TaskRow
 
 PAGE_SIZE = 50
+PAGES_MAX = 10_000
 
 
 def due_words(due: date | None, today: date) -> tuple[str, bool]:
@@ -44,7 +45,9 @@ def task_page(
     q = request.query_params
     kind, stage, risk = q.get("kind", ""), q.get("stage", ""), q.get("risk", "")
     overdue = q.get("overdue") == "1"
-    number = max(1, int(q.get("page", "1") or 1) if (q.get("page") or "1").isdigit() else 1) if paged else 1
+    asked = q.get("page") or "1"
+    # A page number from the address bar: a number, and never one the database cannot take.
+    number = min(PAGES_MAX, max(1, int(asked))) if paged and asked.isdigit() and len(asked) < 7 else 1
     today = london_date(datetime.now().astimezone())
     base = [TaskRow.closed_at.is_(None), *where]
     filters = list(base)
