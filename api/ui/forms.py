@@ -290,7 +290,9 @@ def _in_words(f: Field, kind: str, text: str) -> str:
     if kind == "missing":
         if f.widget in ("boolean", "radios"):
             return f"Select an answer: {f.label[:1].lower() + f.label[1:]}"
-        return f"Enter {f.label[:1].lower() + f.label[1:]}".rstrip("?")
+        if f.label.endswith("?"):
+            return f"Answer \u201c{f.label}\u201d"
+        return f"Enter the {f.label[:1].lower() + f.label[1:]}"
     return text[:1].upper() + text[1:]
 
 

@@ -308,9 +308,14 @@ def next_words(request: Request, status: Any) -> str:
     if waiting is None:
         return "Nothing is waiting for anyone: the case will move on by itself."
     who = words.person_words(staff(request), waiting.actor_id, waiting.actor_role)
-    if waiting.actor_role.startswith("service_user"):
-        who = "the complainant"
     what = words.action_name(waiting.action)
+    if waiting.actor_role.startswith("service_user"):
+        who = (
+            "the complainant and the organisation"
+            if "organisation" in waiting.actor_role
+            else "the complainant"
+        )
+        what = words.PARTY_OWES.get(waiting.action, what)
     text = f"Waiting for {who}: {what[:1].lower() + what[1:]}"
     if waiting.due:
         due, late = due_words(waiting.due, london_date(datetime.now(UTC)))

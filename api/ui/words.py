@@ -45,6 +45,13 @@ KIND_NAMES = {
     "new_detailed_investigation": "New detailed investigation",
 }
 
+# What a party owes, as staff read it (the message titles are for staff entering it).
+PARTY_OWES = {
+    "grounds_submitted": "send their reasons for a review",
+    "late_explanation": "say why their reasons were late",
+    "party_comment": "comment on the proposed new investigation",
+}
+
 OUTCOME_NAMES = {
     "not_eligible_low_level_injustice": "Not eligible: low-level injustice",
     "referred_to_joint_working_team": "Referred to the Joint Working Team",
