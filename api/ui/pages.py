@@ -352,12 +352,7 @@ async def case_page(
     if not isinstance(person, Person):
         return person
     status = await case_for(request, person, workflow_id)
-    with Session(request.app.state.engine) as session:
-        letters = list(
-            session.scalars(
-                select(LetterRow).where(LetterRow.workflow_id == workflow_id).order_by(LetterRow.id)
-            )
-        )
+    letters = letter_rows(request, workflow_id)
     forms = []
     # A child (an OAT review, a new investigation) is reached through its case: its steps
     # are the case's forms, sent to the case (design.md, "The trust boundary").
@@ -397,6 +392,8 @@ async def case(request: Request, workflow_id: str) -> Response:
 
 
 def letter_rows(request: Request, workflow_id: str) -> list[LetterRow]:
+    """The case's letters in the order written: the page's list and the index a letter is
+    opened by."""
     with Session(request.app.state.engine) as session:
         return list(
             session.scalars(
