@@ -41,8 +41,10 @@ browser: node_modules/.installed
 	  || { echo "Could not install them: run 'apt-get install chromium poppler-utils' as root, then 'make test' again." >&2; exit 1; }; }
 
 # The core first: a broken rule fails in seconds, before lint and the servers.
+# Two test processes (pytest-xdist), one file each at a time: the suite waits on servers
+# far more than it computes, so two cores run it in about half the time.
 test: setup browser test-core lint
-	$(BIN)/pytest -q --ignore=tests/domain
+	$(BIN)/pytest -q --ignore=tests/domain -n 2 --dist loadfile
 
 # The suite on a loaded machine: one core kept busy by Debian's stress-ng while `make test`
 # runs twice in a row (docs/testing.md). Not part of CI (it takes two runs' time).

@@ -32,7 +32,8 @@ class Person(BaseModel):
     def in_words(self) -> str:
         """As a letter names a person: name, title and team, never an id."""
         title = TITLES.get(self.role, self.role.value.replace("_", " ").capitalize())
-        team = f", {self.team.replace('-', ' ')} team" if self.team else ""
+        # "Caseworker, Ombudsman's Assurance Team", not "…Assurance Team, oat team".
+        team = f", {self.team.replace('-', ' ')} team" if self.team and not title.endswith("Team") else ""
         if title.lower() in self.name.lower():  # "The Ombudsman", not "The Ombudsman, Ombudsman"
             return self.name
         return f"{self.name}, {title}{team}"

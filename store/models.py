@@ -85,6 +85,12 @@ class TaskRow(Base):
     paragraphs: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     done_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     done_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Migration 0010 (issue 26): work allocation, never authority. A team's step taken by
+    # one person, and the date its holder means to come back to it.
+    claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    follow_up_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    follow_up_note: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
 
 class LetterRow(Base):
@@ -146,6 +152,19 @@ class EndedSessionRow(Base):
     __tablename__ = "ended_sessions"
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)
     ended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class SavedViewRow(Base):
+    """A person's saved filters for My tasks or My team (issue 26): a name and the query."""
+
+    __tablename__ = "saved_views"
+    __table_args__ = (UniqueConstraint("person", "page", "name", name="uq_saved_view"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person: Mapped[str] = mapped_column(String(200))
+    page: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[str] = mapped_column(String(1000))
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class RateMarkRow(Base):

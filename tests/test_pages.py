@@ -10,6 +10,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import pytest
 from playwright.async_api import Page, async_playwright
 from temporalio.testing import WorkflowEnvironment
 
+from domain.calendar import london_date
 from starter.client import ReviewsClient
 from starter.testserver import start_time_skipping
 from tests.browser import chromium_path
@@ -137,7 +139,7 @@ async def test_a_caseworker_answers_and_a_manager_approves_a_payment(
         await row.get_by_text("adjustments").wait_for()
         await accessible(page, "02-my-tasks")
 
-        await row.get_by_role("link", name=ref).click()
+        await row.get_by_role("link", name=ref, exact=True).click()
         await page.get_by_role("heading", name=f"Case {ref}").wait_for()
         await accessible(page, "03-case-page")
         form = page.locator("form[action$='/messages/case_owner_resolution']")
@@ -216,7 +218,7 @@ async def test_a_caseworker_answers_and_a_manager_approves_a_payment(
             "A remedy: an apology, explanation, improvement or payment, a payment of £400.00"
         ).wait_for()
         await accessible(page, "05-my-team")
-        await approval.get_by_role("link", name=ref).click()
+        await approval.get_by_role("link", name=ref, exact=True).click()
         await page.get_by_text("£400.00").first.wait_for()
         await page.get_by_text("proposed by Olu Ade, Assurance Team caseworker").first.wait_for()
         await accessible(page, "06-approval-form")
@@ -480,3 +482,99 @@ async def test_a_task_left_open_on_a_closed_case_is_done_from_its_page(
         assert await page.locator("form[action$='/messages/complete_task']").count() == 0  # none left
     done = next(t for t in (await reviews.status(wid)).tasks if t.task == task.task)
     assert done.done_at is not None and done.done_by and "cw-alice" in done.done_by
+
+
+async def test_oat_takes_a_team_step_sets_a_follow_up_and_its_manager_moves_it(
+    server: WorkflowEnvironment, live: LiveApi
+) -> None:
+    """Issue 26: claim and assign on the queue. OAT's step waits on the role, so it is on
+    each OAT caseworker's list once (issue 26 saw it twice) until one takes it; then it is
+    theirs alone, with a follow-up date of their own, until their manager moves it."""
+    reviews, wid = await a_case_past_resolution(server, live)
+    ref = (await reviews.status(wid)).case_ref
+    await reviews.send(wid, "grounds_submitted", {"id": "su-1", "role": "service_user"},
+                       {"why_wrong": "missed", "wanted": "x"})  # fmt: skip
+    for _ in range(200):
+        if (await reviews.status(wid)).stage.value == "challenge_assessment":
+            break
+        await asyncio.sleep(0.05)
+    await reviews.send(wid, "challenge_assessment", OWNER, {"actionable": True, "analysis": "names it"})
+    await reviews.send(wid, "case_owner_review", OWNER, {"finding": "no_genuine_doubt"})
+    async with browser_page(1280, 900) as page:
+        await sign_in(page, live, "oat-olu")
+        rows = page.get_by_role("row").filter(has_text=ref)
+        for _ in range(100):  # the store's task row follows the case a moment later
+            if await rows.count():
+                break
+            await asyncio.sleep(0.1)
+            await page.reload()
+        assert await rows.count() == 1, "OAT's step is one row"
+        await rows.get_by_text("Not taken yet").wait_for()
+        await rows.get_by_role("button", name=f"Take this step ({ref})").click()
+        await page.get_by_text(f"You have taken this step on case {ref}: record whether").wait_for()
+        await rows.get_by_text("Taken by Olu Ade").wait_for()
+        take_action = await page.locator("form[action$='/give-back']").first.get_attribute("action")
+        assert take_action is not None
+        task_id = take_action.split("/")[3]
+        await accessible(page, "43-oat-took-a-step")
+
+        # A follow-up date: a past date is refused at the field, today's is kept.
+        await rows.get_by_role("link", name=f"Set a follow-up date ({ref})").click()
+        await page.locator("#follow-up-day").fill("1")
+        await page.locator("#follow-up-month").fill("1")
+        await page.locator("#follow-up-year").fill("2020")
+        await page.get_by_role("button", name="Save follow-up date").click()
+        summary = page.locator(".govuk-error-summary")
+        await summary.get_by_text("A follow-up date is from today to a year from today").wait_for()
+        assert (await page.title()).startswith("Error:")
+        await accessible(page, "44-follow-up-refused")
+        day = london_date(datetime.now(UTC))  # a follow-up is for the person's real days
+        await page.locator("#follow-up-day").fill(str(day.day))
+        await page.locator("#follow-up-month").fill(str(day.month))
+        await page.locator("#follow-up-year").fill(str(day.year))
+        await page.locator("#note").fill("ring the council")
+        await page.get_by_role("button", name="Save follow-up date").click()
+        await page.get_by_text("Follow-up date set.").wait_for()
+        await rows.get_by_text("ring the council").wait_for()
+
+        # Filter to follow-ups due and save the filter under a name.
+        await page.get_by_label("Follow-ups due (1)").check()
+        await page.get_by_role("button", name="Apply filters").click()
+        await page.get_by_label("Name for these filters").fill("Chase today")
+        await page.get_by_role("button", name="Save these filters").click()
+        await page.get_by_text("Saved “Chase today”.").wait_for()
+        await page.goto(f"{live.url}/ui/tasks")
+        await page.get_by_role("link", name="Chase today").click()
+        assert "follow_up=due" in page.url
+        await accessible(page, "45-follow-ups-saved-filter")
+        await page.get_by_role("button", name="Sign out").click()
+
+        # Another OAT caseworker no longer has it, and cannot take it from Olu.
+        await sign_in(page, live, "oat-pat")
+        assert await page.get_by_role("row").filter(has_text=ref).count() == 0
+        csrf = await page.locator("input[name=csrf]").first.input_value()
+        forged = await page.request.post(
+            f"{live.url}/ui/steps/{task_id}/take", form={"csrf": csrf, "back": "/ui/tasks"}, max_redirects=0
+        )
+        assert forged.status == 303
+        await page.goto(f"{live.url}/ui/tasks")
+        await page.get_by_text(
+            "Not done: Olu Ade, Caseworker, Ombudsman's Assurance Team has already taken"
+        ).wait_for()
+        await page.get_by_role("button", name="Sign out").click()
+
+        # Their manager sees who holds it, gives it back, then gives it to Pat.
+        await sign_in(page, live, "oat-manager")
+        await page.get_by_role("link", name="My team").click()
+        team_row = (
+            page.get_by_role("table", name="Your team's open steps").get_by_role("row").filter(has_text=ref)
+        )
+        await team_row.get_by_text("Taken by Olu Ade").wait_for()
+        await team_row.get_by_role("button", name=f"Give back to the team ({ref})").click()
+        await team_row.get_by_text("Not taken yet").wait_for()
+        await team_row.get_by_label(f"Give to ({ref})").select_option("oat-pat")
+        await team_row.get_by_role("button", name=f"Give {ref}").click()
+        await team_row.get_by_text("Taken by Pat Moore").wait_for()
+        await accessible(page, "46-team-gives-a-step")
+    history = [h.action for h in (await reviews.status(wid)).history]
+    assert not any("took the step" in a for a in history), "allocation is the store's, not the case's"

@@ -183,6 +183,20 @@ def test_a_migration_that_fails_half_way_leaves_the_store_as_it_was(backend: str
     assert {"alembic_version", "audit_events", "cases", "letters", "tasks"} <= tables
 
 
+async def until_stored(activities: CaseActivities, wid: str, letters: int, seconds: float = 20) -> None:
+    """The update's receipt comes once the case has applied it; the store is written by
+    the activities after, so a loaded machine may read it a moment before they finish."""
+    for _ in range(int(seconds * 20)):
+        with activities.sessions() as session:
+            row = session.get(CaseRow, wid)
+            count = session.scalar(
+                select(func.count()).select_from(LetterRow).where(LetterRow.workflow_id == wid)
+            )
+            if row is not None and row.outcome and count == letters:
+                return
+        await asyncio.sleep(0.05)
+
+
 async def test_store_holds_case_audit_task_and_letters(
     env: WorkflowEnvironment, reviews: ReviewsClient, activities: CaseActivities
 ) -> None:
@@ -191,6 +205,7 @@ async def test_store_holds_case_audit_task_and_letters(
         decision_case(decided_on=await today(env)) | {"reasonable_adjustments": "BSL interpreter"},
     )
     await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": True})
+    await until_stored(activities, wid, letters=3)
     with activities.sessions() as session:
         row = session.get(CaseRow, wid)
         assert row is not None and row.outcome == "resolved_by_case_owner"

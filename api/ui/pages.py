@@ -54,6 +54,7 @@ from domain.enums import Role
 from domain.letters import date_in_words
 from domain.staff import Person, Staff
 from starter.client import Refusal
+from store import allocation
 from store.letters import post_pdf_path, post_queue
 from store.models import CaseRow, EndedSessionRow, LetterRow, TaskRow
 
@@ -130,8 +131,11 @@ class UiError(Exception):
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     directory = staff(request)
-    context |= {"person": signed_in(request), "csrf": csrf_token(request),
-                "name_of": lambda person_id: words.person_words(directory, person_id)}  # fmt: skip
+    person = signed_in(request)
+    context |= {"person": person, "csrf": csrf_token(request),
+                "leads_a_team": bool(person and directory.reports_of(person.id)),
+                "name_of": lambda person_id: words.person_words(directory, person_id),
+                "notice": request.session.pop("notice", None)}  # fmt: skip
     return templates.TemplateResponse(request, template, context, status_code=status)
 
 
@@ -247,14 +251,28 @@ async def my_tasks(request: Request) -> Response:
     person = need_person(request)
     if not isinstance(person, Person):
         return person
+    # Yours, and your role's that nobody else has taken (issue 26: claim).
     tasks, paging = task_page(
         request,
         or_(
             TaskRow.actor_id == person.id,
-            and_(TaskRow.actor_id.is_(None), TaskRow.actor_role == person.role.value),
+            and_(
+                TaskRow.actor_id.is_(None),
+                TaskRow.actor_role == person.role.value,
+                or_(TaskRow.claimed_by.is_(None), TaskRow.claimed_by == person.id),
+            ),
         ),
     )
-    return page(request, "tasks.html", tasks=tasks, paging=paging)
+    return page(
+        request, "tasks.html", tasks=tasks, paging=paging, views=saved_views(request, person, "tasks")
+    )
+
+
+def saved_views(request: Request, person: Person, queue: str) -> list[dict[str, Any]]:
+    return [
+        {"id": v.id, "name": v.name, "query": v.query}
+        for v in allocation.saved_views(request.app.state.engine, person.id, queue)
+    ]
 
 
 @router.get("/team")
@@ -262,8 +280,20 @@ async def my_team(request: Request) -> Response:
     person = need_person(request)
     if not isinstance(person, Person):
         return person
-    reports = sorted(staff(request).reports_of(person.id))
-    team_tasks, paging = task_page(request, or_(TaskRow.actor_id.in_(reports), CaseRow.owner.in_(reports)))
+    directory = staff(request)
+    reports = sorted(directory.reports_of(person.id))
+    team = [p for p in (directory.get(pid) for pid in reports) if p is not None]
+    # The team's own steps, those it has taken, and its roles' steps nobody has taken yet.
+    roles = sorted({p.role.value for p in team})
+    team_tasks, paging = task_page(
+        request,
+        or_(
+            TaskRow.actor_id.in_(reports),
+            CaseRow.owner.in_(reports),
+            TaskRow.claimed_by.in_(reports),
+            and_(TaskRow.actor_id.is_(None), TaskRow.actor_role.in_(roles)),
+        ),
+    )
     # Only the approvals the Delegation Scheme lets this role give (this role or below).
     may_give = [r.value for r in Role if at_least(person.role, r)]
     approvals, first = task_page(
@@ -274,7 +304,8 @@ async def my_team(request: Request) -> Response:
     escalated, _ = task_page(request, TaskRow.escalated.is_(True), ours, paged=False, counted=False)
     return page(
         request, "team.html", tasks=team_tasks, paging=paging, approvals=approvals, more_approvals=first["more"],
-        escalated=escalated, load=team_load(request, reports),
+        escalated=escalated, load=team_load(request, reports), views=saved_views(request, person, "team"),
+        givers=[{"id": p.id, "name": p.in_words(), "role": p.role.value} for p in team],
     )  # fmt: skip
 
 

@@ -45,6 +45,7 @@ def task_page(
     q = request.query_params
     kind, stage, risk = q.get("kind", ""), q.get("stage", ""), q.get("risk", "")
     overdue = q.get("overdue") == "1"
+    following = q.get("follow_up") == "due"
     asked = q.get("page") or "1"
     # A page number from the address bar: a number, and never one the database cannot take.
     number = min(PAGES_MAX, max(1, int(asked))) if paged and asked.isdigit() and len(asked) < 7 else 1
@@ -59,11 +60,14 @@ def task_page(
         filters.append(CaseRow.risk == risk)
     if overdue:
         filters.append(TaskRow.due < today)
+    if following:
+        filters.append(TaskRow.follow_up_on <= today)
     late = sql_case((TaskRow.due < today, 0), else_=1)
     query = (
         select(
             TaskRow.workflow_id, TaskRow.case_ref, TaskRow.action, TaskRow.actor_role, TaskRow.actor_id,
             TaskRow.due, TaskRow.escalated, CaseRow.kind, CaseRow.stage, CaseRow.risk,
+            TaskRow.id, TaskRow.claimed_by, TaskRow.follow_up_on, TaskRow.follow_up_note,
         )
         .outerjoin(CaseRow, CaseRow.workflow_id == TaskRow.workflow_id)
         .where(*filters)
@@ -83,24 +87,26 @@ def task_page(
         # Every count the filters show, from one grouped query (issue 26's counts cost one
         # round trip, not five: bench/ui_pages.py).
         late_flag = sql_case((TaskRow.due < today, 1), else_=0)
+        follow_flag = sql_case((TaskRow.follow_up_on <= today, 1), else_=0)
         groups = (
             session.execute(
-                select(CaseRow.kind, CaseRow.stage, CaseRow.risk, late_flag, func.count())
+                select(CaseRow.kind, CaseRow.stage, CaseRow.risk, late_flag, follow_flag, func.count())
                 .select_from(TaskRow)
                 .outerjoin(CaseRow, CaseRow.workflow_id == TaskRow.workflow_id)
                 .where(*base)
-                .group_by(CaseRow.kind, CaseRow.stage, CaseRow.risk, late_flag)
+                .group_by(CaseRow.kind, CaseRow.stage, CaseRow.risk, late_flag, follow_flag)
             ).all()
             if counted
             else []
         )
     counts_of: dict[str, dict[Any, int]] = {"kind": {}, "stage": {}, "risk": {}}
-    counts = {"all": 0, "overdue": 0}
-    for group_kind, group_stage, group_risk, is_overdue, n in groups:
+    counts = {"all": 0, "overdue": 0, "follow_up": 0}
+    for group_kind, group_stage, group_risk, is_overdue, to_follow, n in groups:
         for name, value in (("kind", group_kind), ("stage", group_stage), ("risk", group_risk)):
             counts_of[name][value] = counts_of[name].get(value, 0) + n
         counts["all"] += n
         counts["overdue"] += n if is_overdue else 0
+        counts["follow_up"] += n if to_follow else 0
     directory = request.app.state.staff
     tasks = []
     for r in shown:
@@ -113,7 +119,11 @@ def task_page(
                 "detail": approval_words(r.action, status),
                 "who": words.sentence(words.person_words(directory, r.actor_id, r.actor_role)), "due": r.due, "due_words": due,
                 "overdue": is_late, "adjustments": len(status.get("reasonable_adjustments") or []),
-                "escalated": bool(r.escalated),
+                "escalated": bool(r.escalated), "id": r.id, "team_step": r.actor_id is None,
+                "role": r.actor_role, "claimed_by": r.claimed_by, "holder": r.actor_id or r.claimed_by,
+                "taken_by": words.person_words(directory, r.claimed_by) if r.claimed_by else "",
+                "follow_up_on": r.follow_up_on, "follow_up_note": r.follow_up_note or "",
+                "follow_up_due": bool(r.follow_up_on and r.follow_up_on <= today),
             }
         )  # fmt: skip
 
@@ -123,12 +133,14 @@ def task_page(
                 for v, n in sorted(found.items(), key=lambda kv: str(kv[0])) if v]  # fmt: skip
 
     chosen = {k: v for k, v in (("kind", kind), ("stage", stage), ("risk", risk)) if v}
+    chosen |= {"overdue": "1"} if overdue else {}
+    chosen |= {"follow_up": "due"} if following else {}
     paging = {
         "page": number, "more": len(rows) > PAGE_SIZE, "kind": kind, "stage": stage, "risk": risk,
-        "overdue": overdue, "counts": counts, "filtered": bool(chosen or overdue),
+        "overdue": overdue, "follow_up": following, "counts": counts, "filtered": bool(chosen),
         "kinds": items("kind", kind, words.kind_name), "stages": items("stage", stage, words.stage_name),
         "risks": items("risk", risk, choice_words),
-        "query": urlencode(chosen | ({"overdue": "1"} if overdue else {})),
+        "query": urlencode(chosen),
     }  # fmt: skip
     return tasks, paging
 
@@ -148,11 +160,12 @@ def team_load(request: Request, reports: list[str]) -> list[dict[str, Any]]:
     """Each member's open steps and how many are overdue, heaviest first (issue 26)."""
     today = london_date(datetime.now(UTC))
     overdue = func.sum(sql_case((TaskRow.due < today, 1), else_=0))
+    holder = func.coalesce(TaskRow.actor_id, TaskRow.claimed_by)  # a team's step counts once taken
     with Session(request.app.state.engine) as session:
         rows = session.execute(
-            select(TaskRow.actor_id, func.count(), overdue)
-            .where(TaskRow.closed_at.is_(None), TaskRow.actor_id.in_(reports))
-            .group_by(TaskRow.actor_id)
+            select(holder, func.count(), overdue)
+            .where(TaskRow.closed_at.is_(None), holder.in_(reports))
+            .group_by(holder)
         ).all()
     found = {r[0]: (r[1], r[2] or 0) for r in rows}
     directory = request.app.state.staff
