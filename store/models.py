@@ -167,6 +167,18 @@ class SavedViewRow(Base):
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class FormDraftRow(Base):
+    """A form sent back with errors, for the redirect that shows it (store/drafts.py)."""
+
+    __tablename__ = "form_drafts"
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person: Mapped[str] = mapped_column(String(200))
+    workflow_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(100))
+    data: Mapped[str] = mapped_column(Text)
+    kept_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class RateMarkRow(Base):
     """One message, upload or bad token counted against a caller's window (issue 23): in the
     store, so every API process counts the same flood."""

@@ -1,4 +1,5 @@
-"""Work allocation on the queue (issue 26), on SQLite and on PostgreSQL: a team's step is
+"""Work allocation on the queue (issue 26), on SQLite and on PostgreSQL, and the drafts
+behind its forms' post/redirect/get: a team's step is
 taken by one person, given by their manager, given back; a follow-up date is its holder's
 and never moves the step's due date; saved filters hold only the queue's filters. Each
 refusal says why in words, and the case's audit trail says who took what."""
@@ -179,3 +180,16 @@ def test_saved_filters_keep_only_the_queues_filters_and_are_each_persons_own(eng
     assert allocation.forget_view(engine, "oat-pat", first.id) == "That saved filter was already gone."
     assert allocation.forget_view(engine, "oat-olu", first.id) == "Saved filter deleted."
     assert len(allocation.saved_views(engine, "oat-olu", "tasks")) == allocation.VIEWS_MAX - 1
+
+
+def test_a_form_sent_back_is_kept_for_its_person_and_case_only(engine: Engine) -> None:
+    """Post/redirect/get: the form with its errors waits in the store for the redirect,
+    and nobody else (nor another case's page) can read it."""
+    from store import drafts
+
+    token = drafts.keep(engine, "cw-alice", "case-1", "pause_clock", {"told": "x" * 20_000})
+    assert drafts.kept(engine, token, "cw-alice", "case-1") == ("pause_clock", {"told": "x" * 20_000})
+    assert drafts.kept(engine, token, "cw-ben", "case-1") is None
+    assert drafts.kept(engine, token, "cw-alice", "case-2") is None
+    assert drafts.kept(engine, token + "x", "cw-alice", "case-1") is None
+    assert drafts.kept(engine, "y" * 65, "cw-alice", "case-1") is None

@@ -44,6 +44,13 @@ class Field:
     error: str = ""
     fields: list[Field] = field(default_factory=list)  # a group's fields
     groups: list[list[Field]] = field(default_factory=list)  # a repeatable group's entries
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Field:
+        """A field as `dataclasses.asdict` gave it (a draft kept in the store)."""
+        return cls(**(data | {"fields": [cls.from_dict(f) for f in data.get("fields") or []],
+                              "groups": [[cls.from_dict(f) for f in g] for g in data.get("groups") or []]}))  # fmt: skip
+
     model: type[BaseModel] | None = None
 
     @property

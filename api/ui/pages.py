@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from email import policy as email_policy
 from email.message import EmailMessage
@@ -35,6 +36,7 @@ from api.ui.case_forms import (
     without_unchosen,
 )
 from api.ui.forms import (
+    Field,
     data_from,
     entry_fields,
     errors_of,
@@ -54,7 +56,7 @@ from domain.enums import Role
 from domain.letters import date_in_words
 from domain.staff import Person, Staff
 from starter.client import Refusal
-from store import allocation
+from store import allocation, drafts
 from store.letters import post_pdf_path, post_queue
 from store.models import CaseRow, EndedSessionRow, LetterRow, TaskRow
 
@@ -78,7 +80,6 @@ templates.env.filters["combine"] = lambda a, b: {**a, **b}
 templates.env.filters["rename_checked"] = lambda item: {
     k if k != "checked" else "selected": v for k, v in item.items()
 }
-STATUS_OF_REFUSAL = {"not_allowed": 403, "not_now": 409, "closed": 409, "not_taken": 409, "not_found": 404}
 PAGE_SIZE = 50
 
 
@@ -419,7 +420,24 @@ async def case_page(
 
 @router.get("/cases/{workflow_id:case}")
 async def case(request: Request, workflow_id: str) -> Response:
-    return await case_page(request, workflow_id)
+    person = signed_in(request)
+    draft = request.query_params.get("draft", "")
+    found = drafts.kept(request.app.state.engine, draft, person.id, workflow_id) if person and draft else None
+    if found is None:
+        return await case_page(request, workflow_id)
+    name, kept = found
+    fields = [Field.from_dict(f) for f in kept.get("fields") or []]
+    return await case_page(request, workflow_id, 200, (name, fields, str(kept.get("told") or "")))
+
+
+def sent_back(
+    request: Request, person: Person, workflow_id: str, name: str, fields: list[Field], told: str
+) -> Response:
+    """The form back on the case page, with its errors, by a redirect (post/redirect/get):
+    the address bar holds the case page and a reload sends nothing (issue 26)."""
+    token = drafts.keep(request.app.state.engine, person.id, workflow_id, name,
+                        {"fields": [asdict(f) for f in fields], "told": told})  # fmt: skip
+    return RedirectResponse(f"/ui/cases/{workflow_id}?draft={token}", status_code=303)
 
 
 def letter_rows(request: Request, workflow_id: str) -> list[LetterRow]:
@@ -534,9 +552,9 @@ async def send(request: Request, workflow_id: str, name: str) -> Response:
     rules_before_sending(fields, data)
     loose = refused_at_fields(fields, MESSAGES[name].model, data, person.actor.model_dump(mode="json"))
     if not readable or loose or errors_of(fields, name):
-        return await case_page(request, workflow_id, 422, (name, fields, "; ".join(loose)))
+        return sent_back(request, person, workflow_id, name, fields, "; ".join(loose))
     if form.get("change"):
-        return await case_page(request, workflow_id, 200, (name, fields, ""))
+        return sent_back(request, person, workflow_id, name, fields, "")
     if needs_checking(name, data) and not form.get("confirmed"):
         return page(request, "check.html", case=status, form_name=name, said=message_words(name),
                     answers=answers_of(fields), carried=[(k, v) for k, v in form.multi_items()
@@ -549,9 +567,7 @@ async def send(request: Request, workflow_id: str, name: str) -> Response:
         told = with_labels(said, fields)
         if at is not None and refusal.kind == "invalid":
             at.error, told = told[:1].upper() + told[1:], ""
-        return await case_page(
-            request, workflow_id, STATUS_OF_REFUSAL.get(refusal.kind, 422), (name, fields, told)
-        )
+        return sent_back(request, person, workflow_id, name, fields, told)
     return RedirectResponse(f"/ui/cases/{workflow_id}?sent={name}#top", status_code=303)
 
 
