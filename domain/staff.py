@@ -57,6 +57,10 @@ class Staff:
         person = self.people.get(person_id)
         return person.team if person else None
 
+    def leads(self, person_id: str) -> bool:
+        """Whether anyone reports to this person (the Ombudsman's own `manager` is themself)."""
+        return any(p.manager == person_id and p.id != person_id for p in self.people.values())
+
     def reports_of(self, manager_id: str) -> set[str]:
         """Everyone below a manager, however many rungs down."""
         found: set[str] = set()

@@ -53,13 +53,19 @@ def _name(staff: Staff, person_id: str) -> str:
     return found.in_words() if found else person_id
 
 
+def _self_or_team(staff: Staff, by: Person, other: str) -> bool:
+    """`other` is `by`, or someone in `by`'s team at any rung below: whom `by` may give a
+    step to, and whose taken step `by` may move."""
+    return by.id == other or other in staff.reports_of(by.id)
+
+
 def take(engine: Engine, staff: Staff, task_id: int, by: Person, for_id: str = "") -> str:
     """`by` takes a team's step for themselves, or (a manager) gives it to `for_id`, one of
     their team in the role the step waits on. Answers what happened, in words."""
     taker = staff.get(for_id) if for_id else by
     if taker is None:
         raise Refused(f"there is nobody {for_id!r} in the staff directory")
-    if taker.id != by.id and taker.id not in staff.reports_of(by.id):
+    if not _self_or_team(staff, by, taker.id):
         raise Refused(f"{taker.in_words()} is not in your team: only their manager can give them a step")
     with Session(engine) as session, session.begin():
         row, case = _open_row(session, task_id)
@@ -74,7 +80,7 @@ def take(engine: Engine, staff: Staff, task_id: int, by: Person, for_id: str = "
             )
         if row.claimed_by and row.claimed_by != taker.id:
             holder = _name(staff, row.claimed_by)
-            if by.id != row.claimed_by and row.claimed_by not in staff.reports_of(by.id):
+            if not _self_or_team(staff, by, row.claimed_by):
                 raise NotNow(f"{holder} has already taken this step")
         now = datetime.now(UTC)
         if row.claimed_by != taker.id:  # a follow-up date is its holder's own reminder
@@ -101,7 +107,7 @@ def give_back(engine: Engine, staff: Staff, task_id: int, by: Person) -> str:
         row, case = _open_row(session, task_id)
         if not row.claimed_by:
             raise NotNow("nobody has taken this step")
-        if by.id != row.claimed_by and row.claimed_by not in staff.reports_of(by.id):
+        if not _self_or_team(staff, by, row.claimed_by):
             raise Refused(f"only {_name(staff, row.claimed_by)} or their manager can give this step back")
         said = f"{by.in_words()} gave the step back to the team: {row.action}"
         now = datetime.now(UTC)

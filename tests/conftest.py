@@ -189,14 +189,17 @@ async def today(env: WorkflowEnvironment) -> str:
     return london_date(await env.get_current_time()).isoformat()
 
 
-async def until_stage(reviews: ReviewsClient, wid: str, stage: str, seconds: float = 30) -> None:
-    """Wait until the case shows `stage` in its status: after a signal, the next update
-    must find the case at the stage the signal moved it to, not race it."""
+async def until_stage(
+    reviews: ReviewsClient, wid: str, stage: str, seconds: float = 30, *, leaving: bool = False
+) -> None:
+    """Wait until the case shows `stage` in its status (or, `leaving`, any other stage):
+    after a signal, the next update must find the case at the stage the signal moved it
+    to, not race it."""
     seen = None
     for _ in range(int(seconds * 20)):
         status = await reviews.status(wid)
         seen = status.stage.value
-        if seen == stage:
+        if (seen != stage) if leaving else (seen == stage):
             return
         await asyncio.sleep(0.05)
-    raise AssertionError(f"case {wid} stayed at {seen}, never reached {stage}")
+    raise AssertionError(f"case {wid} stayed at {seen}, never {'left' if leaving else 'reached'} {stage}")

@@ -10,19 +10,11 @@ import uuid
 from temporalio.testing import WorkflowEnvironment
 
 from starter.client import Refusal, ReviewsClient
-from tests.conftest import decision_case, today
+from tests.conftest import decision_case, today, until_stage
 
 # 100 cases x (2 senders x 4 documents + the owner pausing and resuming) = 1,000 messages
 CASES, SENDERS, EACH = 100, 2, 4
 OWNER = {"id": "cw-alice", "role": "caseworker"}
-
-
-async def until_past_intake(reviews: ReviewsClient, wid: str) -> None:
-    for _ in range(600):
-        if (await reviews.status(wid)).stage.value != "intake":
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"case {wid} stayed at intake")
 
 
 async def test_a_thousand_concurrent_submissions_are_each_recorded_once(
@@ -38,7 +30,7 @@ async def test_a_thousand_concurrent_submissions_are_each_recorded_once(
 
     # The owner's pause is refused while a case is still at intake: under load (two test
     # workers on two cores) a case can take a moment to reach its first step.
-    await asyncio.gather(*(until_past_intake(reviews, wid) for wid in ids))
+    await asyncio.gather(*(until_stage(reviews, wid, "intake", leaving=True) for wid in ids))
 
     async def sender(wid: str, who: int) -> None:
         for n in range(EACH):

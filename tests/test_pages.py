@@ -23,7 +23,7 @@ from domain.calendar import london_date
 from starter.client import ReviewsClient
 from starter.testserver import start_time_skipping
 from tests.browser import chromium_path
-from tests.conftest import decision_case, today
+from tests.conftest import decision_case, today, until_stage
 from tests.live import LiveApi
 
 ROOT = Path(__file__).parent.parent
@@ -498,10 +498,7 @@ async def test_oat_takes_a_team_step_sets_a_follow_up_and_its_manager_moves_it(
     ref = (await reviews.status(wid)).case_ref
     await reviews.send(wid, "grounds_submitted", {"id": "su-1", "role": "service_user"},
                        {"why_wrong": "missed", "wanted": "x"})  # fmt: skip
-    for _ in range(200):
-        if (await reviews.status(wid)).stage.value == "challenge_assessment":
-            break
-        await asyncio.sleep(0.05)
+    await until_stage(reviews, wid, "challenge_assessment", 10)
     await reviews.send(wid, "challenge_assessment", OWNER, {"actionable": True, "analysis": "names it"})
     await reviews.send(wid, "case_owner_review", OWNER, {"finding": "no_genuine_doubt"})
     async with browser_page(1280, 900) as page:

@@ -5,6 +5,7 @@ never who may act on a case."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -47,28 +48,28 @@ async def acting(request: Request) -> tuple[Person, Any]:
     return person, await checked_form(request)
 
 
-@router.post("/steps/{task_id:int}/take")
-async def take(request: Request, task_id: int) -> Response:
-    person, form = await acting(request)
+def told_and_back(request: Request, form: Any, act: Callable[[], str]) -> Response:
+    """Do it, say on the next page what happened (or why not), and go back to the queue."""
     try:
-        said = allocation.take(
-            request.app.state.engine, staff(request), task_id, person, str(form.get("for") or "")
-        )
+        said = act()
     except Refused as refused:
         said = f"Not done: {refused}."
     tell(request, said)
     return RedirectResponse(back_to(form), status_code=303)
+
+
+@router.post("/steps/{task_id:int}/take")
+async def take(request: Request, task_id: int) -> Response:
+    person, form = await acting(request)
+    engine, directory, for_id = request.app.state.engine, staff(request), str(form.get("for") or "")
+    return told_and_back(request, form, lambda: allocation.take(engine, directory, task_id, person, for_id))
 
 
 @router.post("/steps/{task_id:int}/give-back")
 async def give_back(request: Request, task_id: int) -> Response:
     person, form = await acting(request)
-    try:
-        said = allocation.give_back(request.app.state.engine, staff(request), task_id, person)
-    except Refused as refused:
-        said = f"Not done: {refused}."
-    tell(request, said)
-    return RedirectResponse(back_to(form), status_code=303)
+    engine, directory = request.app.state.engine, staff(request)
+    return told_and_back(request, form, lambda: allocation.give_back(engine, directory, task_id, person))
 
 
 def open_step(request: Request, task_id: int) -> TaskRow:
@@ -96,7 +97,6 @@ async def follow_up_form(request: Request, task_id: int) -> Response:
 @router.post("/steps/{task_id:int}/follow-up")
 async def follow_up(request: Request, task_id: int) -> Response:
     person, form = await acting(request)
-    row = open_step(request, task_id)
     today = london_date(datetime.now(UTC))
     parts = [str(form.get(f"follow-up-{p}") or "").strip() for p in ("day", "month", "year")]
     note = str(form.get("note") or "")
@@ -120,8 +120,9 @@ async def follow_up(request: Request, task_id: int) -> Response:
             errors[where] = str(refused)[:1].upper() + str(refused)[1:]
     error_list = [{"text": text, "href": f"#{key}-day" if key == "follow-up" else f"#{key}"}
                   for key, text in errors.items()]  # fmt: skip
-    return page(
-        request, "follow_up.html", status=422, step=row, back=back_to(form), errors=errors, error_list=error_list,
+    return page(  # the step is read only to show its form again
+        request, "follow_up.html", status=422, step=open_step(request, task_id), back=back_to(form), errors=errors,
+        error_list=error_list,
         day=parts[0], month=parts[1], year=parts[2], note=note,
     )  # fmt: skip
 

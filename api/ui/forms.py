@@ -11,7 +11,7 @@ import json
 import re
 import types
 import typing
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import Enum
 from typing import Any, Union
@@ -44,14 +44,18 @@ class Field:
     error: str = ""
     fields: list[Field] = field(default_factory=list)  # a group's fields
     groups: list[list[Field]] = field(default_factory=list)  # a repeatable group's entries
+    model: type[BaseModel] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The field as data, for a draft kept in the store: its `model` is a class, only
+        needed to read a form sent in, so it is left out at every depth."""
+        return asdict(self, dict_factory=lambda items: {k: v for k, v in items if k != "model"})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Field:
-        """A field as `dataclasses.asdict` gave it (a draft kept in the store)."""
+        """A field as `to_dict` gave it."""
         return cls(**(data | {"fields": [cls.from_dict(f) for f in data.get("fields") or []],
                               "groups": [[cls.from_dict(f) for f in g] for g in data.get("groups") or []]}))  # fmt: skip
-
-    model: type[BaseModel] | None = None
 
     @property
     def key(self) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from email import policy as email_policy
 from email.message import EmailMessage
@@ -134,7 +133,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     directory = staff(request)
     person = signed_in(request)
     context |= {"person": person, "csrf": csrf_token(request),
-                "leads_a_team": bool(person and directory.reports_of(person.id)),
+                "leads_a_team": bool(person and directory.leads(person.id)),
                 "name_of": lambda person_id: words.person_words(directory, person_id),
                 "notice": request.session.pop("notice", None)}  # fmt: skip
     return templates.TemplateResponse(request, template, context, status_code=status)
@@ -436,7 +435,7 @@ def sent_back(
     """The form back on the case page, with its errors, by a redirect (post/redirect/get):
     the address bar holds the case page and a reload sends nothing (issue 26)."""
     token = drafts.keep(request.app.state.engine, person.id, workflow_id, name,
-                        {"fields": [asdict(f) for f in fields], "told": told})  # fmt: skip
+                        {"fields": [f.to_dict() for f in fields], "told": told})  # fmt: skip
     return RedirectResponse(f"/ui/cases/{workflow_id}?draft={token}", status_code=303)
 
 

@@ -40,6 +40,9 @@ def test_teams_managers_and_reports(tmp_path: Path) -> None:
     assert staff.team_of("om-1") == "casework-north" and staff.team_of("nobody") is None
     assert staff.reports_of("ad-1") == {"om-1", "cw-1"}  # every rung below, never themselves
     assert staff.reports_of("om-1") == {"cw-1"} and staff.reports_of("cw-1") == set()
+    # Who leads a team: anyone with a report; the top of the ladder is their own manager.
+    assert [p for p in ("cw-1", "om-1", "ad-1", "nobody") if staff.leads(p)] == ["om-1", "ad-1"]
+    assert not Staff([Person(id="omb", name="O", role=Role.OMBUDSMAN, manager="omb")]).leads("omb")
     assert [p.id for p in staff.people.values() if Staff.is_manager(p)] == ["om-1", "ad-1"]
     assert staff.get("cw-1").actor.role is Role.CASEWORKER  # type: ignore[union-attr]
 
@@ -52,5 +55,10 @@ def test_a_letter_names_a_person_by_name_title_and_team() -> None:
     ).in_words() == ("Bo Lee, Operations Manager, casework north team")
     assert (
         Person(id="oat-1", name="Di Ode", role=Role.OAT_CASEWORKER).in_words()
+        == "Di Ode, Caseworker, Ombudsman's Assurance Team"
+    )
+    # A title that names its team already is not followed by the team again.
+    assert (
+        Person(id="oat-1", name="Di Ode", role=Role.OAT_CASEWORKER, team="oat").in_words()
         == "Di Ode, Caseworker, Ombudsman's Assurance Team"
     )
