@@ -32,8 +32,9 @@ _env.filters["in_words"] = date_in_words
 _env.filters["time_in_words"] = time_in_words
 
 
-def render(request: LetterRequest, office: Office | None = None) -> tuple[str, str]:
-    """(subject, body) of a letter. Its first template line is `Subject: ...`."""
+def render(request: LetterRequest, office: Office | None = None, front_door: str = "") -> tuple[str, str]:
+    """(subject, body) of a letter. Its first template line is `Subject: ...`.
+    `front_door`: the words and link into the party's own case (issue 27)."""
     try:
         template = _env.get_template(f"{request.kind}.txt.j2")
     except TemplateNotFound:
@@ -41,12 +42,33 @@ def render(request: LetterRequest, office: Office | None = None) -> tuple[str, s
     context = with_names(request.context)
     text = template.render(
         letter=request, case_ref=request.case_ref, ctx=context, held_by=held_by(request),
-        signatory=signatory(request, context), office=office or Office(),
+        signatory=signatory(request, context), office=office or Office(), front_door=front_door,
     )  # fmt: skip
     first, _, body = text.partition("\n")
     if not first.startswith("Subject: "):
         raise ValueError(f"template {request.kind} must start with 'Subject: '")
     return first.removeprefix("Subject: ").strip(), body.lstrip("\n")
+
+
+def front_door_words(link: str, sign_in_page: str, minutes: int) -> str:
+    """The front door in a letter (design.md): plain words, the link, and what to do once
+    it has been used or has run out."""
+    return (
+        "See your case online\n"
+        "You can see where your case is, read our letters and send us what we ask for here:\n"
+        f"{link}\n"
+        f"This link works once, for {minutes} minutes. After that, go to {sign_in_page}\n"
+        "and we will email you a new link."
+    )
+
+
+FRONT_DOOR = re.compile(r"\n*See your case online\n.*?and we will email you a new link\.\n?", re.S)
+
+
+def without_front_door(body: str) -> str:
+    """The letter without its sign-in link: for a copy to someone else (an advocate), and
+    for staff reading it (the link would sign them in as the party)."""
+    return FRONT_DOOR.sub("\n", body)
 
 
 @functools.cache

@@ -19,7 +19,7 @@ from temporalio.exceptions import ApplicationError
 from activities.adjustments import COMPLAINANT, TASK_PREFIX, for_post, honour, post_pdf
 from activities.dispatch import Dispatcher
 from activities.heartbeat import heartbeating, unstorable_is_final
-from activities.letters import render, to_email
+from activities.letters import front_door_words, render, to_email, without_front_door
 from activities.models import (
     CaseSnapshot,
     EarlierReviewAsk,
@@ -34,6 +34,7 @@ from domain.guidance import CURRENT
 from domain.models import AdjustmentKind, Contact, LetterRecord, Task
 from domain.policy import Office, Policy, PolicyError, load_policy
 from store.db import make_engine, migrate
+from store.front_door import PARTIES, Party, new_link
 from store.models import (
     ACTION_MAX,
     AUDIT_ACTION_MAX,
@@ -195,7 +196,7 @@ class CaseActivities:
             row = self._letter_row(session, request)
             if row is None:
                 try:
-                    subject, body = render(request, self.contact_block())
+                    subject, body = render(request, self.contact_block(), self._front_door(session, request))
                 except (ValueError, TemplateError) as err:  # a template fault: retrying won't help
                     raise ApplicationError(str(err), non_retryable=True) from err
                 row = self._store_letter(session, request, subject, body)
@@ -229,6 +230,18 @@ class CaseActivities:
             if row is not None and row.delivery != "posted":
                 row.delivery, row.posted_on, row.posted_by = "posted", posting.posted_on, posting.posted_by
                 row.delivered_at = datetime.now(UTC)
+
+    def _front_door(self, session: Session, request: LetterRequest) -> str:
+        """A one-time link into their own case for a party we e-mail (design.md; issue
+        27), stored with the letter in one transaction. A letter that goes by post has
+        none: its reader could not use it in time, nor get a new one by e-mail."""
+        if request.to.role not in PARTIES or not request.to.email or for_post(request):
+            return ""
+        party = Party(request.workflow_id, request.to.role, request.to.id)
+        minutes = self.settings.sign_in_link_minutes
+        token = new_link(session, party, timedelta(minutes=minutes), letter_key=request.key)
+        public = self.settings.public_url
+        return front_door_words(f"{public}/me/sign-in/{token}", f"{public}/me/sign-in", minutes)
 
     def contact_block(self) -> Office:
         return self.policy.office
@@ -273,8 +286,9 @@ class CaseActivities:
             note = f"no e-mail address or postal address for {request.to.name or request.to.id} on the case"
         for n, copy in enumerate(_advocate_copies(request)):
             suffix = ".advocate.eml" if n == 0 else f".advocate-{n + 1}.eml"
+            # The complainant's link is theirs alone: an advocate's copy leaves it out.
             (folder / f"{request.key}{suffix}").write_bytes(
-                bytes(to_email(copy, subject, body, sender, form))
+                bytes(to_email(copy, subject, without_front_door(body), sender, form))
             )
         row = LetterRow(
             workflow_id=request.workflow_id,

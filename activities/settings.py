@@ -14,6 +14,10 @@ class Settings:
     smtp_url: str | None
     policy_file: str | None
     letters_from: str = "reviews@ombudsman.example"
+    # The front door (design.md, issue 27): where a party's sign-in link points, and how
+    # long the link in a letter works (`sign_in_link_ttl`, in minutes).
+    public_url: str = "http://127.0.0.1:8080"
+    sign_in_link_minutes: int = 30
 
     @property
     def outbox_dir(self) -> Path:
@@ -28,4 +32,14 @@ class Settings:
             smtp_url=os.environ.get("REVIEWS_SMTP_URL") or None,
             policy_file=os.environ.get("REVIEWS_POLICY") or None,
             letters_from=os.environ.get("REVIEWS_LETTERS_FROM", "reviews@ombudsman.example"),
+            public_url=os.environ.get("REVIEWS_PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/"),
+            sign_in_link_minutes=_minutes(os.environ.get("REVIEWS_SIGN_IN_LINK_TTL", "30")),
         )
+
+
+def _minutes(text: str) -> int:
+    """`REVIEWS_SIGN_IN_LINK_TTL`: whole minutes, 1 to a day (a link that lasts longer is a
+    password sent by e-mail)."""
+    if not text.strip().isdigit() or not 1 <= int(text) <= 24 * 60:
+        raise ValueError("REVIEWS_SIGN_IN_LINK_TTL must be a whole number of minutes from 1 to 1440")
+    return int(text)

@@ -23,7 +23,7 @@ from api.headers import CodecCors, SecurityHeaders
 from api.limits import Limits
 from api.routes import cases, codec, documents, health, me, records
 from api.settings import ApiSettings
-from api.ui import allocation, assets, pages
+from api.ui import allocation, assets, front_door, pages
 from api.ui.oidc import OidcSettings, provider
 from domain.staff import Staff
 from starter.client import ReviewsClient, connect
@@ -127,7 +127,9 @@ def create_app(
     assets.mount(app)
     app.include_router(pages.router)
     app.include_router(allocation.router)
+    app.include_router(front_door.router)
     pages.install(app)
+    front_door.install(app)
     # Outermost: the host asked for, who is asking and how much they send, before anything
     # reads the body; every answer carries the security headers.
     app.add_middleware(

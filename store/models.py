@@ -217,3 +217,31 @@ class PayloadRow(Base):
     size: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SignInLinkRow(Base):
+    """A one-time link into a party's own case (design.md, the front door; issue 27). Only
+    the link's SHA-256 is kept: whoever reads the store cannot sign in with it."""
+
+    __tablename__ = "sign_in_links"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workflow_id: Mapped[str] = mapped_column(String(200), index=True)
+    party: Mapped[str] = mapped_column(String(20))  # service_user | organisation
+    party_id: Mapped[str] = mapped_column(String(200))
+    letter_key: Mapped[str | None] = mapped_column(String(120))  # the letter that carried it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class FrontDoorUseRow(Base):
+    """A party signing in, or sending something, through the front door: what the measures
+    count (issue 27: how many used it, how long from letter to submission)."""
+
+    __tablename__ = "front_door_uses"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workflow_id: Mapped[str] = mapped_column(String(200), index=True)
+    party: Mapped[str] = mapped_column(String(20))
+    what: Mapped[str] = mapped_column(String(60))  # signed_in, or the message sent
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    since_letter_seconds: Mapped[int | None] = mapped_column(Integer)

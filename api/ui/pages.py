@@ -24,6 +24,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, P
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
+from activities.letters import without_front_door
 from api.auth import Identity
 from api.ui import words
 from api.ui.case_forms import (
@@ -485,7 +486,8 @@ async def letter(request: Request, workflow_id: str, n: int) -> Response:
     status = await case_for(request, person, workflow_id)
     row, message = _letter_message(request, workflow_id, n)
     body = message.get_body(preferencelist=("plain",))
-    text = body.get_content() if body is not None else row.body
+    # Without the party's sign-in link: it would let staff in as the complainant.
+    text = without_front_door(body.get_content() if body is not None else row.body)
     versions = [
         {"name": part.get_filename(), "href": f"/ui/cases/{workflow_id}/letters/{n}/{part.get_filename()}"}
         for part in message.iter_attachments()
@@ -522,7 +524,12 @@ async def case_document(request: Request, workflow_id: str, sha256: str) -> Resp
     if not isinstance(person, Person):
         return person
     status = await case_for(request, person, workflow_id)
-    record = next((d for d in status.documents if d.sha256 == sha256), None)
+    return document_response(request, next((d for d in status.documents if d.sha256 == sha256), None), sha256)
+
+
+def document_response(request: Request, record: Any, sha256: str) -> Response:
+    """A document the case records, opened in the browser if it is a kind that is safe to
+    (else downloaded); a record the caller may not see is None: no such document."""
     path = request.app.state.evidence.path(sha256) if record is not None else None
     if record is None or path is None:
         raise UiError(404, "There is no such document on this case.")

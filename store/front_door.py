@@ -1,0 +1,156 @@
+"""The front door's records (design.md, "Letters"; issue 27): one-time sign-in links into
+a party's own case, and what parties did through the door, for the measures.
+
+A link is a random token; the store keeps only its SHA-256, so a copy of the store (or
+of a letter's row) signs nobody in. Using a link is one conditional UPDATE, so two tabs
+racing the same link cannot both start a session."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from store.models import CaseRow, FrontDoorUseRow, LetterRow, SignInLinkRow, aware
+
+PARTIES = ("service_user", "organisation")
+DEFAULT_TTL = timedelta(minutes=30)  # design.md: `sign_in_link_ttl`
+TOKEN_MAX = 100  # anything longer is not one of ours
+
+
+@dataclass(frozen=True)
+class Party:
+    """Who a link signs in: one party of one case."""
+
+    workflow_id: str
+    role: str
+    id: str
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_link(
+    session: Session,
+    party: Party,
+    ttl: timedelta = DEFAULT_TTL,
+    *,
+    letter_key: str | None = None,
+    now: datetime | None = None,
+) -> str:
+    """A fresh link's token, added to `session` (committed with whatever carries it)."""
+    if party.role not in PARTIES:
+        raise ValueError(f"a sign-in link is for a party of the case, not {party.role}")
+    now = now or datetime.now(UTC)
+    token = secrets.token_urlsafe(32)
+    session.add(SignInLinkRow(token_hash=_hash(token), workflow_id=party.workflow_id, party=party.role,
+                              party_id=party.id, letter_key=letter_key, created_at=now,
+                              expires_at=now + ttl))  # fmt: skip
+    return token
+
+
+def use_link(engine: Engine, token: str, now: datetime | None = None) -> Party | None:
+    """The party the link signs in, once: None if it is unknown, used or expired."""
+    if not token or len(token) > TOKEN_MAX:
+        return None
+    now = now or datetime.now(UTC)
+    digest = _hash(token)
+    with Session(engine) as session, session.begin():
+        taken = session.execute(
+            update(SignInLinkRow)
+            .where(SignInLinkRow.token_hash == digest, SignInLinkRow.used_at.is_(None),
+                   SignInLinkRow.expires_at > now)
+            .values(used_at=now)
+        )  # fmt: skip
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        row = session.get(SignInLinkRow, digest)
+        assert row is not None
+        return Party(row.workflow_id, row.party, row.party_id)
+
+
+def parties_with_email(engine: Engine, email: str) -> list[tuple[Party, str]]:
+    """Each open case's party we write to at this address, with the address as we hold
+    it: the cases a new link may be sent for (design.md: "the e-mail the case holds")."""
+    wanted = email.strip().lower()
+    if not wanted:
+        return []
+    with Session(engine) as session:
+        rows = session.execute(
+            select(LetterRow.workflow_id, LetterRow.to_role, LetterRow.to_id, LetterRow.to_email)
+            .join(CaseRow, CaseRow.workflow_id == LetterRow.workflow_id, isouter=True)
+            .where(func.lower(LetterRow.to_email) == wanted, LetterRow.to_role.in_(PARTIES),
+                   CaseRow.outcome.is_(None))
+            .distinct()
+        ).all()  # fmt: skip
+    seen: dict[tuple[str, str], tuple[Party, str]] = {}
+    for workflow_id, role, party_id, address in rows:
+        seen.setdefault((workflow_id, role), (Party(workflow_id, role, party_id), address or wanted))
+    return list(seen.values())
+
+
+def links_for(engine: Engine, parties: list[Party], ttl: timedelta = DEFAULT_TTL) -> list[str]:
+    """New links, one per party, in one transaction; expired links are cleared as new come."""
+    now = datetime.now(UTC)
+    with Session(engine) as session, session.begin():
+        session.execute(delete(SignInLinkRow).where(SignInLinkRow.expires_at < now - timedelta(days=1)))
+        return [new_link(session, party, ttl, now=now) for party in parties]
+
+
+def note_use(engine: Engine, party: Party, what: str, now: datetime | None = None) -> None:
+    """A sign-in or a submission through the door, with the time since the last letter to
+    that party (the measure "from letter to submission")."""
+    now = now or datetime.now(UTC)
+    with Session(engine) as session, session.begin():
+        last = session.scalar(
+            select(func.max(LetterRow.created_at)).where(
+                LetterRow.workflow_id == party.workflow_id, LetterRow.to_role == party.role
+            )
+        )
+        since = int((now - aware(last)).total_seconds()) if last is not None else None
+        session.add(FrontDoorUseRow(workflow_id=party.workflow_id, party=party.role, what=what, at=now,
+                                    since_letter_seconds=since))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Use:
+    """The door's use, for `reviews report` and scripts/complainant_measures.py."""
+
+    cases_signed_in: int
+    complainants_signed_in: int
+    organisations_signed_in: int
+    submissions: int
+    submissions_by_message: dict[str, int]
+    median_hours_letter_to_submission: float | None
+
+
+def use(engine: Engine, since: datetime | None = None) -> Use:
+    with Session(engine) as session:
+        query = select(FrontDoorUseRow)
+        if since is not None:
+            query = query.where(FrontDoorUseRow.at >= since)
+        rows = list(session.scalars(query))
+    signed = {(r.workflow_id, r.party) for r in rows if r.what == "signed_in"}
+    sent = [r for r in rows if r.what != "signed_in"]
+    by_message: dict[str, int] = {}
+    for r in sent:
+        by_message[r.what] = by_message.get(r.what, 0) + 1
+    waits = sorted(r.since_letter_seconds for r in sent if r.since_letter_seconds is not None)
+    median = None
+    if waits:
+        middle = len(waits) // 2
+        seconds = waits[middle] if len(waits) % 2 else (waits[middle - 1] + waits[middle]) / 2
+        median = round(seconds / 3600, 1)
+    return Use(
+        cases_signed_in=len({w for w, _ in signed}),
+        complainants_signed_in=sum(1 for _, p in signed if p == "service_user"),
+        organisations_signed_in=sum(1 for _, p in signed if p == "organisation"),
+        submissions=len(sent),
+        submissions_by_message=dict(sorted(by_message.items())),
+        median_hours_letter_to_submission=median,
+    )
