@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -27,13 +28,15 @@ SECRET = "live-secret-" + "z" * 32
 class LiveApi:
     """The API served by uvicorn on a thread of this process, with its own worker."""
 
-    def __init__(self, target: str, folder: Path) -> None:
+    def __init__(self, target: str, folder: Path, smtp_url: str | None = None) -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = int(sock.getsockname()[1])
         self.url = f"http://127.0.0.1:{self.port}"
         queue = f"schema-{uuid.uuid4().hex[:6]}"
-        store = settings_in(folder)
+        # Letters' sign-in links point here (issue 27); with `smtp_url`, letters and sign-in
+        # links go through that mail server, as a person would receive them.
+        store = replace(settings_in(folder), smtp_url=smtp_url, public_url=self.url)
         migrate(store.database_url)
         self.settings = ApiSettings(store=store, secret=SECRET, task_queue=queue, evidence_max_bytes=4096)
         self.web_ui_url: str | None = None

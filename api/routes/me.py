@@ -47,12 +47,13 @@ class MyCase(BaseModel):
     adjustments: list[str] = []
 
 
-def my_case(status: Any, request: Request, caller: Identity) -> MyCase:
+def my_case(status: Any, request: Request, caller: Identity, step: Any = None) -> MyCase:
+    """`step`: the step to speak of, when it is a child's the party owes (front door)."""
     staff = request.app.state.staff
     holder_id = status.handler.id if status.handler else status.owner
     person = staff.get(holder_id) if holder_id else None
     held_by = person.in_words() if person else "your case owner"
-    step = status.awaiting
+    step = step or status.awaiting
     party = caller.actor.role.value
     # Its own documents and letters only: never the other party's (design.md, "The trust
     # boundary"); the organisation is never shown the complainant's. A document sent with
@@ -78,7 +79,7 @@ def my_case(status: Any, request: Request, caller: Identity) -> MyCase:
         documents=list(documents.values()),
         closed=status.outcome is not None,
         owed=owed_words(step.action, step.due) if owes and step else None,
-        adjustments=list(status.reasonable_adjustments) if party == "service_user" else [],
+        adjustments=[str(a) for a in status.reasonable_adjustments] if party == "service_user" else [],
     )
 
 

@@ -53,6 +53,7 @@ from api.ui.pages import (
 from api.visibility import LETTERS_FOR
 from domain.bounds import one_email
 from domain.letters import date_in_words
+from domain.plain import letter_title
 from domain.models import Actor
 from starter.client import Refusal
 from store import front_door
@@ -210,11 +211,26 @@ async def use_a_link(request: Request, token: str) -> Response:
     party = await asyncio.to_thread(front_door.use_link, request.app.state.engine, token)
     if party is None:
         return door(request, "me_sign_in.html", 410, expired=True)
+    party = await the_case_of(request, party)
     start_session(request)
     request.session["party"] = asdict(party)
     request.session["party_until"] = (datetime.now(UTC) + PARTY_SESSION).isoformat()
     await asyncio.to_thread(front_door.note_use, request.app.state.engine, party, "signed_in")
     return RedirectResponse("/me/case", status_code=303)
+
+
+async def the_case_of(request: Request, party: Party) -> Party:
+    """A letter from a child (a new investigation's proposal, 63) signs the party into
+    its case: the case is what they know, and what reaches the child (design.md)."""
+    for _ in range(5):
+        try:
+            parent = (await request.app.state.reviews.status(party.workflow_id)).links.parent
+        except Refusal:
+            return party
+        if not parent:
+            return party
+        party = Party(parent, party.role, party.id)
+    return party
 
 
 @router.post("/sign-out")
@@ -251,12 +267,25 @@ async def case_page(request: Request, party: Party) -> Response:
     from api.routes.me import my_case  # the JSON view's facts: one answer for both
 
     status = await status_of(request, party)
-    view = my_case(status, request, identity_of(party))
+    view = my_case(status, request, identity_of(party), step=await owed_by_them(request, status, party))
     letters = their_letters(request, party, status)
     forms = party_forms.offered(status, party.role)
     return door(request, "me.html", me=view, forms=forms,
-                letters=[{"n": n, "title": r.subject, "sent_on": date_in_words(r.created_at)}
+                letters=[{"n": n, "title": letter_title(r.kind), "sent_on": date_in_words(r.created_at)}
                          for n, r in enumerate(letters)])  # fmt: skip
+
+
+async def owed_by_them(request: Request, status: Any, party: Party) -> Any:
+    """The step this party owes, on the case or on the child it runs (a new
+    investigation's comment window, 63): what they are asked for, by when."""
+    for child in reversed(status.links.children):
+        try:
+            waiting = (await request.app.state.reviews.status(child)).awaiting
+        except Refusal:
+            continue
+        if waiting is not None and party.role in waiting.actor_role.split(","):
+            return waiting
+    return status.awaiting
 
 
 @router.get("/letters/{n}")
@@ -266,6 +295,7 @@ async def letter(request: Request, n: int) -> Response:
     text = without_front_door(row.body)  # its link is spent: they are signed in already
     large = any("large" in str(a).lower() for a in row.adjustments or [])
     return door(request, "me_letter.html", letter=row, n=n, sent_on=date_in_words(row.created_at),
+                title=letter_title(row.kind),
                 paragraphs=[letter_lines(p) for p in text.split("\n\n") if p.strip()], large=large,
                 versions=versions_of(row))  # fmt: skip
 

@@ -1,0 +1,228 @@
+"""The front door (design.md, "Letters"; issue 27), in Debian's chromium: a complainant
+who has only the e-mail we sent signs in from its link, reads where their case is, sends
+their reasons (para 30) with two documents through a check-answers page, sees them
+received and opens the acknowledgement; the organisation comments on a proposed new
+investigation (63). Every refusal is a GOV.UK error summary; nothing of the other party's
+or of staff's is visible; axe-core finds nothing; pages reflow at 320 px, read plainly
+(Flesch reading ease 60 or more) and work without JavaScript."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import textstat
+from playwright.async_api import Page
+from temporalio.testing import WorkflowEnvironment
+
+from starter.client import ReviewsClient
+from starter.testserver import start_time_skipping
+from tests.conftest import decision_case, today, until_stage
+from tests.live import LiveApi
+from tests.mail import Inbox, smtp_server
+from tests.test_pages import accessible, browser_page
+
+OWNER = {"id": "cw-alice", "role": "caseworker"}
+OAT = {"id": "oat-olu", "role": "oat_caseworker"}
+LINK = re.compile(r"(http://127\.0\.0\.1:\d+/me/sign-in/[A-Za-z0-9_-]+)")
+NDI = {
+    "upheld": True,
+    "route": "new_detailed_investigation",
+    "ndi_reason": "significant_new_information",
+    "analysis": "OAT_SECRET_ANALYSIS new records",
+    "summary": "whether the discharge was safe",
+    "learning_points": [
+        {"kind": "individual", "text": "check the records", "service_model_ref": "Service Model 2.140",
+         "charter_commitment": "we will listen to you"}
+    ],  # fmt: skip
+}
+
+
+@pytest.fixture(scope="module")
+async def server() -> AsyncIterator[WorkflowEnvironment]:
+    environment = await start_time_skipping()
+    yield environment
+    await environment.shutdown()
+
+
+@pytest.fixture(scope="module")
+def mail() -> Iterator[tuple[Inbox, str]]:
+    with smtp_server() as found:
+        yield found
+
+
+@pytest.fixture(scope="module")
+def live(
+    server: WorkflowEnvironment, mail: tuple[Inbox, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveApi]:
+    api = LiveApi(server.client.service_client.config.target_host, tmp_path_factory.mktemp("door"), mail[1])
+    api.start()
+    yield api
+    api.close()
+
+
+def a_person(kind: str) -> dict[str, str]:
+    tag = uuid.uuid4().hex[:6]
+    return {"name": f"Sam Patel {tag}" if kind == "su" else f"Northshire NHS Trust {tag}",
+            "email": f"{kind}-{tag}@example.org"}  # fmt: skip
+
+
+async def open_case(server: WorkflowEnvironment, live: LiveApi, **extra: Any) -> tuple[ReviewsClient, str, dict[str, Any]]:
+    reviews = ReviewsClient(server.client, live.settings.task_queue)
+    case = decision_case(f"C-DOOR-{uuid.uuid4().hex[:4]}", decided_on=await today(server))
+    case |= {"complainant": a_person("su"), "organisation": a_person("org")} | extra
+    wid = await reviews.open("decision_complaint", case)
+    await reviews.send(wid, "case_owner_resolution", OWNER, {"resolved": False})
+    return reviews, wid, case
+
+
+async def letter_to(inbox: Inbox, address: str, kind: str, seconds: float = 60) -> Any:
+    """The letter as the mail server received it."""
+    for _ in range(int(seconds * 10)):
+        found = [r for r in inbox.to(address) if r.kind == kind]
+        if found:
+            return found[-1].message
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no {kind} letter reached {address}: {[r.kind for r in inbox.to(address)]}")
+
+
+def link_in(message: Any) -> str:
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    found = LINK.search(body)
+    assert found, f"no sign-in link in the letter:\n{body}"
+    return found[1]
+
+
+async def plain_and_accessible(page: Page, name: str, width: int) -> None:
+    """axe-core finds nothing at all (WCAG 2.2 AA), the page reads plainly, and it
+    reflows at 320 px with no sideways scrolling."""
+    await accessible(page, f"door-{name}-{width}", every=True)
+    text = await page.locator("main").inner_text()
+    assert "paragraph" not in text.lower() and not re.search(r"\bpara\b|\(\d+\)", text), text
+    ease = textstat.flesch_reading_ease(text)
+    assert ease >= 60, f"{name}: Flesch reading ease {ease:.0f} is under 60:\n{text}"
+    await page.set_viewport_size({"width": 320, "height": 900})
+    wide = await page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= 320, f"{name}: the page is {wide} px wide at 320 px"
+    await page.set_viewport_size({"width": width, "height": 900})
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+async def test_a_complainant_signs_in_from_the_email_and_sends_their_reasons_with_two_documents(
+    server: WorkflowEnvironment, live: LiveApi, mail: tuple[Inbox, str], tmp_path: Path, width: int
+) -> None:  # paras 30-31
+    inbox, _ = mail
+    reviews, wid, case = await open_case(server, live, reasonable_adjustments=[{"kind": "large_print"}])
+    address = case["complainant"]["email"]
+    request = await letter_to(inbox, address, "grounds_request")
+    link = link_in(request)
+    (one, two) = (tmp_path / "gp-letter.txt", tmp_path / "hospital-notes.txt")
+    one.write_text("Letter from my GP, 3 March.")
+    two.write_text("Discharge notes from the hospital.")
+    async with browser_page(width, 900) as page:
+        await page.goto(link)
+        await page.wait_for_url("**/me/case")
+        due = (await reviews.status(wid)).awaiting.due  # type: ignore[union-attr]
+        from domain.letters import date_in_words
+
+        await page.get_by_text(f"Send us your reasons for a review by {date_in_words(due)}.").wait_for()
+        await page.get_by_text("Alice Ward").first.wait_for()  # who holds it, by name
+        await page.get_by_text("large print").wait_for()  # the adjustment agreed
+        await plain_and_accessible(page, "case", width)
+        # The link was used: a second use is refused, in words, with a way to get a new one.
+        again = httpx.get(link)
+        assert again.status_code == 410 and "Your link has run out" in again.text
+        await page.get_by_role("button", name="Send us your reasons for a review").click()
+        await page.wait_for_url("**/me/send/grounds_submitted")
+        await page.get_by_text("You can upload up to 10 files at a time").wait_for()  # limits first
+        await plain_and_accessible(page, "grounds-form", width)
+        await page.get_by_role("button", name="Continue").click()
+        summary = page.locator(".govuk-error-summary")
+        await summary.get_by_role("link", name="Tell us why you think our decision is wrong").wait_for()
+        await accessible(page, f"door-grounds-errors-{width}", every=True)
+        await page.get_by_label("Why do you think our decision is wrong?").fill("You did not read my GP's letter.")
+        await page.get_by_label("What would you like us to do?").fill("Look at the evidence again.")
+        await page.locator("#documents").set_input_files([str(one), str(two)])
+        await page.get_by_role("button", name="Continue").click()
+        await page.get_by_role("heading", name="Check your answers").wait_for()
+        await page.get_by_text("gp-letter.txt").wait_for()
+        await page.get_by_text("hospital-notes.txt").wait_for()
+        await plain_and_accessible(page, "grounds-check", width)
+        await page.get_by_role("button", name="Send", exact=True).click()
+        await page.wait_for_url("**/me/case")
+        await page.get_by_text("We have your reasons.").wait_for()
+        documents = page.locator("#documents + ul li")
+        assert await documents.count() == 2  # each once (issue 27: listed twice before)
+        assert await documents.filter(has_text="Received").count() == 2
+        # The case has them, from this party, and acknowledges them.
+        await until_stage(reviews, wid, "challenge_assessment")
+        status = await reviews.status(wid)
+        assert status.grounds_received_on is not None
+        assert sorted(d.name for d in status.documents) == ["gp-letter.txt", "hospital-notes.txt"]
+        await letter_to(inbox, address, "acknowledgement")
+        await page.reload()
+        await page.get_by_role("link", name="We received what you sent").first.click()
+        await page.wait_for_url("**/me/letters/*")
+        await page.get_by_text("Sent on").wait_for()
+        assert "/me/sign-in/" not in await page.content()  # the link is theirs, and spent
+        await plain_and_accessible(page, "acknowledgement", width)
+
+
+async def test_the_organisation_comments_on_a_new_investigation_and_sees_only_its_own(
+    server: WorkflowEnvironment, live: LiveApi, mail: tuple[Inbox, str], tmp_path: Path
+) -> None:  # para 63
+    inbox, _ = mail
+    reviews, wid, case = await open_case(server, live, reasonable_adjustments=["ADJ_SECRET phone first"])
+    evidence = tmp_path / "complainant-secret.txt"
+    evidence.write_text("the complainant's own notes")
+    su_token = await complainant_token(live, wid)
+    with evidence.open("rb") as handle:
+        sent = httpx.post(f"{live.url}/cases/{wid}/evidence", files={"file": handle},
+                          headers={"authorization": f"Bearer {su_token}"})  # fmt: skip
+    assert sent.status_code == 201, sent.text
+    await reviews.send(wid, "grounds_submitted", {"id": "su-1", "role": "service_user"},
+                       {"why_wrong": "missed", "wanted": "x"})  # fmt: skip
+    await until_stage(reviews, wid, "challenge_assessment")
+    await reviews.send(wid, "challenge_assessment", OWNER, {"actionable": True, "analysis": "names it"})
+    await reviews.send(wid, "case_owner_review", OWNER, {"finding": "no_genuine_doubt"})
+    await reviews.send(wid, "oat_outcome", OAT, {"outcome": "accepted"})
+    await until_stage(reviews, wid, "oat_consideration")
+    await reviews.send(wid, "oat_decision", OAT, NDI)
+    address = case["organisation"]["email"]
+    link = link_in(await letter_to(inbox, address, "ndi_proposal"))
+    async with browser_page(1280, 900) as page:
+        await page.goto(link)
+        await page.wait_for_url("**/me/case")
+        text = await page.locator("main").inner_text()
+        for secret in ("ADJ_SECRET", "complainant-secret", "OAT_SECRET_ANALYSIS", "Sam Patel", "missed"):
+            assert secret not in await page.content(), f"the organisation sees {secret}"
+        assert "Letters we sent you" in text
+        await plain_and_accessible(page, "organisation-case", 1280)
+        await page.get_by_role("button", name="Comment on our plan to look at the complaint again").click()
+        await page.get_by_role("button", name="Send").click()
+        await page.locator(".govuk-error-summary").get_by_role("link", name="Enter your comments").wait_for()
+        await page.get_by_label("Your comments").fill("The summary leaves out the second visit.")
+        await page.get_by_role("button", name="Send").click()
+        await page.wait_for_url("**/me/case")
+        await page.get_by_text("We have your comments.").wait_for()
+        # The organisation's session reaches no staff page and no other party's letter.
+        await page.goto(f"{live.url}/ui/tasks")
+        await page.wait_for_url("**/ui/login")
+        await page.goto(f"{live.url}/ui/cases/{wid}")
+        await page.wait_for_url("**/ui/login")
+    status = await reviews.status(wid)
+    comments = [h for h in status.history if h.action.startswith("party_comment")]
+    assert comments and "organisation" in comments[-1].actor
+
+
+async def complainant_token(live: LiveApi, wid: str) -> str:
+    from api.auth import mint
+    from domain.models import Actor
+
+    return mint(live.settings.secret or "", Actor(id="su-1", role="service_user"), case=wid)
