@@ -129,12 +129,12 @@ class Use:
     median_hours_letter_to_submission: float | None
 
 
-def use(engine: Engine, since: datetime | None = None) -> Use:
+def use(engine: Engine, cases: set[str] | None = None) -> Use:
+    """Over every case, or over `cases` (the report's period)."""
     with Session(engine) as session:
-        query = select(FrontDoorUseRow)
-        if since is not None:
-            query = query.where(FrontDoorUseRow.at >= since)
-        rows = list(session.scalars(query))
+        rows = [
+            r for r in session.scalars(select(FrontDoorUseRow)) if cases is None or r.workflow_id in cases
+        ]
     signed = {(r.workflow_id, r.party) for r in rows if r.what == "signed_in"}
     sent = [r for r in rows if r.what != "signed_in"]
     by_message: dict[str, int] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from domain.calendar import PACKAGE_CALENDAR, london_date
+from store import front_door
 from store.models import AuditRow, CaseRow, LetterRow, TaskRow, aware
 
 TOP_LEVEL_KINDS = ("decision_complaint", "service_complaint", "positive_feedback")
@@ -136,7 +138,16 @@ def build_report(engine: Engine, start: date, end: date, today: date | None = No
         "learning_points_by_charter_commitment": dict(charter.most_common()),
         "paused": {"days_in_all": paused_days, "paused_now": sorted(paused_now)},
         "complainant": complainant_measures(rows, letters, audits, today),
+        "front_door": front_door_measures(engine, ids, audits),
     }
+
+
+def front_door_measures(engine: Engine, ids: set[str], audits: list[AuditRow]) -> dict[str, Any]:
+    """Issue 27: how many used the front door, what came through it, and how long after
+    our letter; beside every submission, however it came."""
+    door = front_door.use(engine, ids)
+    submitted = sum(1 for a in audits if a.action in SUBMISSIONS)
+    return asdict(door) | {"submissions_in_all": submitted}
 
 
 PUBLIC_ROLES = ("service_user", "organisation", "advocate")

@@ -429,7 +429,7 @@ async def test_the_complainant_sees_their_case_in_plain_english(api: Api, env: W
         headers=su,
     )
     mine = (await api.http.get("/me/case", headers=su)).json()
-    assert mine["held_by"] == "Alice Ward, casework north team"
+    assert mine["held_by"] == "Alice Ward, Caseworker, casework north team"  # name and title (issue 27)
     titles = [x["title"] for x in mine["letters"]]
     assert titles[:2] == ["We received what you sent", "Please tell us why you think our decision is wrong"]
     text = json.dumps(mine)

@@ -12,6 +12,7 @@ import asyncio
 import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ import textstat
 from playwright.async_api import Page
 from temporalio.testing import WorkflowEnvironment
 
+from domain.calendar import london_date
 from starter.client import ReviewsClient
 from starter.testserver import start_time_skipping
 from tests.conftest import decision_case, today, until_stage
@@ -38,8 +40,12 @@ NDI = {
     "analysis": "OAT_SECRET_ANALYSIS new records",
     "summary": "whether the discharge was safe",
     "learning_points": [
-        {"kind": "individual", "text": "check the records", "service_model_ref": "Service Model 2.140",
-         "charter_commitment": "we will listen to you"}
+        {
+            "kind": "individual",
+            "text": "check the records",
+            "service_model_ref": "Service Model 2.140",
+            "charter_commitment": "we will listen to you",
+        }
     ],  # fmt: skip
 }
 
@@ -73,7 +79,9 @@ def a_person(kind: str) -> dict[str, str]:
             "email": f"{kind}-{tag}@example.org"}  # fmt: skip
 
 
-async def open_case(server: WorkflowEnvironment, live: LiveApi, **extra: Any) -> tuple[ReviewsClient, str, dict[str, Any]]:
+async def open_case(
+    server: WorkflowEnvironment, live: LiveApi, **extra: Any
+) -> tuple[ReviewsClient, str, dict[str, Any]]:
     reviews = ReviewsClient(server.client, live.settings.task_queue)
     case = decision_case(f"C-DOOR-{uuid.uuid4().hex[:4]}", decided_on=await today(server))
     case |= {"complainant": a_person("su"), "organisation": a_person("org")} | extra
@@ -129,6 +137,7 @@ async def test_a_complainant_signs_in_from_the_email_and_sends_their_reasons_wit
         await page.goto(link)
         await page.wait_for_url("**/me/case")
         due = (await reviews.status(wid)).awaiting.due  # type: ignore[union-attr]
+        assert due is not None
         from domain.letters import date_in_words
 
         await page.get_by_text(f"Send us your reasons for a review by {date_in_words(due)}.").wait_for()
@@ -146,7 +155,9 @@ async def test_a_complainant_signs_in_from_the_email_and_sends_their_reasons_wit
         summary = page.locator(".govuk-error-summary")
         await summary.get_by_role("link", name="Tell us why you think our decision is wrong").wait_for()
         await accessible(page, f"door-grounds-errors-{width}", every=True)
-        await page.get_by_label("Why do you think our decision is wrong?").fill("You did not read my GP's letter.")
+        await page.get_by_label("Why do you think our decision is wrong?").fill(
+            "You did not read my GP's letter."
+        )
         await page.get_by_label("What would you like us to do?").fill("Look at the evidence again.")
         await page.locator("#documents").set_input_files([str(one), str(two)])
         await page.get_by_role("button", name="Continue").click()
@@ -172,6 +183,15 @@ async def test_a_complainant_signs_in_from_the_email_and_sends_their_reasons_wit
         await page.get_by_text("Sent on").wait_for()
         assert "/me/sign-in/" not in await page.content()  # the link is theirs, and spent
         await plain_and_accessible(page, "acknowledgement", width)
+    # `reviews report` counts the door: this case signed in and sent its reasons through it.
+    from store.db import make_engine
+    from store.report import build_report
+
+    day = london_date(datetime.now(UTC))  # the test server's clock may have run ahead: a wide period
+    door = build_report(make_engine(live.settings.store.database_url), day - timedelta(days=400),
+                        day + timedelta(days=4000))["front_door"]  # fmt: skip
+    assert door["cases_signed_in"] >= 1 and door["submissions_by_message"].get("grounds_submitted", 0) >= 1
+    assert door["median_hours_letter_to_submission"] is not None and door["submissions_in_all"] >= 1
 
 
 async def test_the_organisation_comments_on_a_new_investigation_and_sees_only_its_own(
@@ -226,3 +246,135 @@ async def complainant_token(live: LiveApi, wid: str) -> str:
     from domain.models import Actor
 
     return mint(live.settings.secret or "", Actor(id="su-1", role="service_user"), case=wid)
+
+
+def csrf_of(client: httpx.Client, url: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(url).text)
+    assert found, "no CSRF token on the page"
+    return found[1]
+
+
+async def test_asking_for_a_link_answers_the_same_whoever_asks_and_is_limited(
+    server: WorkflowEnvironment, live: LiveApi, mail: tuple[Inbox, str]
+) -> None:  # design.md: "answered the same way whether or not it is known"
+    inbox, _ = mail
+    _, wid, case = await open_case(server, live)
+    known = case["complainant"]["email"]
+    await letter_to(inbox, known, "grounds_request")
+    unknown = f"nobody-{uuid.uuid4().hex[:6]}@example.org"
+    with httpx.Client(base_url=live.url) as browser:
+        token = csrf_of(browser, "/me/sign-in")
+        said = {a: browser.post("/me/sign-in", data={"csrf": token, "email": a}) for a in (known, unknown)}
+        assert {r.status_code for r in said.values()} == {200}
+        assert said[known].text.replace(known, "ADDRESS") == said[unknown].text.replace(unknown, "ADDRESS")
+        assert "Check your email" in said[known].text
+        for _ in range(100):
+            links = [r for r in inbox.to(known) if r.message["Subject"] == "Your link to see your case"]
+            if links:
+                break
+            await asyncio.sleep(0.1)
+        assert links and not inbox.to(unknown)
+        assert httpx.get(link_in(links[0].message), follow_redirects=True).status_code == 200  # it signs in
+        # A second recipient smuggled in, or no address: an error summary, nothing sent.
+        for bad in (f"{known}, thief@example.org", f"{known}\nBcc: thief@example.org", ""):
+            refused = browser.post("/me/sign-in", data={"csrf": token, "email": bad})
+            assert refused.status_code == 422 and "govuk-error-summary" in refused.text
+        assert not inbox.to("thief@example.org")
+        # Without the form's CSRF token: refused.
+        assert browser.post("/me/sign-in", data={"email": known}).status_code == 403
+        # Three links an hour for one address, then a wait, said in words.
+        for _ in range(2):
+            browser.post("/me/sign-in", data={"csrf": token, "email": known})
+        limited = browser.post("/me/sign-in", data={"csrf": token, "email": known.upper()})
+        assert limited.status_code == 429 and "You have asked for too many links" in limited.text
+
+
+async def test_a_partys_session_reaches_nothing_but_its_own_case(
+    server: WorkflowEnvironment, live: LiveApi, mail: tuple[Inbox, str], tmp_path: Path
+) -> None:  # design.md, "The trust boundary"
+    inbox, _ = mail
+    reviews, wid, case = await open_case(server, live)
+    _, other, _ = await open_case(server, live)
+    secret = tmp_path / "other-case.txt"
+    secret.write_text("another case's evidence")
+    with secret.open("rb") as handle:
+        stored = httpx.post(f"{live.url}/cases/{other}/evidence", files={"file": handle},
+                            headers={"authorization": f"Bearer {await complainant_token(live, other)}"}).json()  # fmt: skip
+    link = link_in(await letter_to(inbox, case["complainant"]["email"], "grounds_request"))
+    with httpx.Client(base_url=live.url) as browser:
+        assert browser.get(link).status_code == 303
+        assert browser.get("/me/case", headers={"accept": "text/html"}).status_code == 200
+        assert browser.get("/me/letters/99").status_code == 404
+        assert browser.get(f"/me/documents/{stored['sha256']}").status_code == 404
+        assert browser.get("/ui/tasks").headers["location"] == "/ui/login"
+        assert browser.get(f"/ui/cases/{wid}").headers["location"] == "/ui/login"
+        assert browser.get(f"/cases/{wid}").status_code == 401  # the API needs a token, never the cookie
+        # Another case's document, forged into the form, is not this case's: dropped.
+        token = csrf_of(browser, "/me/send/evidence_submitted")
+        forged = browser.post(
+            "/me/send/evidence_submitted", data={"csrf": token, "document": stored["sha256"]}
+        )
+        assert forged.status_code == 422 and "Choose at least one file" in forged.text
+        assert not [d for d in (await reviews.status(wid)).documents if d.sha256 == stored["sha256"]]
+        # A form the party may not send now (the organisation's, a staff step): not there.
+        assert browser.get("/me/send/late_explanation").status_code == 404
+        assert browser.get("/me/send/oat_decision").status_code == 404
+    # Without a session, a browser is sent to sign in and a program gets a 401 problem.
+    assert (
+        httpx.get(f"{live.url}/me/case", headers={"accept": "text/html"}).headers["location"] == "/me/sign-in"
+    )
+    assert httpx.get(f"{live.url}/me/case").status_code == 401
+    # Staff reading the letter do not get the complainant's link.
+    with httpx.Client(base_url=live.url) as staff:
+        token = csrf_of(staff, "/ui/login")
+        staff.post("/ui/login", data={"csrf": token, "person": "cw-alice"})
+        page = staff.get(f"/ui/cases/{wid}/letters/0")
+        assert page.status_code == 200 and "/me/sign-in/" not in page.text
+
+
+async def test_without_javascript_and_by_keyboard_a_complainant_asks_for_more_time_and_an_adjustment(
+    server: WorkflowEnvironment, live: LiveApi, mail: tuple[Inbox, str]
+) -> None:  # paras 31-32
+    inbox, _ = mail
+    reviews, wid, case = await open_case(server, live)
+    link = link_in(await letter_to(inbox, case["complainant"]["email"], "grounds_request"))
+    async with browser_page(390, 900, javascript=False) as page:
+        await page.goto(link)
+        await page.wait_for_url("**/me/case")
+        await page.get_by_role("link", name="Ask for more time").click()
+        await page.get_by_label("Why do you need more time?").fill(
+            "I am in hospital until the end of the month."
+        )
+        await page.get_by_label("Day").fill("31")
+        await page.get_by_label("Month").fill("2")
+        await page.get_by_label("Year").fill("2027")
+        await page.get_by_role("button", name="Send").click()
+        summary = page.locator(".govuk-error-summary")
+        await summary.get_by_text("Enter a real date").wait_for()  # 31 February
+        await accessible(page, "door-more-time-error-390", every=True)
+        await page.get_by_label("Day").fill("28")
+        await page.get_by_role("button", name="Send").click()
+        await page.get_by_text("A manager will decide").wait_for()
+        # By keyboard only: the adjustment form, from the case page.
+        for _ in range(40):
+            await page.keyboard.press("Tab")
+            if (
+                await page.evaluate("document.activeElement.textContent.trim()")
+                == "Ask us to change how we work with you"
+            ):
+                break
+        await page.keyboard.press("Enter")
+        await page.wait_for_url("**/me/send/adjustment_requested")
+        await page.locator("#kind").focus()
+        await page.keyboard.press("Space")
+        await page.keyboard.press("Tab")
+        await page.keyboard.type("Please send my letters in large print.")
+        await page.keyboard.press("Tab")
+        await page.keyboard.press("Enter")
+        await page.get_by_text("Your case owner will contact you").wait_for()
+    status = await reviews.status(wid)
+    actions = [h.action for h in status.history]
+    assert any(a.startswith("more_time_requested") for a in actions), actions
+    assert any(a.startswith("adjustment_requested") for a in actions), actions
+    tasks = [t.task for t in status.tasks]
+    assert any("time" in t for t in tasks) and any("adjustment" in t for t in tasks), tasks

@@ -57,12 +57,14 @@ WATCH_CSP = (
 
 
 @asynccontextmanager
-async def browser_page(width: int = 1280, height: int = 900) -> AsyncIterator[Page]:
+async def browser_page(width: int = 1280, height: int = 900, javascript: bool = True) -> AsyncIterator[Page]:
     """Debian's chromium (no browser download) with one page that records every CSP
-    violation it causes."""
+    violation it causes (`javascript=False`: a browser with scripts off)."""
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        page = await browser.new_page(viewport={"width": width, "height": height})
+        page = await browser.new_page(
+            viewport={"width": width, "height": height}, java_script_enabled=javascript
+        )
         await page.add_init_script(WATCH_CSP)
         try:
             yield page
