@@ -111,7 +111,30 @@ class Limits:
                 await _problem(send, 413, f"the body is larger than this route takes ({limit} bytes)", path)
 
 
+TOO_MUCH_PAGE = """<!DOCTYPE html>
+<html lang="en-GB" class="govuk-template"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Error: the files are too large</title>
+<link rel="stylesheet" href="/ui/govuk/govuk-frontend.min.css"></head>
+<body class="govuk-template__body"><div class="govuk-width-container">
+<main class="govuk-main-wrapper" id="main-content">
+<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert">
+<h2 class="govuk-error-summary__title">There is a problem</h2>
+<div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list">
+<li><a href="javascript:history.back()">The files you chose are too large together. Go back and choose fewer or smaller files.</a></li>
+</ul></div></div></div>
+<p class="govuk-body"><a class="govuk-link" href="/me/case">Back to your case</a></p>
+</main></div></body></html>"""
+
+
 async def _problem(send: Any, status: int, detail: str, path: str, retry_after: float | None = None) -> None:
+    if status == 413 and path.startswith("/me/"):
+        # The front door's people get a page, not a problem document (issue 27).
+        page = TOO_MUCH_PAGE.replace('href="javascript:history.back()"', f'href="{path}"').encode()
+        html = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(page)).encode())]
+        await send({"type": "http.response.start", "status": 413, "headers": html})
+        await send({"type": "http.response.body", "body": page})
+        return
     titles = {401: "Not authenticated", 413: "Too large", 429: "Too many requests"}  # as api/problems
     body = json.dumps(
         {"type": "about:blank", "title": titles[status], "status": status, "detail": detail, "instance": path}

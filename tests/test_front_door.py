@@ -182,6 +182,8 @@ async def test_a_complainant_signs_in_from_the_email_and_sends_their_reasons_wit
         await page.wait_for_url("**/me/letters/*")
         await page.get_by_text("Sent on").wait_for()
         assert "/me/sign-in/" not in await page.content()  # the link is theirs, and spent
+        assert await page.locator(".app-letter--large").count() == 1  # their adjustment (31)
+        await page.get_by_role("link", name="Open this letter as Large print (PDF)").wait_for()
         await plain_and_accessible(page, "acknowledgement", width)
     # `reviews report` counts the door: this case signed in and sent its reasons through it.
     from store.db import make_engine
@@ -316,6 +318,14 @@ async def test_a_partys_session_reaches_nothing_but_its_own_case(
         )
         assert forged.status_code == 422 and "Choose at least one file" in forged.text
         assert not [d for d in (await reviews.status(wid)).documents if d.sha256 == stored["sha256"]]
+        # Too large: one file over the evidence limit, and a body over the whole limit.
+        over = browser.post("/me/send/evidence_submitted", data={"csrf": token},
+                            files={"documents": ("notes.txt", b"x" * 10_000)})  # fmt: skip
+        assert over.status_code == 422 and "notes.txt was not uploaded" in over.text
+        huge = browser.post("/me/send/evidence_submitted", data={"csrf": token},
+                            files={"documents": ("huge.txt", b"x" * 200_000)})  # fmt: skip
+        assert huge.status_code == 413 and "govuk-error-summary" in huge.text
+        assert "text/html" in huge.headers["content-type"]
         # A form the party may not send now (the organisation's, a staff step): not there.
         assert browser.get("/me/send/late_explanation").status_code == 404
         assert browser.get("/me/send/oat_decision").status_code == 404

@@ -41,11 +41,13 @@ from api.routes.documents import chunks_of
 from api.ui import party_forms
 from api.ui.pages import (
     UiError,
+    as_sent,
     checked_form,
     csrf_token,
     document_response,
     end_session,
     letter_lines,
+    pdf_version,
     session_ended,
     start_session,
     templates,
@@ -53,8 +55,8 @@ from api.ui.pages import (
 from api.visibility import LETTERS_FOR
 from domain.bounds import one_email
 from domain.letters import date_in_words
-from domain.plain import letter_title
 from domain.models import Actor
+from domain.plain import letter_title
 from starter.client import Refusal
 from store import front_door
 from store.front_door import Party
@@ -308,33 +310,19 @@ async def a_letter(request: Request, party: Party, n: int) -> LetterRow:
 
 
 def versions_of(row: LetterRow) -> list[dict[str, str]]:
-    from email import policy
-    from email.parser import BytesParser
-
-    if not row.eml_path or not Path(row.eml_path).exists():
-        return []
-    with Path(row.eml_path).open("rb") as eml:
-        message = BytesParser(policy=policy.default).parse(eml)
+    message = as_sent(row)
     names = {"letter-large-print.pdf": "Large print (PDF)", "letter-easy-read.pdf": "Easy read (PDF)"}
     return [{"file": str(part.get_filename()), "name": names.get(str(part.get_filename()), "PDF")}
-            for part in message.iter_attachments()
+            for part in (message.iter_attachments() if message is not None else [])
             if part.get_content_type() == "application/pdf"]  # fmt: skip
 
 
 @router.get("/letters/{n}/{filename}")
 async def letter_version(request: Request, n: int, filename: str) -> Response:
-    from email import policy
-    from email.parser import BytesParser
-
-    party = need_party(request)
-    row = await a_letter(request, party, n)
-    if row.eml_path and Path(row.eml_path).exists():
-        with Path(row.eml_path).open("rb") as eml:
-            message = BytesParser(policy=policy.default).parse(eml)
-        for part in message.iter_attachments():
-            if part.get_filename() == filename and part.get_content_type() == "application/pdf":
-                return Response(part.get_content(), media_type="application/pdf")
-    raise UiError(404, "That letter has no such version.")
+    message = as_sent(await a_letter(request, need_party(request), n))
+    if message is None:
+        raise UiError(404, "That letter has no such version.")
+    return pdf_version(message, filename)
 
 
 @router.get("/documents/{sha256}")

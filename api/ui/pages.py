@@ -453,12 +453,28 @@ def letter_rows(request: Request, workflow_id: str) -> list[LetterRow]:
 
 def _letter_message(request: Request, workflow_id: str, n: int) -> tuple[LetterRow, EmailMessage]:
     rows = letter_rows(request, workflow_id)
-    if not 0 <= n < len(rows) or not rows[n].eml_path or not Path(rows[n].eml_path or "").exists():
+    parsed = as_sent(rows[n]) if 0 <= n < len(rows) else None
+    if parsed is None:
         raise UiError(404, "There is no such letter on this case.")
-    with Path(rows[n].eml_path or "").open("rb") as eml:
+    return rows[n], parsed
+
+
+def as_sent(row: LetterRow) -> EmailMessage | None:
+    """The letter as it was sent (its .eml), or None if the outbox no longer has it."""
+    if not row.eml_path or not Path(row.eml_path).exists():
+        return None
+    with Path(row.eml_path).open("rb") as eml:
         parsed = BytesParser(policy=email_policy.default).parse(eml)
     assert isinstance(parsed, EmailMessage)
-    return rows[n], parsed
+    return parsed
+
+
+def pdf_version(message: EmailMessage, filename: str) -> Response:
+    """One of a letter's PDF versions (large print, easy read), by its file name."""
+    for part in message.iter_attachments():
+        if part.get_filename() == filename and part.get_content_type() == "application/pdf":
+            return Response(part.get_content(), media_type="application/pdf")
+    raise UiError(404, "That letter has no such version.")
 
 
 def letter_lines(paragraph: str) -> list[str]:
@@ -506,10 +522,7 @@ async def letter_version(request: Request, workflow_id: str, n: int, filename: s
         return person
     await case_for(request, person, workflow_id)
     _, message = _letter_message(request, workflow_id, n)
-    for part in message.iter_attachments():
-        if part.get_filename() == filename and part.get_content_type() == "application/pdf":
-            return Response(part.get_content(), media_type="application/pdf")
-    raise UiError(404, "That letter has no such version.")
+    return pdf_version(message, filename)
 
 
 # Opened in the browser; anything else is downloaded (uploads are checked by type: issue 23).
