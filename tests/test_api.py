@@ -440,7 +440,7 @@ async def test_the_complainant_sees_their_case_in_plain_english(api: Api, env: W
             break
     assert mine["documents"] == [{"name": "photo.jpg", "received": False}]
     page = await api.http.get("/me/case", headers=su | {"Accept": "text/html"})
-    assert page.status_code == 200 and "this did not reach us: please send it again" in page.text
+    assert page.status_code == 200 and "it did not reach us. Please send it again" in page.text
     assert (await api.http.get("/me/case", headers=OWNER)).status_code == 403
 
 

@@ -79,8 +79,28 @@ def my_case(status: Any, request: Request, caller: Identity, step: Any = None) -
         documents=list(documents.values()),
         closed=status.outcome is not None,
         owed=owed_words(step.action, step.due) if owes and step else None,
-        adjustments=[str(a) for a in status.reasonable_adjustments] if party == "service_user" else [],
+        adjustments=[agreed_words(a) for a in status.reasonable_adjustments]
+        if party == "service_user"
+        else [],
     )
+
+
+AGREED = {
+    "large_print": "Large print letters",
+    "easy_read": "Easy read letters",
+    "plain_text": "Plain text emails",
+    "phone_call": "A phone call to explain each letter",
+    "advocate_copy": "A copy of our letters to the person helping you",
+    "post": "Letters by post",
+    "interpreter": "An interpreter",
+}
+
+
+def agreed_words(adjustment: Any) -> str:
+    """What we agreed to do, never why: the reason can be a health detail, and the page
+    may be read on a shared screen (design.md, "The trust boundary")."""
+    kind = getattr(getattr(adjustment, "kind", None), "value", "other")
+    return AGREED.get(kind, "Another change we agreed with you. Ask us if you want to check it.")
 
 
 OWED = {
