@@ -274,7 +274,7 @@ async def case_page(request: Request, party: Party) -> Response:
     forms = party_forms.offered(status, party.role)
     return door(request, "me.html", me=view, forms=forms,
                 letters=[{"n": n, "title": letter_title(r.kind), "sent_on": date_in_words(r.created_at)}
-                         for n, r in enumerate(letters)])  # fmt: skip
+                         for n, r in reversed(list(enumerate(letters)))])  # newest first  # fmt: skip
 
 
 async def owed_by_them(request: Request, status: Any, party: Party) -> Any:
