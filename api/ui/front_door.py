@@ -45,10 +45,10 @@ from api.ui.pages import (
     checked_form,
     csrf_token,
     document_response,
-    end_session,
     letter_lines,
     pdf_version,
     session_ended,
+    signed_out,
     start_session,
     templates,
 )
@@ -237,11 +237,7 @@ async def the_case_of(request: Request, party: Party) -> Party:
 
 @router.post("/sign-out")
 async def sign_out(request: Request) -> Response:
-    await checked_form(request)
-    if sid := request.session.get("sid"):
-        end_session(request, str(sid))
-    request.session.clear()
-    return RedirectResponse("/me/sign-in?signed_out=1", status_code=303)
+    return await signed_out(request, "/me/sign-in?signed_out=1")
 
 
 # ------------------------------------------------------------------ their case

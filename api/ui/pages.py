@@ -240,11 +240,17 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
+    return await signed_out(request, "/ui/login")
+
+
+async def signed_out(request: Request, then: str) -> Response:
+    """Sign out (a staff person or a party): the session is over, even for a copy of its
+    cookie (issue 23)."""
     await checked_form(request)
     if sid := request.session.get("sid"):
         end_session(request, str(sid))
     request.session.clear()
-    return RedirectResponse("/ui/login", status_code=303)
+    return RedirectResponse(then, status_code=303)
 
 
 @router.get("/tasks")
