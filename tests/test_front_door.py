@@ -396,3 +396,42 @@ async def test_without_javascript_and_by_keyboard_a_complainant_asks_for_more_ti
     assert any("adjustment" in a for a in actions), actions
     tasks = [t.task for t in status.tasks]
     assert any("time" in t for t in tasks) and any("adjustment" in t for t in tasks), tasks
+
+
+async def test_the_sign_in_pages_read_plainly_and_a_complainant_can_withdraw(
+    server: WorkflowEnvironment, live: LiveApi, mail: tuple[Inbox, str]
+) -> None:  # para 24
+    inbox, _ = mail
+    reviews, wid, case = await open_case(server, live)
+    async with browser_page(390, 900) as page:
+        await page.goto(f"{live.url}/me/sign-in")
+        await plain_and_accessible(page, "sign-in", 390)
+        await page.get_by_role("button", name="Send me a link").click()
+        await page.locator(".govuk-error-summary").get_by_text("Enter an email address").wait_for()
+        await accessible(page, "door-sign-in-error-390", every=True)
+        await page.get_by_label("Email address").fill(f"nobody-{uuid.uuid4().hex[:4]}@example.org")
+        await page.get_by_role("button", name="Send me a link").click()
+        await page.get_by_role("heading", name="Check your email").wait_for()
+        await plain_and_accessible(page, "check-email", 390)
+        await page.goto(f"{live.url}/me/sign-in/not-a-link")
+        await page.get_by_role("heading", name="Your link has run out").wait_for()
+        await plain_and_accessible(page, "link-run-out", 390)
+        # Signed in from the letter: withdraw, through a check of what they are saying.
+        await page.goto(link_in(await letter_to(inbox, case["complainant"]["email"], "grounds_request")))
+        await page.get_by_role("link", name="Withdraw your complaint").click()
+        await page.get_by_role("button", name="Continue").click()
+        await page.locator(".govuk-error-summary").get_by_text("Tick the box").wait_for()
+        await page.get_by_label("I am satisfied and want to withdraw my complaint").check()
+        await page.get_by_role("button", name="Continue").click()
+        await page.get_by_role("heading", name="Check your answers").wait_for()
+        await page.get_by_role("button", name="Send", exact=True).click()
+        await page.get_by_text("You have withdrawn your complaint.").wait_for()
+        await page.get_by_role("button", name="Sign out").click()
+        await page.get_by_role("heading", name="You have signed out").wait_for()
+        await page.goto(f"{live.url}/me/case")
+        await page.wait_for_url("**/me/sign-in")  # the session is over
+    for _ in range(100):
+        if (await reviews.status(wid)).outcome is not None:
+            break
+        await asyncio.sleep(0.1)
+    assert (await reviews.status(wid)).outcome == "withdrawn"

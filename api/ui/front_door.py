@@ -135,7 +135,7 @@ def windows(request: Request) -> dict[str, SharedWindow]:
 
 @router.get("/sign-in")
 async def sign_in_page(request: Request) -> Response:
-    return door(request, "me_sign_in.html", signed_out=bool(request.query_params.get("signed_out")))
+    return door(request, "me_sign_in.html", left=bool(request.query_params.get("signed_out")))
 
 
 @router.post("/sign-in")
