@@ -222,7 +222,7 @@ async def test_store_holds_case_audit_task_and_letters(
             "closing",
             "task_opened",
         ]  # written at once: any order
-        closing = letters[-1].body
+        closing = next(x.body for x in letters if x.kind == "closing")
         assert "BSL interpreter" in closing and "end of our internal complaints process" in closing
         still_open = session.scalars(
             select(TaskRow.action).where(TaskRow.workflow_id == wid, TaskRow.closed_at.is_(None))
