@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import os
 import re
 from email.message import EmailMessage
@@ -32,9 +33,8 @@ _env.filters["in_words"] = date_in_words
 _env.filters["time_in_words"] = time_in_words
 
 
-def render(request: LetterRequest, office: Office | None = None, front_door: str = "") -> tuple[str, str]:
-    """(subject, body) of a letter. Its first template line is `Subject: ...`.
-    `front_door`: the words and link into the party's own case (issue 27)."""
+def render(request: LetterRequest, office: Office | None = None) -> tuple[str, str]:
+    """(subject, body) of a letter. Its first template line is `Subject: ...`."""
     try:
         template = _env.get_template(f"{request.kind}.txt.j2")
     except TemplateNotFound:
@@ -42,7 +42,7 @@ def render(request: LetterRequest, office: Office | None = None, front_door: str
     context = with_names(request.context)
     text = template.render(
         letter=request, case_ref=request.case_ref, ctx=context, held_by=held_by(request),
-        signatory=signatory(request, context), office=office or Office(), front_door=front_door,
+        signatory=signatory(request, context), office=office or Office(),
     )  # fmt: skip
     first, _, body = text.partition("\n")
     if not first.startswith("Subject: "):
@@ -63,12 +63,41 @@ def front_door_words(link: str, sign_in_page: str, minutes: int) -> str:
 
 
 FRONT_DOOR = re.compile(r"\n*See your case online\n.*?and we will email you a new link\.\n?", re.S)
+FRONT_DOOR_HTML = re.compile(r"<section class='front-door'>.*?</section>", re.S)
+
+
+def with_front_door(body: str, door: str) -> str:
+    """The letter as its party receives it: the way into their case comes last, after how
+    to contact us (issue 27). Only the e-mail they are sent carries it: the record, the
+    PDFs, an advocate's copy and what staff read do not (the link would sign them in)."""
+    return f"{body.rstrip()}\n\n{door}\n" if door else body
+
+
+def with_front_door_html(document: str | None, door: str) -> str | None:
+    """The HTML part of the letter with the same words, the link a link."""
+    if document is None or not door:
+        return document
+    lines = [html.escape(line) for line in door.splitlines()]
+    linked = [f"<a href='{line}'>{line}</a>" if line.startswith("http") else line for line in lines]
+    section = f"<section class='front-door'><h2>{linked[0]}</h2><p>{'<br>'.join(linked[1:])}</p></section>"
+    return document.replace("</body>", section + "</body>")
 
 
 def without_front_door(body: str) -> str:
-    """The letter without its sign-in link: for a copy to someone else (an advocate), and
-    for staff reading it (the link would sign them in as the party)."""
+    """The letter without its sign-in link: for an advocate's copy, and for staff reading
+    a letter stored before the link was kept out of the record."""
     return FRONT_DOOR.sub("\n", body)
+
+
+def without_front_door_message(message: EmailMessage) -> EmailMessage:
+    """A letter as sent, with its sign-in link taken out of every part that carries it:
+    what the API gives anyone who reads a stored letter (design.md; issue 27)."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain" and not part.get_filename():
+            part.set_content(without_front_door(part.get_content()))
+        elif part.get_content_type() == "text/html" and not part.get_filename():
+            part.set_content(FRONT_DOOR_HTML.sub("", part.get_content()), subtype="html")
+    return message
 
 
 @functools.cache

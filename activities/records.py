@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.adjustments import COMPLAINANT, TASK_PREFIX, for_post, honour, post_pdf
+from activities.adjustments import COMPLAINANT, TASK_PREFIX, Form, for_post, honour, post_pdf
 from activities.dispatch import Dispatcher
 from activities.heartbeat import heartbeating, unstorable_is_final
-from activities.letters import front_door_words, render, to_email, without_front_door
+from activities.letters import front_door_words, render, to_email, with_front_door, with_front_door_html
 from activities.models import (
     CaseSnapshot,
     EarlierReviewAsk,
@@ -196,10 +196,10 @@ class CaseActivities:
             row = self._letter_row(session, request)
             if row is None:
                 try:
-                    subject, body = render(request, self.contact_block(), self._front_door(session, request))
+                    subject, body = render(request, self.contact_block())
                 except (ValueError, TemplateError) as err:  # a template fault: retrying won't help
                     raise ApplicationError(str(err), non_retryable=True) from err
-                row = self._store_letter(session, request, subject, body)
+                row = self._store_letter(session, request, subject, body, self._front_door(session, request))
         if row.delivery == "queued":
             self.dispatcher.wake()
         sent_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
@@ -269,13 +269,17 @@ class CaseActivities:
             )
         ).first()
 
-    def _store_letter(self, session: Session, request: LetterRequest, subject: str, body: str) -> LetterRow:
+    def _store_letter(
+        self, session: Session, request: LetterRequest, subject: str, body: str, door: str
+    ) -> LetterRow:
         folder = self.settings.outbox_dir / request.workflow_id.replace("/", "_")
         folder.mkdir(parents=True, exist_ok=True)
         eml = folder / f"{request.key}.eml"
         adjustments, form = honour(request, subject, body, folder, self._open_task(session, request))
         sender = self.settings.letters_from
-        eml.write_bytes(bytes(to_email(request, subject, body, sender, form)))
+        # Only the e-mail to the party carries their link; the record and the PDFs do not.
+        theirs = Form(with_front_door_html(form.html, door), form.attachments)
+        eml.write_bytes(bytes(to_email(request, subject, with_front_door(body, door), sender, theirs)))
         channel, delivery, note = "email", "queued" if self.settings.smtp_url else "sent", None
         if for_post(request):
             # Print-ready, in the post queue until staff mark it posted (design.md).
@@ -288,7 +292,7 @@ class CaseActivities:
             suffix = ".advocate.eml" if n == 0 else f".advocate-{n + 1}.eml"
             # The complainant's link is theirs alone: an advocate's copy leaves it out.
             (folder / f"{request.key}{suffix}").write_bytes(
-                bytes(to_email(copy, subject, without_front_door(body), sender, form))
+                bytes(to_email(copy, subject, body, sender, form))
             )
         row = LetterRow(
             workflow_id=request.workflow_id,

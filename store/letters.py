@@ -5,6 +5,10 @@ case has closed, which the store records itself (design.md: `mark_posted` at any
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from email import policy as email_policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -27,6 +31,16 @@ def deliveries(engine: Engine, workflow_id: str) -> dict[str, tuple[str, str | N
             )
         ).all()
     return {key: (delivery or "sent", note) for key, delivery, note in rows}
+
+
+def as_sent(row: LetterRow) -> EmailMessage | None:
+    """The letter as it was sent (its .eml), or None if the outbox no longer has it."""
+    if not row.eml_path or not Path(row.eml_path).exists():
+        return None
+    with Path(row.eml_path).open("rb") as eml:
+        parsed = BytesParser(policy=email_policy.default).parse(eml)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
 
 
 def letter_index(key: str) -> int | None:

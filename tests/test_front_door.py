@@ -247,6 +247,60 @@ async def test_the_organisation_comments_on_a_new_investigation_and_sees_only_it
     assert comments and "organisation" in comments[-1].actor
 
 
+def every_word_of(message: Any, tmp_path: Path) -> str:
+    """Every part a reader could open: the text, the HTML, and each PDF's words."""
+    words = []
+    for part in message.walk():
+        if part.get_content_type() == "application/pdf":
+            from tests.test_delivery import pdf_text
+
+            words.append(pdf_text(part.get_content(), tmp_path))
+        elif part.get_content_maintype() == "text":
+            words.append(part.get_content())
+    return "\n".join(words)
+
+
+async def test_only_the_partys_own_email_carries_its_link(
+    server: WorkflowEnvironment, live: LiveApi, mail: tuple[Inbox, str], tmp_path: Path
+) -> None:  # design.md, "Letters": the link signs in as the party, so nobody else is sent it
+    inbox, _ = mail
+    advocate = f"advocate-{uuid.uuid4().hex[:6]}@example.org"
+    reviews, wid, case = await open_case(server, live, reasonable_adjustments=[
+        {"kind": "large_print"},
+        {"kind": "advocate_copy", "contact": {"name": "Leeds Advocacy", "email": advocate}}])  # fmt: skip
+    theirs = await letter_to(inbox, case["complainant"]["email"], "grounds_request")
+    link = link_in(theirs)
+    html = theirs.get_body(preferencelist=("html",)).get_content()
+    assert f"<a href='{link}'>{link}</a>" in html  # the large-print page links it too
+    pdfs = [p for p in theirs.walk() if p.get_content_type() == "application/pdf"]
+    assert pdfs and all("/me/sign-in" not in every_word_of(p, tmp_path) for p in pdfs)  # a print lasts
+    copy = await letter_to(inbox, advocate, "grounds_request")
+    assert "Please give your case reference" in every_word_of(copy, tmp_path)
+    assert "/me/sign-in" not in every_word_of(copy, tmp_path)  # not in its text, HTML or PDF
+    # Staff reading the stored letter by the API get it as sent, less the link.
+    from api.auth import mint
+    from domain.models import Actor
+
+    staff = mint(live.settings.secret or "", Actor(id="cw-alice", role="caseworker"))
+    listed = httpx.get(f"{live.url}/cases/{wid}/letters", headers={"authorization": f"Bearer {staff}"}).json()
+    n = next(
+        item["n"]
+        for item in listed
+        if item["kind"] == "grounds_request" and item["to_role"] == "service_user"
+    )
+    raw = httpx.get(f"{live.url}/cases/{wid}/letters/{n}", headers={"authorization": f"Bearer {staff}"})
+    assert raw.status_code == 200 and raw.headers["content-type"].startswith("message/rfc822")
+    from email import policy
+    from email.parser import BytesParser
+
+    read = BytesParser(policy=policy.default).parsebytes(raw.content)
+    assert "Please give your case reference" in every_word_of(read, tmp_path)
+    assert (
+        "/me/sign-in" not in every_word_of(read, tmp_path) and "See your case online" not in read.as_string()
+    )
+    assert httpx.get(link).status_code == 303  # and the link, unread by anyone else, still works
+
+
 async def complainant_token(live: LiveApi, wid: str) -> str:
     from api.auth import mint
     from domain.models import Actor

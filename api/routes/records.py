@@ -12,13 +12,14 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from activities.letters import without_front_door_message
 from api.deps import Caller, Directory, Store, require_readable
 from api.problems import COMMON, Problem, documented
 from api.visibility import letters_for
 from domain.authority import is_staff
 from domain.calendar import london_date
 from domain.enums import Role
-from store.letters import post_pdf_path, post_queue
+from store.letters import as_sent, post_pdf_path, post_queue
 from store.models import LetterRow, TaskRow
 
 router = APIRouter(responses=documented(*COMMON, 403, 404))
@@ -78,11 +79,13 @@ def letters_of(store: Store, caller: Caller, workflow_id: str, directory: Direct
 
 @router.get("/cases/{workflow_id:case}/letters/{n}", tags=["letters"], response_class=Response)
 async def letter(workflow_id: str, n: int, caller: Caller, store: Store, directory: Directory) -> Response:
-    """One letter as sent (`message/rfc822`); n counts from 0."""
+    """One letter as sent (`message/rfc822`); n counts from 0. Without the party's
+    one-time sign-in link: whoever reads it here is not the one it was sent to."""
     rows = letters_of(store, caller, workflow_id, directory)
-    if not 0 <= n < len(rows) or not rows[n].eml_path:
+    message = as_sent(rows[n]) if 0 <= n < len(rows) else None
+    if message is None:
         raise Problem(404, f"no letter {n} on case {workflow_id}")
-    return Response(Path(rows[n].eml_path or "").read_bytes(), media_type="message/rfc822")
+    return Response(bytes(without_front_door_message(message)), media_type="message/rfc822")
 
 
 @router.get("/cases/{workflow_id:case}/letters", tags=["letters"], response_model=list[LetterSent])

@@ -41,7 +41,6 @@ from api.routes.documents import chunks_of
 from api.ui import party_forms
 from api.ui.pages import (
     UiError,
-    as_sent,
     checked_form,
     csrf_token,
     document_response,
@@ -60,6 +59,7 @@ from domain.plain import letter_title
 from starter.client import Refusal
 from store import front_door
 from store.front_door import Party
+from store.letters import as_sent
 from store.models import CaseRow, LetterRow
 from store.rates import SharedWindow
 

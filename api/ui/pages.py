@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
-from email import policy as email_policy
 from email.message import EmailMessage
-from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -57,7 +55,7 @@ from domain.letters import date_in_words
 from domain.staff import Person, Staff
 from starter.client import Refusal
 from store import allocation, drafts
-from store.letters import post_pdf_path, post_queue
+from store.letters import as_sent, post_pdf_path, post_queue
 from store.models import CaseRow, EndedSessionRow, LetterRow, TaskRow
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
@@ -463,16 +461,6 @@ def _letter_message(request: Request, workflow_id: str, n: int) -> tuple[LetterR
     if parsed is None:
         raise UiError(404, "There is no such letter on this case.")
     return rows[n], parsed
-
-
-def as_sent(row: LetterRow) -> EmailMessage | None:
-    """The letter as it was sent (its .eml), or None if the outbox no longer has it."""
-    if not row.eml_path or not Path(row.eml_path).exists():
-        return None
-    with Path(row.eml_path).open("rb") as eml:
-        parsed = BytesParser(policy=email_policy.default).parse(eml)
-    assert isinstance(parsed, EmailMessage)
-    return parsed
 
 
 def pdf_version(message: EmailMessage, filename: str) -> Response:
