@@ -159,9 +159,33 @@ async def test_a_complainant_signs_in_from_the_email_and_sends_their_reasons_wit
             "You did not read my GP's letter."
         )
         await page.get_by_label("What would you like us to do?").fill("Look at the evidence again.")
+        # A program disguised as a PDF: with JavaScript, the upload is refused and the
+        # form goes as it is, so the error summary says why, at the field.
+        fake = tmp_path / "statement.pdf"
+        fake.write_bytes(b"MZ\x90\x00\x03" + b"\x00" * 100)
+        await page.locator("#documents").set_input_files([str(fake)])
+        await page.get_by_role("button", name="Continue").click()
+        await summary.get_by_role("link", name=re.compile("statement.pdf was not uploaded")).wait_for()
+        assert await page.get_by_label("Why do you think our decision is wrong?").input_value()  # kept
+        # The files go ahead of the form, and the page shows them going (held here so a
+        # test can see it; axe-core checks that state too).
+        release = asyncio.Event()
+        uploads: list[str] = []
+
+        async def hold(route: Any) -> None:
+            uploads.append(route.request.url)
+            await release.wait()
+            await route.continue_()
+
+        await page.route("**/me/send/grounds_submitted/files", hold)
         await page.locator("#documents").set_input_files([str(one), str(two)])
         await page.get_by_role("button", name="Continue").click()
+        await page.get_by_role("status").filter(has_text="Uploading your files").wait_for()
+        assert await page.locator("#upload-progress").is_visible()
+        await accessible(page, f"door-uploading-{width}", every=True)
+        release.set()
         await page.get_by_role("heading", name="Check your answers").wait_for()
+        assert len(uploads) == 1  # both files in one upload, then the form by reference
         await page.get_by_text("gp-letter.txt").wait_for()
         await page.get_by_text("hospital-notes.txt").wait_for()
         await plain_and_accessible(page, "grounds-check", width)
@@ -376,6 +400,23 @@ async def test_a_partys_session_reaches_nothing_but_its_own_case(
         )
         assert forged.status_code == 422 and "Choose at least one file" in forged.text
         assert not [d for d in (await reviews.status(wid)).documents if d.sha256 == stored["sha256"]]
+        # The files sent ahead of a form (with JavaScript): the same checks, and this
+        # session's CSRF token; a form that takes no files takes none this way either.
+        ahead = "/me/send/evidence_submitted/files"
+        sent = browser.post(ahead, data={"csrf": token}, files={"documents": ("note.txt", b"my note")})
+        assert sent.status_code == 200 and [d["name"] for d in sent.json()["kept"]] == ["note.txt"]
+        assert (
+            browser.post(ahead, data={"csrf": "forged"}, files={"documents": ("n.txt", b"x")}).status_code
+            == 403
+        )
+        program = browser.post(
+            ahead, data={"csrf": token}, files={"documents": ("a.pdf", b"MZ\x90\x00" * 20)}
+        )
+        assert program.status_code == 422 and "a.pdf was not uploaded" in program.json()["error"]
+        assert browser.post(ahead, data={"csrf": token, "document": stored["sha256"]}).json()["kept"] == []
+        nothing = browser.post("/me/send/more_time_requested/files", data={"csrf": token},
+                               files={"documents": ("n.txt", b"x")})  # fmt: skip
+        assert nothing.status_code == 404
         # Too large: one file over the evidence limit, and a body over the whole limit.
         over = browser.post("/me/send/evidence_submitted", data={"csrf": token},
                             files={"documents": ("notes.txt", b"x" * 10_000)})  # fmt: skip

@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -77,6 +77,7 @@ PARTY_SESSION = timedelta(hours=2)  # a shared computer: the case is not left op
 LINKS_PER_ADDRESS_PER_HOUR = 3
 LINKS_PER_PLACE_PER_HOUR = 20
 SENDINGS_PER_MINUTE = 10
+UPLOADS_PER_MINUTE = 20
 FILES_AT_ONCE = 10
 
 
@@ -125,6 +126,7 @@ def windows(request: Request) -> dict[str, SharedWindow]:
             "address": SharedWindow(engine, "sign_in_address", LINKS_PER_ADDRESS_PER_HOUR, 3600),
             "place": SharedWindow(engine, "sign_in_place", LINKS_PER_PLACE_PER_HOUR, 3600),
             "sending": SharedWindow(engine, "door_sending", SENDINGS_PER_MINUTE, 60),
+            "uploads": SharedWindow(engine, "door_uploads", UPLOADS_PER_MINUTE, 60),
         }
     found: dict[str, SharedWindow] = state.door_windows
     return found
@@ -370,18 +372,8 @@ async def send(request: Request, name: str) -> Response:
     values = {k: v for k, v in data.multi_items() if isinstance(v, str) and k not in ("csrf", "document")}
     answers, errors = party_forms.answers_from(form, data)
     kept = kept_documents(request, party, data.getlist("document"))
-    uploads = [f for f in data.getlist("documents") if getattr(f, "filename", "")]
-    if uploads and len(uploads) + len(kept) > FILES_AT_ONCE:
-        errors["documents"] = f"Choose {FILES_AT_ONCE} files or fewer"
-    elif uploads:
-        for upload in uploads:
-            try:
-                kept.append(await request.app.state.evidence.save(chunks_of(upload), upload.filename,
-                                                                  party.workflow_id))  # fmt: skip
-            except (TooLarge, RefusedType) as err:
-                errors["documents"] = (
-                    f"{upload.filename} was not uploaded: {party_forms.refusal_words(str(err))}"
-                )
+    if refused := await save_uploads(request, party, data.getlist("documents"), kept):
+        errors["documents"] = refused
     if any(q.key == "documents" and q.required for q in form.questions) and not kept:
         errors.setdefault("documents", "Choose at least one file")
     if errors or data.get("change"):
@@ -403,6 +395,39 @@ async def send(request: Request, name: str) -> Response:
     await asyncio.to_thread(front_door.note_use, request.app.state.engine, party, name)
     request.session["notice"] = form.done
     return RedirectResponse("/me/case", status_code=303)
+
+
+async def save_uploads(request: Request, party: Party, files: list[Any], kept: list[Any]) -> str:
+    """Store the files chosen, through the API's own checks of size and type, adding each
+    to `kept`; the words of a refusal, or "" when every file was taken."""
+    uploads = [f for f in files if getattr(f, "filename", "")]
+    if len(uploads) + len(kept) > FILES_AT_ONCE:
+        return f"Choose {FILES_AT_ONCE} files or fewer"
+    for upload in uploads:
+        try:
+            kept.append(await request.app.state.evidence.save(chunks_of(upload), upload.filename,
+                                                              party.workflow_id))  # fmt: skip
+        except (TooLarge, RefusedType) as err:
+            return f"{upload.filename} was not uploaded: {party_forms.refusal_words(str(err))}"
+    return ""
+
+
+@router.post("/send/{name}/files")
+async def upload(request: Request, name: str) -> Response:
+    """The files of a form sent ahead of it, so the page can show them going (issue 27:
+    "progress shown"). With JavaScript the form then sends only their references; without
+    it, the files go with the form and this is never called."""
+    party = need_party(request)
+    data = await checked_form(request)
+    form = form_for(await status_of(request, party), party, name)
+    if not any(q.kind == "files" for q in form.questions):
+        raise UiError(404, "That form takes no files.")
+    if wait := await asyncio.to_thread(windows(request)["uploads"].take, f"{party.role}|{party.workflow_id}"):
+        return JSONResponse({"error": f"Wait {max(1, round(wait))} seconds, then try again."}, status_code=429)
+    kept: list[Any] = kept_documents(request, party, data.getlist("document"))
+    if refused := await save_uploads(request, party, data.getlist("documents"), kept):
+        return JSONResponse({"error": refused}, status_code=422)
+    return JSONResponse({"kept": [{"sha256": d.sha256, "name": d.name} for d in kept]})
 
 
 def kept_documents(request: Request, party: Party, shas: list[Any]) -> list[Any]:
