@@ -460,6 +460,7 @@ async def test_without_javascript_and_by_keyboard_a_complainant_asks_for_more_ti
         await page.get_by_role("button", name="Send").click()
         summary = page.locator(".govuk-error-summary")
         await summary.get_by_text("Enter a real date").wait_for()  # 31 February
+        assert await summary.get_by_role("link").get_attribute("href") == "#until-day"  # its first box
         await page.screenshot(path="test-artifacts/ui/door-more-time-error-no-js-390.png", full_page=True)
         await page.get_by_label("Day").fill("28")
         await page.get_by_role("button", name="Send").click()

@@ -64,8 +64,12 @@ from store.models import CaseRow, LetterRow
 from store.rates import SharedWindow
 
 log = logging.getLogger("reviews.front_door")
-# An error summary's link goes to its field; a radio's choice knows whether it is chosen.
-templates.env.filters["error_link"] = lambda item: {"text": item[1], "href": f"#{item[0]}"}
+# An error summary's link goes to its field (a date's to its day box: GOV.UK's pattern); a
+# radio's choice knows whether it is chosen.
+templates.env.filters["error_link"] = lambda item, dates=(): {
+    "text": item[1],
+    "href": f"#{item[0]}-day" if item[0] in dates else f"#{item[0]}",
+}
 templates.env.filters["choice_item"] = lambda choice, chosen: {
     "value": choice[0],
     "text": choice[1],
