@@ -20,8 +20,9 @@ import logging
 import os
 import smtplib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -57,6 +58,16 @@ Tell = Callable[[str, LetterUndeliverable], bool]
 def backoff(attempts: int, most: timedelta = BACKOFF_MAX) -> timedelta:
     """1 s, 2 s, 4 s ... up to `most` between attempts while the mail server is away."""
     return min(timedelta(seconds=2 ** min(attempts, 20)), most)
+
+
+@contextmanager
+def smtp_session(smtp_url: str) -> Iterator[smtplib.SMTP]:
+    """One session with the SMTP server `smtp_url` names (`smtp://user:pass@host:port`)."""
+    url = urlparse(smtp_url)
+    with smtplib.SMTP(url.hostname or "localhost", url.port or 25, timeout=SMTP_TIMEOUT) as smtp:
+        if url.username:
+            smtp.login(url.username, url.password or "")
+        yield smtp
 
 
 class Dispatcher:
@@ -197,11 +208,8 @@ class Dispatcher:
         """Send over one SMTP session and note the delivery the moment the server has
         accepted the last message, before saying goodbye; what it refused for good."""
         assert self.smtp_url is not None
-        url = urlparse(self.smtp_url)
         refused: list[str] = []
-        with smtplib.SMTP(url.hostname or "localhost", url.port or 25, timeout=SMTP_TIMEOUT) as smtp:
-            if url.username:
-                smtp.login(url.username, url.password or "")
+        with smtp_session(self.smtp_url) as smtp:
             for message in messages:
                 try:
                     smtp.send_message(message)

@@ -76,6 +76,15 @@ async def shared_server() -> AsyncIterator[SharedServer]:
     await server.env.shutdown()
 
 
+@pytest.fixture(scope="module")
+async def server() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of the module's own, for modules whose live API and browser
+    share one server across tests (a module may define its own `server` instead)."""
+    environment = await start_time_skipping()
+    yield environment
+    await environment.shutdown()
+
+
 @pytest.fixture
 async def env(
     shared_server: SharedServer, request: pytest.FixtureRequest

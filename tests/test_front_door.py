@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,6 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.calendar import london_date
 from starter.client import ReviewsClient
-from starter.testserver import start_time_skipping
 from tests.conftest import decision_case, skip, today, until_stage
 from tests.live import LiveApi
 from tests.mail import Inbox, smtp_server
@@ -48,13 +47,6 @@ NDI = {
         }
     ],  # fmt: skip
 }
-
-
-@pytest.fixture(scope="module")
-async def server() -> AsyncIterator[WorkflowEnvironment]:
-    environment = await start_time_skipping()
-    yield environment
-    await environment.shutdown()
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,6 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.calendar import london_date
 from starter.client import ReviewsClient
-from starter.testserver import start_time_skipping
 from tests.browser import chromium_path
 from tests.conftest import decision_case, today, until_stage
 from tests.live import LiveApi
@@ -31,13 +30,6 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "test-artifacts" / "ui"
 OAT = {"id": "oat-olu", "role": "oat_caseworker"}
 OWNER = {"id": "cw-alice", "role": "caseworker"}
-
-
-@pytest.fixture(scope="module")
-async def server() -> AsyncIterator[WorkflowEnvironment]:
-    environment = await start_time_skipping()
-    yield environment
-    await environment.shutdown()
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,9 @@ from starter.client import ReviewsClient
 from tests.conftest import decision_case, today
 from tests.live import SECRET, LiveApi
 from tests.test_api import PDF
-from tests.test_pages import OWNER, WATCH_CSP, accessible, browser_page, live, server, sign_in  # noqa: F401
+from tests.test_pages import OWNER, WATCH_CSP, accessible, browser_page, live, sign_in  # noqa: F401
 
-__all__ = ["live", "server"]
+__all__ = ["live"]
 
 
 async def no_sideways_scroll(page: Page, name: str) -> None:

@@ -27,13 +27,13 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from activities.dispatch import smtp_session
 from activities.letters import without_front_door
 from api.auth import Identity
 from api.evidence import RefusedType, TooLarge
@@ -42,10 +42,10 @@ from api.ui import party_forms
 from api.ui.pages import (
     UiError,
     checked_form,
-    csrf_token,
     document_response,
     letter_lines,
     pdf_version,
+    rendered,
     session_ended,
     signed_out,
     start_session,
@@ -116,10 +116,9 @@ class SignInFirst(Exception):
 
 
 def door(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    context |= {"person": None, "party": party_of(request), "csrf": csrf_token(request),
-                "leads_a_team": False, "notice": request.session.pop("notice", None),
-                "name_of": lambda person_id: ""}  # fmt: skip
-    return templates.TemplateResponse(request, template, context, status_code=status)
+    """A party's page: no person, no staff names."""
+    return rendered(request, template, status, context | {
+        "person": None, "party": party_of(request), "leads_a_team": False, "name_of": lambda _: ""})  # fmt: skip
 
 
 def windows(request: Request) -> dict[str, SharedWindow]:
@@ -200,11 +199,8 @@ def deliver(settings: Any, message: EmailMessage) -> None:
     machine without one (`reviews dev`). A failure is logged, never shown: the page must
     not say whether the address was known."""
     if settings.smtp_url:
-        url = urlparse(settings.smtp_url)
         try:
-            with smtplib.SMTP(url.hostname or "localhost", url.port or 25, timeout=30) as smtp:
-                if url.username:
-                    smtp.login(url.username, url.password or "")
+            with smtp_session(settings.smtp_url) as smtp:
                 smtp.send_message(message)
         except (OSError, smtplib.SMTPException) as err:
             log.error("a sign-in link could not be sent: %s", err)
@@ -427,7 +423,9 @@ async def upload(request: Request, name: str) -> Response:
     if not any(q.kind == "files" for q in form.questions):
         raise UiError(404, "That form takes no files.")
     if wait := await asyncio.to_thread(windows(request)["uploads"].take, f"{party.role}|{party.workflow_id}"):
-        return JSONResponse({"error": f"Wait {max(1, round(wait))} seconds, then try again."}, status_code=429)
+        return JSONResponse(
+            {"error": f"Wait {max(1, round(wait))} seconds, then try again."}, status_code=429
+        )
     kept: list[Any] = kept_documents(request, party, data.getlist("document"))
     if refused := await save_uploads(request, party, data.getlist("documents"), kept):
         return JSONResponse({"error": refused}, status_code=422)

@@ -129,12 +129,17 @@ class UiError(Exception):
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A staff page: the person signed in, and the names the directory gives."""
     directory = staff(request)
     person = signed_in(request)
-    context |= {"person": person, "csrf": csrf_token(request),
-                "leads_a_team": bool(person and directory.leads(person.id)),
-                "name_of": lambda person_id: words.person_words(directory, person_id),
-                "notice": request.session.pop("notice", None)}  # fmt: skip
+    return rendered(request, template, status, context | {
+        "person": person, "leads_a_team": bool(person and directory.leads(person.id)),
+        "name_of": lambda person_id: words.person_words(directory, person_id)})  # fmt: skip
+
+
+def rendered(request: Request, template: str, status: int, context: dict[str, Any]) -> HTMLResponse:
+    """Any page, staff's or a party's: its CSRF token and the notice of what was just done."""
+    context |= {"csrf": csrf_token(request), "notice": request.session.pop("notice", None)}
     return templates.TemplateResponse(request, template, context, status_code=status)
 
 
