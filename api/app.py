@@ -21,9 +21,9 @@ from api.auth import Verifier
 from api.evidence import EvidenceStore
 from api.headers import CodecCors, SecurityHeaders
 from api.limits import Limits
-from api.routes import cases, codec, documents, health, me, records
+from api.routes import cases, codec, documents, health, me, parties, records
 from api.settings import ApiSettings
-from api.ui import allocation, assets, front_door, pages
+from api.ui import allocation, assets, front_door, front_door_account, pages
 from api.ui.oidc import OidcSettings, provider
 from domain.staff import Staff
 from starter.client import ReviewsClient, connect
@@ -50,6 +50,7 @@ def create_app(
     sign_in_from_anywhere: bool = False,
     allowed_hosts: tuple[str, ...] | list[str] | None = None,
     oidc_settings: OidcSettings | None = None,
+    party_oidc_settings: OidcSettings | None = None,
 ) -> FastAPI:
     """`client`: a connected Temporal client (else one is made from the settings at start);
     `codec_server`: the codec the /codec routes use (True: from the environment);
@@ -102,13 +103,18 @@ def create_app(
     app.add_middleware(CodecCors, origins=list(config.ui_origins))
     problems.install(app)
     # Routes under /cases/{id}/... before /cases/{id} itself (ids may hold a slash).
-    for router in (health.router, records.router, documents.router, cases.router, codec.router, me.router):
+    for router in (health.router, records.router, documents.router, parties.router, cases.router, codec.router,
+                   me.router):  # fmt: skip
         app.include_router(router)
     # The people's pages: a signed, HttpOnly, SameSite session cookie (issue 12).
     app.state.staff = Staff.load(staff_file)
     oidc = oidc_settings if oidc_settings is not None else OidcSettings.from_env()
     app.state.oidc_settings = oidc
     app.state.oidc_client = provider(oidc) if oidc else None
+    # The parties' own provider, if any (issue 27): GOV.UK One Login, say, beside the links.
+    party_oidc = party_oidc_settings or OidcSettings.from_env("REVIEWS_PARTY_OIDC")
+    app.state.party_oidc_settings = party_oidc
+    app.state.party_oidc_client = provider(party_oidc, "party_idp", "openid email") if party_oidc else None
     app.state.web_ui_url = web_ui_url
     app.state.local_sign_in = local_sign_in  # the staff list, from this machine only
     app.state.sign_in_from_anywhere = sign_in_from_anywhere  # `--insecure-staff-list-sign-in`
@@ -128,6 +134,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(allocation.router)
     app.include_router(front_door.router)
+    app.include_router(front_door_account.router)
     pages.install(app)
     front_door.install(app)
     # Outermost: the host asked for, who is asking and how much they send, before anything

@@ -1,6 +1,10 @@
 """The front door's records (design.md, "Letters"; issue 27): one-time sign-in links into
 a party's own case, and what parties did through the door, for the measures.
 
+A party may instead be bound by the back office to an account at the parties' identity
+provider (OpenID Connect, such as GOV.UK One Login): the binding names the provider (its
+issuer) and the account (its subject), never an e-mail address, which an account may change.
+
 A link is a random token; the store keeps only its SHA-256, so a copy of the store (or
 of a letter's row) signs nobody in. Using a link is one conditional UPDATE, so two tabs
 racing the same link cannot both start a session."""
@@ -15,7 +19,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from store.models import CaseRow, FrontDoorUseRow, LetterRow, SignInLinkRow, aware
+from store.models import CaseRow, FrontDoorUseRow, LetterRow, PartyIdentityRow, SignInLinkRow, aware
+from store.tasks import store_audit
 
 PARTIES = ("service_user", "organisation")
 DEFAULT_TTL = timedelta(minutes=30)  # design.md: `sign_in_link_ttl`
@@ -92,6 +97,71 @@ def parties_with_email(engine: Engine, email: str) -> list[tuple[Party, str]]:
     for workflow_id, role, party_id, address in rows:
         seen.setdefault((workflow_id, role), (Party(workflow_id, role, party_id), address or wanted))
     return list(seen.values())
+
+
+def party_on(engine: Engine, workflow_id: str, role: str) -> Party | None:
+    """The party of an open case as its letters name it; None for a case closed or unknown."""
+    with Session(engine) as session:
+        case = session.get(CaseRow, workflow_id)
+        if case is None or case.outcome is not None:
+            return None
+        party_id = session.scalar(
+            select(LetterRow.to_id).where(LetterRow.workflow_id == workflow_id, LetterRow.to_role == role)
+            .order_by(LetterRow.id).limit(1)
+        )  # fmt: skip
+    return Party(workflow_id, role, party_id or role)
+
+
+def bind_identity(engine: Engine, party: Party, issuer: str, subject: str, by: str) -> bool:
+    """Bind the account to the party (False if it was bound already), in the case's audit."""
+    now = datetime.now(UTC)
+    with Session(engine) as session, session.begin():
+        if _binding(session, party, issuer, subject) is not None:
+            return False
+        session.add(PartyIdentityRow(issuer=issuer, subject=subject, workflow_id=party.workflow_id,
+                                     party=party.role, party_id=party.id, bound_at=now, bound_by=by))  # fmt: skip
+        case = session.get(CaseRow, party.workflow_id)
+        assert case is not None
+        store_audit(session, case, by, f"{party.role}'s account at {issuer} bound to the case", [],
+                    "front door: signing in with an identity provider, issue 27", now)  # fmt: skip
+    return True
+
+
+def unbind_identity(engine: Engine, party: Party, issuer: str, subject: str, by: str) -> bool:
+    """Take the binding away (False if there was none), in the case's audit."""
+    now = datetime.now(UTC)
+    with Session(engine) as session, session.begin():
+        found = _binding(session, party, issuer, subject)
+        if found is None:
+            return False
+        session.delete(found)
+        case = session.get(CaseRow, party.workflow_id)
+        if case is not None:
+            store_audit(session, case, by, f"{party.role}'s account at {issuer} no longer bound", [],
+                        "front door: signing in with an identity provider, issue 27", now)  # fmt: skip
+    return True
+
+
+def _binding(session: Session, party: Party, issuer: str, subject: str) -> PartyIdentityRow | None:
+    return session.scalars(
+        select(PartyIdentityRow).where(
+            PartyIdentityRow.issuer == issuer, PartyIdentityRow.subject == subject,
+            PartyIdentityRow.workflow_id == party.workflow_id, PartyIdentityRow.party == party.role)
+    ).first()  # fmt: skip
+
+
+def parties_of_account(engine: Engine, issuer: str, subject: str) -> list[tuple[Party, str]]:
+    """The parties this account is bound to on open cases, with each case's reference, the
+    newest binding first."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(PartyIdentityRow, CaseRow.case_ref)
+            .join(CaseRow, CaseRow.workflow_id == PartyIdentityRow.workflow_id)
+            .where(PartyIdentityRow.issuer == issuer, PartyIdentityRow.subject == subject,
+                   CaseRow.outcome.is_(None))
+            .order_by(PartyIdentityRow.id.desc())
+        ).all()  # fmt: skip
+    return [(Party(r.workflow_id, r.party, r.party_id), ref) for r, ref in rows]
 
 
 def links_for(engine: Engine, parties: list[Party], ttl: timedelta = DEFAULT_TTL) -> list[str]:

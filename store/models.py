@@ -234,6 +234,25 @@ class SignInLinkRow(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class PartyIdentityRow(Base):
+    """A party of a case bound by the back office to an account at the parties' identity
+    provider (issue 27: "with the party bound to the case by the back office"): whoever
+    signs in there as that subject sees that party's case, and nothing else."""
+
+    __tablename__ = "party_identities"
+    __table_args__ = (
+        UniqueConstraint("issuer", "subject", "workflow_id", "party", name="uq_party_identity"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(255), index=True)
+    workflow_id: Mapped[str] = mapped_column(String(200), index=True)
+    party: Mapped[str] = mapped_column(String(20))  # service_user | organisation
+    party_id: Mapped[str] = mapped_column(String(200))
+    bound_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    bound_by: Mapped[str] = mapped_column(String(200))
+
+
 class FrontDoorUseRow(Base):
     """A party signing in, or sending something, through the front door: what the measures
     count (issue 27: how many used it, how long from letter to submission)."""

@@ -17,6 +17,7 @@ import uvicorn
 from activities.records import CaseActivities
 from api.app import create_app
 from api.settings import ApiSettings
+from api.ui.oidc import OidcSettings
 from starter.client import connect
 from store.db import migrate
 from tests.conftest import settings_in
@@ -28,7 +29,9 @@ SECRET = "live-secret-" + "z" * 32
 class LiveApi:
     """The API served by uvicorn on a thread of this process, with its own worker."""
 
-    def __init__(self, target: str, folder: Path, smtp_url: str | None = None) -> None:
+    def __init__(
+        self, target: str, folder: Path, smtp_url: str | None = None, party_oidc: OidcSettings | None = None
+    ) -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = int(sock.getsockname()[1])
@@ -40,6 +43,7 @@ class LiveApi:
         migrate(store.database_url)
         self.settings = ApiSettings(store=store, secret=SECRET, task_queue=queue, evidence_max_bytes=4096)
         self.web_ui_url: str | None = None
+        self.party_oidc = party_oidc  # the parties' identity provider (issue 27), if any
         self.target = target
         self.stop = threading.Event()
         self.thread = threading.Thread(target=lambda: asyncio.run(self.serve()), daemon=True)
@@ -47,8 +51,9 @@ class LiveApi:
     async def serve(self) -> None:
         client = await connect(self.target, codec=False)
         app = create_app(
-            self.settings, client=client, codec_server=False, web_ui_url=self.web_ui_url, local_sign_in=True
-        )
+            self.settings, client=client, codec_server=False, web_ui_url=self.web_ui_url, local_sign_in=True,
+            party_oidc_settings=self.party_oidc,
+        )  # fmt: skip
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
         async with build_worker(client, CaseActivities(self.settings.store), self.settings.task_queue):
             task = asyncio.create_task(server.serve())

@@ -4,121 +4,19 @@ from a claim, and a token without a known role is refused."""
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import hashlib
-import json
-import secrets
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import parse_qs, urlparse
 
 import httpx
-import jwt
-import pytest
-import uvicorn
-from cryptography.hazmat.primitives.asymmetric import rsa
-from fastapi import FastAPI, Form, Request
-from fastapi.responses import JSONResponse, RedirectResponse
 
 from activities.settings import Settings
 from api.app import create_app
 from api.settings import ApiSettings
 from api.ui.oidc import OidcSettings
 from store.db import migrate
+from tests.idp import Provider, idp  # noqa: F401
 
-KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-class Provider:
-    """An identity provider with one user whose claims a test sets."""
-
-    def __init__(self) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = int(sock.getsockname()[1])
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.claims: dict[str, Any] = {}
-        self.codes: dict[str, dict[str, str]] = {}
-        self.app = self.build()
-        self.server = uvicorn.Server(
-            uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")
-        )
-        self.thread = threading.Thread(target=lambda: asyncio.run(self.server.serve()), daemon=True)
-
-    def build(self) -> FastAPI:
-        app = FastAPI()
-        public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(KEY.public_key())) | {
-            "kid": "k1",
-            "use": "sig",
-            "alg": "RS256",
-        }
-
-        @app.get("/.well-known/openid-configuration")
-        async def metadata() -> dict[str, Any]:
-            return {
-                "issuer": self.url, "authorization_endpoint": f"{self.url}/authorize",
-                "token_endpoint": f"{self.url}/token", "jwks_uri": f"{self.url}/jwks",
-                "response_types_supported": ["code"], "subject_types_supported": ["public"],
-                "id_token_signing_alg_values_supported": ["RS256"], "code_challenge_methods_supported": ["S256"],
-            }  # fmt: skip
-
-        @app.get("/jwks")
-        async def keys() -> dict[str, Any]:
-            return {"keys": [public]}
-
-        @app.get("/authorize")
-        async def authorize(request: Request) -> RedirectResponse:
-            q = request.query_params
-            assert q["code_challenge_method"] == "S256" and q["response_type"] == "code"
-            code = secrets.token_urlsafe(16)
-            self.codes[code] = {
-                "challenge": q["code_challenge"],
-                "nonce": q.get("nonce", ""),
-                "client": q["client_id"],
-            }
-            return RedirectResponse(
-                f"{q['redirect_uri']}?{urlencode({'code': code, 'state': q['state']})}", status_code=302
-            )
-
-        @app.post("/token")
-        async def token(code: str = Form(...), code_verifier: str = Form(...)) -> JSONResponse:
-            grant = self.codes.pop(code, None)
-            digest = (
-                base64.urlsafe_b64encode(hashlib.sha256(code_verifier.encode()).digest())
-                .rstrip(b"=")
-                .decode()
-            )
-            if grant is None or digest != grant["challenge"]:
-                return JSONResponse({"error": "invalid_grant"}, status_code=400)
-            now = datetime.now(UTC)
-            claims = {"iss": self.url, "aud": grant["client"], "iat": now, "exp": now + timedelta(minutes=5),
-                      "nonce": grant["nonce"]} | self.claims  # fmt: skip
-            id_token = jwt.encode(claims, KEY, algorithm="RS256", headers={"kid": "k1"})
-            return JSONResponse(
-                {"access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": id_token}
-            )
-
-        return app
-
-
-@pytest.fixture(scope="module")
-def idp() -> Iterator[Provider]:
-    provider = Provider()
-    provider.thread.start()
-    for _ in range(100):
-        try:
-            httpx.get(f"{provider.url}/jwks", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    yield provider
-    provider.server.should_exit = True
+__all__ = ["idp"]
 
 
 async def sign_in_through(idp: Provider, tmp_path: Path) -> httpx.Response:

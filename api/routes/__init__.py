@@ -6,7 +6,7 @@ from starlette.convertors import Convertor, register_url_convertor
 
 
 class CaseIdConvertor(Convertor[str]):
-    regex = r"[^/]+(?:/(?!(?:letters|evidence|messages|documents)(?:/|$))[^/]+)*"
+    regex = r"[^/]+(?:/(?!(?:letters|evidence|messages|documents|parties)(?:/|$))[^/]+)*"
 
     def convert(self, value: str) -> str:
         return value

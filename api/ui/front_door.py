@@ -75,6 +75,8 @@ templates.env.filters["choice_item"] = lambda choice, chosen: {
     "text": choice[1],
     "checked": choice[0] == chosen,
 }
+# A case to choose, for someone with several (front_door_account.py): by its reference.
+templates.env.filters["case_choice"] = lambda case: {"value": case["workflow_id"], "text": f"Case {case['case_ref']}"}
 router = APIRouter(prefix="/me", include_in_schema=False)
 
 PARTY_SESSION = timedelta(hours=2)  # a shared computer: the case is not left open all day
@@ -117,8 +119,10 @@ class SignInFirst(Exception):
 
 def door(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A party's page: no person, no staff names."""
+    account = request.app.state.party_oidc_settings
     return rendered(request, template, status, context | {
-        "person": None, "party": party_of(request), "leads_a_team": False, "name_of": lambda _: ""})  # fmt: skip
+        "person": None, "party": party_of(request), "leads_a_team": False, "name_of": lambda _: "",
+        "account_sign_in": account.label if account else None})  # fmt: skip
 
 
 def windows(request: Request) -> dict[str, SharedWindow]:
@@ -215,6 +219,12 @@ async def use_a_link(request: Request, token: str) -> Response:
     party = await asyncio.to_thread(front_door.use_link, request.app.state.engine, token)
     if party is None:
         return door(request, "me_sign_in.html", 410, expired=True)
+    return await begin(request, party)
+
+
+async def begin(request: Request, party: Party) -> Response:
+    """A fresh session for this party of this case (nothing of the session before is kept:
+    no fixation), counted for the measures."""
     party = await the_case_of(request, party)
     start_session(request)
     request.session["party"] = asdict(party)

@@ -33,30 +33,35 @@ class OidcSettings:
     role_claim: str = "role"
     team_claim: str = "team"
     manager_claim: str = "manager"
+    label: str = "GOV.UK One Login"  # what the parties' sign-in button names
 
     @classmethod
-    def from_env(cls) -> OidcSettings | None:
-        url = os.environ.get("REVIEWS_OIDC_METADATA_URL")
+    def from_env(cls, prefix: str = "REVIEWS_OIDC") -> OidcSettings | None:
+        """Staff's provider (`REVIEWS_OIDC_*`), or with `REVIEWS_PARTY_OIDC` the parties'."""
+        url = os.environ.get(f"{prefix}_METADATA_URL")
         if not url:
             return None
         return cls(
             metadata_url=url,
-            client_id=os.environ.get("REVIEWS_OIDC_CLIENT_ID", "reviews"),
-            client_secret=os.environ.get("REVIEWS_OIDC_CLIENT_SECRET") or None,
-            role_claim=os.environ.get("REVIEWS_OIDC_ROLE_CLAIM", "role"),
+            client_id=os.environ.get(f"{prefix}_CLIENT_ID", "reviews"),
+            client_secret=os.environ.get(f"{prefix}_CLIENT_SECRET") or None,
+            role_claim=os.environ.get(f"{prefix}_ROLE_CLAIM", "role"),
+            label=os.environ.get(f"{prefix}_NAME", "GOV.UK One Login"),
         )
 
 
-def provider(settings: OidcSettings) -> Any:
+def provider(settings: OidcSettings, name: str = "idp", scope: str = "openid profile") -> Any:
+    """A client of the provider. Staff ask for their profile (name, role, team); parties
+    only for who they are (`openid email`): their case comes from the back office's binding."""
     oauth = OAuth()
     oauth.register(
-        "idp",
+        name,
         server_metadata_url=settings.metadata_url,
         client_id=settings.client_id,
         client_secret=settings.client_secret,
-        client_kwargs={"scope": "openid profile", "code_challenge_method": "S256"},
+        client_kwargs={"scope": scope, "code_challenge_method": "S256"},
     )
-    return oauth.create_client("idp")
+    return oauth.create_client(name)
 
 
 def person_from(claims: dict[str, Any], settings: OidcSettings) -> Person:
