@@ -62,6 +62,17 @@ def front_door_words(link: str, sign_in_page: str, minutes: int) -> str:
     )
 
 
+def front_door_by_post(sign_in_page: str) -> str:
+    """For a letter that goes by post: where to see the case, but no link (a print outlives
+    it, and its reader could not use it in time). It holds nothing secret."""
+    return (
+        "See your case online\n"
+        "If you give us your email address, you can also see your case online. Go to\n"
+        f"{sign_in_page}\n"
+        "and we will email you a link."
+    )
+
+
 FRONT_DOOR = re.compile(r"\n*See your case online\n.*?and we will email you a new link\.\n?", re.S)
 FRONT_DOOR_HTML = re.compile(r"<section class='front-door'>.*?</section>", re.S)
 

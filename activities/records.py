@@ -19,7 +19,14 @@ from temporalio.exceptions import ApplicationError
 from activities.adjustments import COMPLAINANT, TASK_PREFIX, Form, for_post, honour, post_pdf
 from activities.dispatch import Dispatcher
 from activities.heartbeat import heartbeating, unstorable_is_final
-from activities.letters import front_door_words, render, to_email, with_front_door, with_front_door_html
+from activities.letters import (
+    front_door_by_post,
+    front_door_words,
+    render,
+    to_email,
+    with_front_door,
+    with_front_door_html,
+)
 from activities.models import (
     CaseSnapshot,
     EarlierReviewAsk,
@@ -199,6 +206,8 @@ class CaseActivities:
                     subject, body = render(request, self.contact_block())
                 except (ValueError, TemplateError) as err:  # a template fault: retrying won't help
                     raise ApplicationError(str(err), non_retryable=True) from err
+                if request.to.role in PARTIES and for_post(request):
+                    body = with_front_door(body, front_door_by_post(f"{self.settings.public_url}/me/sign-in"))
                 row = self._store_letter(session, request, subject, body, self._front_door(session, request))
         if row.delivery == "queued":
             self.dispatcher.wake()

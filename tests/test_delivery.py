@@ -7,6 +7,7 @@ queue staff print from."""
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 import threading
 import time
@@ -121,6 +122,9 @@ async def test_someone_with_only_a_postal_address_is_written_to_by_post(
                 pdf = Path(settings_in(tmp_path).outbox_dir).rglob(f"{request['key']}.post.pdf")
                 printed = pdf_text(next(pdf).read_bytes(), tmp_path)
                 assert printed.startswith("2 Mill Lane Leeds LS1 1AA") and "FOR POSTING" not in printed
+                # Where to see the case online, but no one-time link: a print outlives it (issue 27).
+                assert "If you give us your email address, you can also see your case online" in printed
+                assert "/me/sign-in" in printed and not re.search(r"/me/sign-in/\S", printed)
                 # Someone else's token is not staff: only staff and the back office post.
                 day = date.fromisoformat(await today(env))
                 someone = {"id": "su-1", "role": "service_user"}

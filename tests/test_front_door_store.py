@@ -118,3 +118,36 @@ def test_the_measures_count_sign_ins_and_time_from_letter_to_submission(engine: 
     assert use.submissions == 2
     assert use.submissions_by_message == {"evidence_submitted": 1, "grounds_submitted": 1}
     assert use.median_hours_letter_to_submission == 4.0  # 3 h and 5 h after the letter
+
+
+def test_an_account_bound_by_the_back_office_opens_only_its_open_cases(engine: Engine) -> None:
+    issuer, other_issuer = "https://oidc.account.gov.uk/", "https://elsewhere.example/"
+    a_case(engine, "decision_complaint-A-1", "sam@example.org")
+    a_case(engine, "decision_complaint-A-2", "sam@example.org")
+    a_case(engine, "decision_complaint-A-3", "sam@example.org", outcome="withdrawn")
+    sam = front_door.party_on(engine, "decision_complaint-A-1", "service_user")
+    assert sam == Party("decision_complaint-A-1", "service_user", "service_user:decision_complaint-A-1")
+    assert front_door.party_on(engine, "decision_complaint-A-3", "service_user") is None  # closed
+    assert front_door.party_on(engine, "decision_complaint-none", "service_user") is None  # unknown
+    assert front_door.bind_identity(engine, sam, issuer, "urn:sam", "bo (back_office)") is True
+    assert front_door.bind_identity(engine, sam, issuer, "urn:sam", "bo (back_office)") is False  # once
+    later = front_door.party_on(engine, "decision_complaint-A-2", "service_user")
+    assert later is not None
+    front_door.bind_identity(engine, later, issuer, "urn:sam", "bo (back_office)")
+    found = front_door.parties_of_account(engine, issuer, "urn:sam")
+    assert [p.workflow_id for p, _ in found] == [
+        "decision_complaint-A-2",
+        "decision_complaint-A-1",
+    ]  # newest first
+    assert front_door.parties_of_account(engine, other_issuer, "urn:sam") == []  # another provider's account
+    assert front_door.parties_of_account(engine, issuer, "urn:someone") == []
+    with Session(engine) as session, session.begin():  # a case that closes is no longer offered
+        case = session.get(CaseRow, "decision_complaint-A-2")
+        assert case is not None
+        case.outcome = "withdrawn"
+    assert [p.workflow_id for p, _ in front_door.parties_of_account(engine, issuer, "urn:sam")] == [
+        "decision_complaint-A-1"
+    ]
+    assert front_door.unbind_identity(engine, sam, issuer, "urn:sam", "bo (back_office)") is True
+    assert front_door.unbind_identity(engine, sam, issuer, "urn:sam", "bo (back_office)") is False
+    assert front_door.parties_of_account(engine, issuer, "urn:sam") == []
