@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy import Engine
 
 from api.auth import Identity
@@ -49,6 +49,9 @@ def staff(request: Request) -> Staff:
     return found
 
 
+# A row's number in a path: the store's integer columns hold no more (a larger one crashed
+# SQLite's driver and PostgreSQL alike, found by schemathesis).
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Caller = Annotated[Identity, Depends(identity)]
 Reviews = Annotated[ReviewsClient, Depends(reviews)]
 Store = Annotated[Engine, Depends(engine)]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from activities.letters import without_front_door_message
-from api.deps import Caller, Directory, Store, require_readable
+from api.deps import Caller, Directory, RowId, Store, require_readable
 from api.problems import COMMON, Problem, documented
 from api.visibility import letters_for
 from domain.authority import is_staff
@@ -155,7 +155,7 @@ async def to_post(caller: Caller, store: Store) -> list[LetterToPost]:
 
 
 @router.get("/letters/to-post/{letter_id}.pdf", tags=["letters"], response_class=Response)
-async def to_post_pdf(letter_id: int, caller: Caller, store: Store) -> Response:
+async def to_post_pdf(letter_id: RowId, caller: Caller, store: Store) -> Response:
     """The print-ready PDF of a letter that goes by post (A4, the address in the window)."""
     require_staff(caller)
     found = post_pdf_path(store, letter_id)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from api.deps import RowId
 from api.ui import words
 from api.ui.pages import UiError, checked_form, need_person, page, staff
 from domain.authority import Refused
@@ -59,20 +60,20 @@ def told_and_back(request: Request, form: Any, act: Callable[[], str]) -> Respon
 
 
 @router.post("/steps/{task_id:int}/take")
-async def take(request: Request, task_id: int) -> Response:
+async def take(request: Request, task_id: RowId) -> Response:
     person, form = await acting(request)
     engine, directory, for_id = request.app.state.engine, staff(request), str(form.get("for") or "")
     return told_and_back(request, form, lambda: allocation.take(engine, directory, task_id, person, for_id))
 
 
 @router.post("/steps/{task_id:int}/give-back")
-async def give_back(request: Request, task_id: int) -> Response:
+async def give_back(request: Request, task_id: RowId) -> Response:
     person, form = await acting(request)
     engine, directory = request.app.state.engine, staff(request)
     return told_and_back(request, form, lambda: allocation.give_back(engine, directory, task_id, person))
 
 
-def open_step(request: Request, task_id: int) -> TaskRow:
+def open_step(request: Request, task_id: RowId) -> TaskRow:
     with Session(request.app.state.engine) as session:
         row = session.get(TaskRow, task_id)
     if row is None or row.closed_at is not None:
@@ -81,7 +82,7 @@ def open_step(request: Request, task_id: int) -> TaskRow:
 
 
 @router.get("/steps/{task_id:int}/follow-up")
-async def follow_up_form(request: Request, task_id: int) -> Response:
+async def follow_up_form(request: Request, task_id: RowId) -> Response:
     person = need_person(request)
     if not isinstance(person, Person):
         return person
@@ -95,7 +96,7 @@ async def follow_up_form(request: Request, task_id: int) -> Response:
 
 
 @router.post("/steps/{task_id:int}/follow-up")
-async def follow_up(request: Request, task_id: int) -> Response:
+async def follow_up(request: Request, task_id: RowId) -> Response:
     person, form = await acting(request)
     today = london_date(datetime.now(UTC))
     parts = [str(form.get(f"follow-up-{p}") or "").strip() for p in ("day", "month", "year")]
@@ -143,7 +144,7 @@ async def save_view(request: Request) -> Response:
 
 
 @router.post("/views/{view_id:int}/delete")
-async def forget_view(request: Request, view_id: int) -> Response:
+async def forget_view(request: Request, view_id: RowId) -> Response:
     person, form = await acting(request)
     tell(request, allocation.forget_view(request.app.state.engine, person.id, view_id))
     return RedirectResponse(back_to(form), status_code=303)

@@ -76,7 +76,10 @@ templates.env.filters["choice_item"] = lambda choice, chosen: {
     "checked": choice[0] == chosen,
 }
 # A case to choose, for someone with several (front_door_account.py): by its reference.
-templates.env.filters["case_choice"] = lambda case: {"value": case["workflow_id"], "text": f"Case {case['case_ref']}"}
+templates.env.filters["case_choice"] = lambda case: {
+    "value": case["workflow_id"],
+    "text": f"Case {case['case_ref']}",
+}
 router = APIRouter(prefix="/me", include_in_schema=False)
 
 PARTY_SESSION = timedelta(hours=2)  # a shared computer: the case is not left open all day

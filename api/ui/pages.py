@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from activities.letters import without_front_door
 from api.auth import Identity
+from api.deps import RowId
 from api.ui import words
 from api.ui.case_forms import (
     answers_of,
@@ -617,7 +618,7 @@ async def post_page(request: Request, error: str = "", status_code: int = 200) -
 
 
 @router.get("/post/{letter_id}.pdf")
-async def letter_to_post_pdf(request: Request, letter_id: int) -> Response:
+async def letter_to_post_pdf(request: Request, letter_id: RowId) -> Response:
     person = need_person(request)
     if not isinstance(person, Person):
         return person
@@ -628,7 +629,7 @@ async def letter_to_post_pdf(request: Request, letter_id: int) -> Response:
 
 
 @router.post("/post/{letter_id}")
-async def mark_letter_posted(request: Request, letter_id: int) -> Response:
+async def mark_letter_posted(request: Request, letter_id: RowId) -> Response:
     person = need_person(request)
     if not isinstance(person, Person):
         return person
