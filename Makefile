@@ -33,12 +33,13 @@ test-core: setup
 
 # The browser tests drive Debian's chromium with Playwright (no browser download) and
 # check pages with axe-core from the npm registry; the letter tests read PDFs with
-# pdftotext (Debian's poppler-utils).
+# pdftotext (Debian's poppler-utils); the virus scan tests run ClamAV's clamscan (Debian's
+# clamav, with a signature file the test makes: nothing is downloaded).
 browser: node_modules/.installed
-	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
-	  echo "The tests need Debian's chromium and poppler-utils: installing them with apt-get (needs root)."; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core) \
-	  || { echo "Could not install them: run 'apt-get install chromium poppler-utils' as root, then 'make test' again." >&2; exit 1; }; }
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v clamscan >/dev/null 2>&1 || { \
+	  echo "The tests need Debian's chromium, poppler-utils and clamav: installing them with apt-get (needs root)."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core clamav) \
+	  || { echo "Could not install them: run 'apt-get install chromium poppler-utils clamav' as root, then 'make test' again." >&2; exit 1; }; }
 
 # The core first: a broken rule fails in seconds, before lint and the servers.
 # Two test processes (pytest-xdist), one file each at a time: the suite waits on servers

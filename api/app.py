@@ -95,7 +95,9 @@ def create_app(
         else None
     )
     app.state.engine = make_engine(config.store.database_url)
-    app.state.evidence = EvidenceStore(config.evidence_dir, config.evidence_max_bytes)
+    app.state.evidence = EvidenceStore(
+        config.evidence_dir, config.evidence_max_bytes, scan=config.evidence_scan
+    )
     app.state.codec = (
         codec_from_env(config.store.database_url) if codec_server is True else (codec_server or None)
     )

@@ -8,6 +8,7 @@ name; the name is kept only as text and never used as a path."""
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import hashlib
 import os
@@ -34,6 +35,18 @@ class TooLarge(Exception):
 
 class RefusedType(Exception):
     pass
+
+
+class Infected(RefusedType):
+    """The virus scanner found something in it: refused like a type we do not take."""
+
+
+class NotChecked(Exception):
+    """The virus scanner could not say (it failed, or took too long): the document is not
+    kept, and the sender is asked to try again (the store fails closed)."""
+
+
+SCAN_SECONDS = 120
 
 
 # Markup a browser would run: never stored as evidence, whatever its first bytes claim.
@@ -134,10 +147,34 @@ CASE_QUOTA = 500 * 1024 * 1024  # what one case may hold in all (issue 23: no qu
 
 
 class EvidenceStore:
-    def __init__(self, root: Path, max_bytes: int, case_quota: int = CASE_QUOTA) -> None:
+    def __init__(
+        self, root: Path, max_bytes: int, case_quota: int = CASE_QUOTA, scan: tuple[str, ...] = ()
+    ) -> None:
         self.root = root
         self.max_bytes = max_bytes
         self.case_quota = case_quota
+        self.scan = scan  # a virus scanner's command, the file's path added (ClamAV's exit codes)
+
+    async def _scanned(self, path: Path) -> None:
+        """Checked by the virus scanner, if one is set (`REVIEWS_EVIDENCE_SCAN`): its exit
+        code 0 is clean, 1 found something, anything else (or no answer) is not checked.
+        ClamAV's `clamdscan --fdpass --no-summary` and `clamscan --no-summary` answer so."""
+        if not self.scan:
+            return
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *self.scan, str(path), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+            )
+            said, _ = await asyncio.wait_for(process.communicate(), SCAN_SECONDS)
+        except (OSError, TimeoutError) as err:
+            if "process" in locals():
+                process.kill()
+            raise NotChecked(f"the virus scanner did not answer: {err or 'it took too long'}") from None
+        if process.returncode == 1:
+            found = said.decode(errors="replace").rpartition(": ")[2].strip().removesuffix(" FOUND")
+            raise Infected(f"the virus scanner found {found or 'a virus'} in it: it was not kept")
+        if process.returncode != 0:
+            raise NotChecked(f"the virus scanner could not check it (exit {process.returncode})")
 
     def _usage_file(self, case_id: str) -> Path:
         return self.root / "usage" / f"{hashlib.sha256(case_id.encode()).hexdigest()}.bytes"
@@ -202,6 +239,7 @@ class EvidenceStore:
                 raise RefusedType(
                     "only PDF, images (PNG, JPEG, GIF, TIFF), plain text, Word documents and e-mails are accepted"
                 )
+            await self._scanned(temp)
             sha = digest.hexdigest()
             with self._case_lock(case_id):  # two uploads to one case at once: one at a time here
                 already = self.used_by(case_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ class ApiSettings:
     ui_origins: tuple[str, ...] = ("http://localhost:8233",)
     session_secret: str | None = None  # signs the pages' session cookie; never the token secret
     allowed_hosts: tuple[str, ...] = ()  # the Host names the app answers (empty: any)
+    evidence_scan: tuple[str, ...] = ()  # a virus scanner's command for every document (empty: none)
 
     @property
     def evidence_dir(self) -> Path:
@@ -51,6 +53,7 @@ class ApiSettings:
             allowed_hosts=tuple(
                 h.strip() for h in os.environ.get("REVIEWS_ALLOWED_HOSTS", "").split(",") if h.strip()
             ),
+            evidence_scan=tuple(shlex.split(os.environ.get("REVIEWS_EVIDENCE_SCAN", ""))),
         )
 
     def check(self) -> None:

@@ -54,11 +54,14 @@ async def api(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Api]:
 
 
 @asynccontextmanager
-async def api_on(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Api]:
-    """The app, a worker and an HTTP client on a task queue of the test's own."""
+async def api_on(env: WorkflowEnvironment, tmp_path: Path, **extra: Any) -> AsyncIterator[Api]:
+    """The app, a worker and an HTTP client on a task queue of the test's own (`extra`:
+    more of the API's settings)."""
     queue = f"api-{uuid.uuid4().hex[:6]}"
     store = settings_in(tmp_path)
-    settings = ApiSettings(store=store, secret=SECRET, task_queue=queue, evidence_max_bytes=64 * 1024)
+    settings = ApiSettings(
+        store=store, secret=SECRET, task_queue=queue, evidence_max_bytes=64 * 1024, **extra
+    )
     migrate(store.database_url)
     app = create_app(settings, client=env.client, codec_server=False, local_sign_in=True)
     app.state.clock = env.get_current_time  # today is the test server's (api/dates.py)

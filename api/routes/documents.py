@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import FileResponse
 
 from api.deps import Caller, Config, Directory, Documents, Reviews, Store, require_case
-from api.evidence import RefusedType, TooLarge
+from api.evidence import NotChecked, RefusedType, TooLarge
 from api.problems import COMMON, Problem, documented
 from api.visibility import facts_in_store, may_see
 from domain.models import Evidence
@@ -45,6 +45,8 @@ async def upload(
         raise Problem(413, str(err)) from None
     except RefusedType as err:
         raise Problem(415, str(err)) from None
+    except NotChecked as err:
+        raise Problem(503, f"{err}: send it again in a few minutes") from None
     # The case records and acknowledges it (issue 13); a kind that takes no documents
     # (positive feedback) keeps it in the store only.
     try:

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from activities.dispatch import smtp_session
 from activities.letters import without_front_door
 from api.auth import Identity
-from api.evidence import RefusedType, TooLarge
+from api.evidence import Infected, NotChecked, RefusedType, TooLarge
 from api.routes.documents import chunks_of
 from api.ui import party_forms
 from api.ui.pages import (
@@ -420,6 +420,11 @@ async def save_uploads(request: Request, party: Party, files: list[Any], kept: l
         try:
             kept.append(await request.app.state.evidence.save(chunks_of(upload), upload.filename,
                                                               party.workflow_id))  # fmt: skip
+        except Infected:
+            return (f"{upload.filename} was not uploaded: our virus check found a problem with it. "
+                    "Check the file, or send a different copy")  # fmt: skip
+        except NotChecked:
+            return f"We could not check {upload.filename} for viruses just now. Try again in a few minutes"
         except (TooLarge, RefusedType) as err:
             return f"{upload.filename} was not uploaded: {party_forms.refusal_words(str(err))}"
     return ""
