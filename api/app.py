@@ -24,7 +24,7 @@ from api.limits import Limits
 from api.routes import cases, codec, documents, health, me, parties, records
 from api.settings import ApiSettings
 from api.ui import allocation, assets, front_door, front_door_account, pages
-from api.ui.oidc import OidcSettings, provider
+from api.ui.oidc import PARTY_ENV, OidcSettings, provider
 from domain.staff import Staff
 from starter.client import ReviewsClient, connect
 from starter.codec import codec_from_env
@@ -114,7 +114,7 @@ def create_app(
     app.state.oidc_settings = oidc
     app.state.oidc_client = provider(oidc) if oidc else None
     # The parties' own provider, if any (issue 27): GOV.UK One Login, say, beside the links.
-    party_oidc = party_oidc_settings or OidcSettings.from_env("REVIEWS_PARTY_OIDC")
+    party_oidc = party_oidc_settings or OidcSettings.from_env(PARTY_ENV)
     app.state.party_oidc_settings = party_oidc
     app.state.party_oidc_client = provider(party_oidc, "party_idp", "openid email") if party_oidc else None
     app.state.web_ui_url = web_ui_url

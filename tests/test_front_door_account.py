@@ -204,3 +204,20 @@ async def test_without_a_provider_for_parties_there_is_no_account_sign_in(tmp_pa
         bo = {"authorization": f"Bearer {mint('s-' + 'k' * 40, Actor(id='bo', role='back_office'))}"}
         refused = await ours.put("/cases/C-1/parties/service_user/account", json={"subject": "x"}, headers=bo)
         assert refused.status_code == 409 and "REVIEWS_PARTY_OIDC_METADATA_URL" in refused.text
+
+
+async def test_the_parties_provider_is_read_from_the_environment(
+    idp: Provider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # README, "Configuration"
+    monkeypatch.setenv("REVIEWS_PARTY_OIDC_METADATA_URL", f"{idp.url}/.well-known/openid-configuration")
+    monkeypatch.setenv("REVIEWS_PARTY_OIDC_CLIENT_ID", "front-door-env")
+    monkeypatch.setenv("REVIEWS_PARTY_OIDC_NAME", "Northshire Login")
+    store = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'r.db'}", smtp_url=None,
+                     policy_file=None)  # fmt: skip
+    migrate(store.database_url)
+    app = create_app(ApiSettings(store=store, secret="s-" + "k" * 40), codec_server=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://reviews") as ours:
+        assert "Sign in with Northshire Login" in (await ours.get("/me/sign-in")).text
+        to_idp = await ours.get("/me/account/sign-in")
+        assert "client_id=front-door-env" in to_idp.headers["location"]
+        assert "scope=openid+email" in to_idp.headers["location"]  # who they are, nothing more

@@ -36,18 +36,29 @@ class OidcSettings:
     label: str = "GOV.UK One Login"  # what the parties' sign-in button names
 
     @classmethod
-    def from_env(cls, prefix: str = "REVIEWS_OIDC") -> OidcSettings | None:
-        """Staff's provider (`REVIEWS_OIDC_*`), or with `REVIEWS_PARTY_OIDC` the parties'."""
-        url = os.environ.get(f"{prefix}_METADATA_URL")
+    def from_env(cls, names: dict[str, str] | None = None) -> OidcSettings | None:
+        """Staff's provider (`REVIEWS_OIDC_*`), or with PARTY_ENV the parties' own."""
+        names = names or STAFF_ENV
+        url = os.environ.get(names["metadata_url"])
         if not url:
             return None
-        return cls(
-            metadata_url=url,
-            client_id=os.environ.get(f"{prefix}_CLIENT_ID", "reviews"),
-            client_secret=os.environ.get(f"{prefix}_CLIENT_SECRET") or None,
-            role_claim=os.environ.get(f"{prefix}_ROLE_CLAIM", "role"),
-            label=os.environ.get(f"{prefix}_NAME", "GOV.UK One Login"),
-        )
+        found = {field: os.environ[name] for field, name in names.items() if os.environ.get(name)}
+        return cls(**{"client_id": "reviews"} | found)
+
+
+# The environment's names for each provider's settings (README, "Configuration").
+STAFF_ENV = {
+    "metadata_url": "REVIEWS_OIDC_METADATA_URL",
+    "client_id": "REVIEWS_OIDC_CLIENT_ID",
+    "client_secret": "REVIEWS_OIDC_CLIENT_SECRET",
+    "role_claim": "REVIEWS_OIDC_ROLE_CLAIM",
+}
+PARTY_ENV = {
+    "metadata_url": "REVIEWS_PARTY_OIDC_METADATA_URL",
+    "client_id": "REVIEWS_PARTY_OIDC_CLIENT_ID",
+    "client_secret": "REVIEWS_PARTY_OIDC_CLIENT_SECRET",
+    "label": "REVIEWS_PARTY_OIDC_NAME",
+}
 
 
 def provider(settings: OidcSettings, name: str = "idp", scope: str = "openid profile") -> Any:
