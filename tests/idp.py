@@ -38,6 +38,11 @@ class Provider:
         self.url = f"http://127.0.0.1:{self.port}"
         self.claims: dict[str, Any] = {}
         self.codes: dict[str, dict[str, str]] = {}
+        # A client registered with a public key must prove itself with a signed assertion
+        # (`private_key_jwt`, as GOV.UK One Login asks); what each sign-in asked and proved.
+        self.client_keys: dict[str, Any] = {}
+        self.asked: list[dict[str, str]] = []
+        self.proved: list[str] = []
         self.app = self.build()
         self.server = uvicorn.Server(
             uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")
@@ -69,6 +74,7 @@ class Provider:
         async def authorize(request: Request) -> RedirectResponse:
             q = request.query_params
             assert q["code_challenge_method"] == "S256" and q["response_type"] == "code"
+            self.asked.append(dict(q))
             code = secrets.token_urlsafe(16)
             self.codes[code] = {
                 "challenge": q["code_challenge"],
@@ -80,8 +86,20 @@ class Provider:
             )
 
         @app.post("/token")
-        async def token(code: str = Form(...), code_verifier: str = Form(...)) -> JSONResponse:
+        async def token(
+            code: str = Form(...), code_verifier: str = Form(...), client_assertion: str | None = Form(None)
+        ) -> JSONResponse:
             grant = self.codes.pop(code, None)
+            key = self.client_keys.get(grant["client"]) if grant else None
+            if key is not None:  # RFC 7523: signed by the client's key, for this endpoint, once
+                try:
+                    proof = jwt.decode(client_assertion or "", key, algorithms=["RS256"],
+                                       audience=f"{self.url}/token")  # fmt: skip
+                except jwt.PyJWTError:
+                    return JSONResponse({"error": "invalid_client"}, status_code=401)
+                if proof["iss"] != grant["client"] or proof["sub"] != grant["client"] or not proof.get("jti"):  # type: ignore[index]
+                    return JSONResponse({"error": "invalid_client"}, status_code=401)
+                self.proved.append(proof["jti"])
             digest = (
                 base64.urlsafe_b64encode(hashlib.sha256(code_verifier.encode()).digest())
                 .rstrip(b"=")

@@ -221,3 +221,40 @@ async def test_the_parties_provider_is_read_from_the_environment(
         to_idp = await ours.get("/me/account/sign-in")
         assert "client_id=front-door-env" in to_idp.headers["location"]
         assert "scope=openid+email" in to_idp.headers["location"]  # who they are, nothing more
+
+
+async def test_like_gov_uk_one_login_the_client_proves_itself_with_its_key(
+    server: WorkflowEnvironment, idp: Provider, tmp_path: Path
+) -> None:  # private_key_jwt (RFC 7523) and a vector of trust, as One Login asks of its clients
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    ours = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = tmp_path / "front-door-key.pem"
+    pem.write_bytes(ours.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))  # fmt: skip
+    idp.client_keys["one-login-client"] = ours.public_key()
+    settings = OidcSettings(metadata_url=f"{idp.url}/.well-known/openid-configuration",
+                            client_id="one-login-client", private_key_file=str(pem), vtr='["Cl.Cm"]')  # fmt: skip
+    (tmp_path / "live").mkdir()
+    live = LiveApi(server.client.service_client.config.target_host, tmp_path / "live", party_oidc=settings)
+    live.start()
+    try:
+        wid, ref = await a_case(server, live)
+        bind(live, wid, "service_user", "urn:fdc:gov.uk:2022:sam")
+        proved = len(idp.proved)
+        with httpx.Client(base_url=live.url) as browser:
+            assert sign_in(browser, idp, "urn:fdc:gov.uk:2022:sam").headers["location"] == "/me/case"
+            assert ref in browser.get("/me/case", headers={"accept": "text/html"}).text
+        assert len(idp.proved) == proved + 1 and idp.asked[-1]["vtr"] == '["Cl.Cm"]'
+        # A key the provider does not know for us: it refuses, and nobody is signed in.
+        idp.client_keys["one-login-client"] = rsa.generate_private_key(65537, 2048).public_key()
+        with httpx.Client(base_url=live.url) as browser:
+            refused = sign_in(browser, idp, "urn:fdc:gov.uk:2022:sam")
+            assert refused.status_code == 401 and "Signing in did not work" in refused.text
+            assert (
+                browser.get("/me/case", headers={"accept": "text/html"}).headers["location"] == "/me/sign-in"
+            )
+    finally:
+        idp.client_keys.pop("one-login-client", None)
+        live.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 with warnings.catch_warnings():
@@ -18,6 +19,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     warnings.showwarning = lambda *args, **kwargs: None
     from authlib.integrations.starlette_client import OAuth, OAuthError
+    from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from pydantic import ValidationError
 
 from domain.staff import Person
@@ -34,6 +36,10 @@ class OidcSettings:
     team_claim: str = "team"
     manager_claim: str = "manager"
     label: str = "GOV.UK One Login"  # what the parties' sign-in button names
+    # GOV.UK One Login authenticates its clients by `private_key_jwt` (RFC 7523), not a
+    # secret: the PEM file of the key registered with it. And it takes a vector of trust.
+    private_key_file: str | None = None
+    vtr: str | None = None  # e.g. ["Cl.Cm"]: how sure the sign-in must be
 
     @classmethod
     def from_env(cls, names: dict[str, str] | None = None) -> OidcSettings | None:
@@ -58,6 +64,8 @@ PARTY_ENV = {
     "client_id": "REVIEWS_PARTY_OIDC_CLIENT_ID",
     "client_secret": "REVIEWS_PARTY_OIDC_CLIENT_SECRET",
     "label": "REVIEWS_PARTY_OIDC_NAME",
+    "private_key_file": "REVIEWS_PARTY_OIDC_PRIVATE_KEY_FILE",
+    "vtr": "REVIEWS_PARTY_OIDC_VTR",
 }
 
 
@@ -65,12 +73,21 @@ def provider(settings: OidcSettings, name: str = "idp", scope: str = "openid pro
     """A client of the provider. Staff ask for their profile (name, role, team); parties
     only for who they are (`openid email`): their case comes from the back office's binding."""
     oauth = OAuth()
+    kwargs: dict[str, Any] = {"scope": scope, "code_challenge_method": "S256"}
+    secret: str | None = settings.client_secret
+    methods = []
+    if settings.private_key_file:
+        secret = Path(settings.private_key_file).read_text()
+        kwargs["token_endpoint_auth_method"] = "private_key_jwt"
+        methods.append(PrivateKeyJWT())  # its audience: the token endpoint it is sent to
     oauth.register(
         name,
         server_metadata_url=settings.metadata_url,
         client_id=settings.client_id,
-        client_secret=settings.client_secret,
-        client_kwargs={"scope": scope, "code_challenge_method": "S256"},
+        client_secret=secret,
+        client_kwargs=kwargs,
+        client_auth_methods=methods or None,
+        authorize_params={"vtr": settings.vtr} if settings.vtr else None,
     )
     return oauth.create_client(name)
 
