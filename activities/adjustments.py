@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from activities.layout import Block, letter_blocks
 from activities.models import LetterRequest
 from domain.calendar import PACKAGE_CALENDAR, london_date
 from domain.models import Adjustment, AdjustmentKind
@@ -33,7 +34,6 @@ PUBLIC = frozenset({"service_user", "organisation"})
 LARGE_PT = 18
 EASY_READ_PT = 16
 PRINT_PT = 12
-PROSE_LINE = 60  # a line this long or more is wrapped prose, not an address line
 # Tasks an adjustment opens are named with this prefix: they stay open until done, apart
 # from the step the case is waiting on (which the workflow's sync opens and closes).
 TASK_PREFIX = "adjustment: "
@@ -62,7 +62,7 @@ class Form:
 def page(subject: str, body: str, points: int, address: str = "") -> str:
     """The letter as a page: at `points` (large print: 18), and for post with the address
     where a window envelope shows it (45 mm down, 20 mm in: a DL window)."""
-    paragraphs = "".join(_paragraph(p) for p in body.split("\n\n") if p.strip())
+    paragraphs = "".join(_block(b) for b in letter_blocks(body))
     window = (
         "<div class='window'>" + "<br>".join(html.escape(line.strip()) for line in address.splitlines()
                                              if line.strip()) + "</div>"
@@ -81,20 +81,15 @@ def page(subject: str, body: str, points: int, address: str = "") -> str:
     )
 
 
-def _paragraph(text: str) -> str:
-    """A paragraph of the text letter as HTML: prose reflows (the text letter's line breaks
-    are for plain-text mail only), a list stays a list, short lines (an address) stay lines."""
-    lines = [html.escape(line.strip()) for line in text.splitlines() if line.strip()]
-    items = [line[2:] for line in lines if line.startswith("- ")]
-    lead = [line for line in lines if not line.startswith("- ")]
-    out = ""
-    if lead and max(len(line) for line in lead) < PROSE_LINE:
-        out = "<p>" + "<br>".join(lead) + "</p>"
-    elif lead:
-        out = "<p>" + " ".join(lead) + "</p>"
-    if items:  # a list, after the words that lead into it
-        out += "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
-    return out
+def _block(block: Block) -> str:
+    """A paragraph or list of the text letter as HTML (activities/layout.py)."""
+    if block.items:
+        return (
+            "<ul>"
+            + "".join("<li>" + "<br>".join(map(html.escape, item)) + "</li>" for item in block.items)
+            + "</ul>"
+        )
+    return "<p>" + "<br>".join(map(html.escape, block.lines)) + "</p>"
 
 
 def easy_read(subject: str, body: str) -> str:

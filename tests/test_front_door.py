@@ -194,13 +194,21 @@ async def test_a_complainant_signs_in_from_the_email_and_sends_their_reasons_wit
         assert sorted(d.name for d in status.documents) == ["gp-letter.txt", "hospital-notes.txt"]
         # Several sendings close together get one letter (guidance v6): the batch closes.
         await skip(server, timedelta(hours=1))
-        await letter_to(inbox, address, "acknowledgement", nth=2)  # the first was of the complaint
+        thanks = await letter_to(inbox, address, "acknowledgement", nth=2)  # the first was of the complaint
+        # Its large-print HTML part lists each document under what it came with (they were
+        # put above the list before).
+        html = thanks.get_body(preferencelist=("html",)).get_content()
+        assert re.search(r"<li>your reasons for asking for a review<br>gp-letter\.txt \(\d+ bytes", html), (
+            html
+        )
         await page.reload()
         await page.get_by_role("link", name="We received what you sent").first.click()  # newest first
         await page.wait_for_url("**/me/letters/*")
         await page.get_by_text("Sent on").wait_for()
         await page.get_by_text("gp-letter.txt").wait_for()  # the acknowledgement of what they sent
         await page.get_by_text("hospital-notes.txt").wait_for()
+        item = page.locator(".app-letter li").filter(has_text="your reasons for asking for a review")
+        assert "gp-letter.txt" in await item.inner_text()  # a GOV.UK list, each document in its item
         assert "/me/sign-in/" not in await page.content()  # the link is theirs, and spent
         assert await page.locator(".app-letter--large").count() == 1  # their adjustment (31)
         await page.get_by_role("link", name="Open this letter as Large print (PDF)").wait_for()

@@ -34,6 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from activities.dispatch import smtp_session
+from activities.layout import letter_blocks
 from activities.letters import without_front_door
 from api.auth import Identity
 from api.evidence import Infected, NotChecked, RefusedType, TooLarge
@@ -43,7 +44,6 @@ from api.ui.pages import (
     UiError,
     checked_form,
     document_response,
-    letter_lines,
     pdf_version,
     rendered,
     session_ended,
@@ -309,7 +309,7 @@ async def letter(request: Request, n: int) -> Response:
     large = any("large" in str(a).lower() for a in row.adjustments or [])
     return door(request, "me_letter.html", letter=row, n=n, sent_on=date_in_words(row.created_at),
                 title=letter_title(row.kind),
-                paragraphs=[letter_lines(p) for p in text.split("\n\n") if p.strip()], large=large,
+                blocks=letter_blocks(text), large=large,
                 versions=versions_of(row))  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, P
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
+from activities.layout import letter_blocks
 from activities.letters import without_front_door
 from api.auth import Identity
 from api.deps import RowId
@@ -477,21 +478,6 @@ def pdf_version(message: EmailMessage, filename: str) -> Response:
     raise UiError(404, "That letter has no such version.")
 
 
-def letter_lines(paragraph: str) -> list[str]:
-    """A paragraph of the plain-text letter as lines to show: wrapped prose joined again,
-    short lines (a heading, an address, a list's items) kept as they were."""
-    lines: list[str] = []
-    joining = False
-    for line in paragraph.strip().splitlines():
-        line = line.strip()
-        if joining and not line.startswith(("- ", "• ")):
-            lines[-1] += " " + line
-        else:
-            lines.append(line)
-        joining = len(line) > 50
-    return lines
-
-
 @router.get("/cases/{workflow_id:case}/letters/{n}")
 async def letter(request: Request, workflow_id: str, n: int) -> Response:
     """One letter as it was sent, read as a page (issue 26: it was a raw .eml), with its
@@ -509,9 +495,8 @@ async def letter(request: Request, workflow_id: str, n: int) -> Response:
         for part in message.iter_attachments()
         if part.get_filename()
     ]
-    paragraphs = [letter_lines(p) for p in text.split("\n\n") if p.strip()]
     return page(
-        request, "letter.html", case=status, letter=row, paragraphs=paragraphs, versions=versions, n=n
+        request, "letter.html", case=status, letter=row, blocks=letter_blocks(text), versions=versions, n=n
     )
 
 
