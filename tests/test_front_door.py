@@ -531,3 +531,31 @@ async def test_the_sign_in_pages_read_plainly_and_a_complainant_can_withdraw(
             break
         await asyncio.sleep(0.1)
     assert (await reviews.status(wid)).outcome == "withdrawn"
+
+
+async def test_an_upload_answered_by_anything_but_its_json_still_sends_the_form(
+    server: WorkflowEnvironment, live: LiveApi, mail: tuple[Inbox, str], tmp_path: Path
+) -> None:  # nothing lost: a page in place of the upload's answer (a sign-in page, a proxy's)
+    inbox, _ = mail
+    _, wid, case = await open_case(server, live)
+    link = link_in(await letter_to(inbox, case["complainant"]["email"], "grounds_request"))
+    note = tmp_path / "my-note.txt"
+    note.write_text("What the nurse said to me.")
+    async with browser_page(390, 900) as page:
+        await page.goto(link)
+        await page.wait_for_url("**/me/case")
+        await page.goto(f"{live.url}/me/send/evidence_submitted")
+        answered: list[str] = []
+
+        async def not_json(route: Any) -> None:
+            answered.append(route.request.url)
+            await route.fulfill(
+                status=200, content_type="text/html", body="<html><body>Sign in</body></html>"
+            )
+
+        await page.route("**/me/send/evidence_submitted/files", not_json)
+        await page.locator("#documents").set_input_files([str(note)])
+        await page.get_by_role("button", name="Send").click()
+        await page.wait_for_url("**/me/case")  # the form went with its file, as without JavaScript
+        await page.get_by_text("my-note.txt").first.wait_for()
+        assert answered, "the upload went ahead of the form first"

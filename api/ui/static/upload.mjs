@@ -34,9 +34,17 @@ export function uploadProgress (form) {
     }
     request.addEventListener('error', sendAsItIs)
     request.addEventListener('load', () => {
-      if (request.status !== 200) return sendAsItIs()
+      // Anything but our JSON (a refusal, or a sign-in page after the session ran out):
+      // the form goes as it is, and the page that answers says what to do.
+      const type = request.getResponseHeader('content-type') || ''
+      if (request.status !== 200 || !type.includes('application/json')) return sendAsItIs()
+      let kept
+      try {
+        kept = JSON.parse(request.responseText).kept
+      } catch {
+        return sendAsItIs()
+      }
       for (const old of form.querySelectorAll('input[name=document]')) old.remove()
-      const { kept } = JSON.parse(request.responseText)
       for (const document of kept) {
         const reference = window.document.createElement('input')
         reference.type = 'hidden'
