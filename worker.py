@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -19,6 +20,8 @@ from workflows.positive_feedback import PositiveFeedbackWorkflow
 from workflows.service.workflow import ServiceComplaintWorkflow
 
 DEFAULT_TASK_QUEUE = "reviews"
+
+log = logging.getLogger(__name__)
 
 WORKFLOWS = [
     DecisionComplaintWorkflow,
@@ -101,10 +104,36 @@ async def run_worker(
     *,
     max_activities: int = 8,
     max_workflow_tasks: int = 100,
-) -> None:
+) -> bool:
     """Run until `stop` is set, then shut down cleanly (in-flight tasks finish)."""
     worker = build_worker(
         client, activities, task_queue, max_activities=max_activities, max_workflow_tasks=max_workflow_tasks
     )
-    async with worker:
-        await stop.wait()
+    return await run_until(worker, stop)
+
+
+# How long a stop waits for the worker to finish what it holds. The server can leave a
+# long poll open through a worker's shutdown (a race fixed in temporalio/temporal#11841),
+# which held Ctrl-C for a minute; an activity cut off here is retried by Temporal, and a
+# retried letter is not sent twice (its key, activities/records.py).
+SHUTDOWN_WAIT = 15.0  # seconds
+
+
+async def run_until(worker: Worker, stop: asyncio.Event, shutdown_wait: float = SHUTDOWN_WAIT) -> bool:
+    """Run `worker` until `stop` is set or it fails; whether it then shut down within
+    `shutdown_wait` seconds. A worker that failed raises its error."""
+    running = asyncio.create_task(worker.run())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if running.done():
+        running.result()
+        return True
+    _, pending = await asyncio.wait({running, asyncio.create_task(worker.shutdown())}, timeout=shutdown_wait)
+    if running in pending:
+        log.warning(
+            "the worker did not stop within %.0f s; leaving it (Temporal retries what it held)", shutdown_wait
+        )
+        return False
+    running.result()
+    return True

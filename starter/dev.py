@@ -182,20 +182,29 @@ async def run_dev(
         say("Worker running on task queue 'reviews'. Ctrl-C stops everything.")
         if ready is not None:
             ready.set()
+        clean = False
         try:
-            await run_worker(client, activities, task_queue, stop)
+            clean = await run_worker(client, activities, task_queue, stop)
         finally:
             if api is not None:
                 api.should_exit = True
                 await asyncio.sleep(0.2)
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        say("Stopped cleanly.")
+        await asyncio.to_thread(stop_server, server)
+    say(
+        "Stopped cleanly."
+        if clean
+        else "Stopped; the worker was cut short, and Temporal retries what it held."
+    )
+
+
+def stop_server(server: subprocess.Popen[bytes], seconds: float = 20) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")

@@ -5,6 +5,7 @@ data folder, where every open case resumes with its timers (paras 32, 71: the du
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -43,7 +44,8 @@ class Dev:
         extra_env: dict[str, str] | None = None,
     ) -> None:
         self.log = data_dir.parent / f"dev-{port}-{time.monotonic_ns()}.out"
-        env = {**os.environ, "REVIEWS_DATA_DIR": str(data_dir), "COLUMNS": "200", **(extra_env or {})}
+        env = {**os.environ, "REVIEWS_DATA_DIR": str(data_dir), "COLUMNS": "200", "PYTHONFAULTHANDLER": "1"}
+        env.update(extra_env or {})
         env.pop("REVIEWS_DATABASE_URL", None)
         if policy is not None:
             env["REVIEWS_POLICY"] = str(policy)
@@ -82,6 +84,13 @@ class Dev:
         self.proc.send_signal(signal.SIGINT)
         try:
             return self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGABRT)  # faulthandler writes every thread's stack to the log
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=5)
+            raise AssertionError(
+                f"reviews dev did not stop within 60 s of Ctrl-C:\n{self.output()}"
+            ) from None
         finally:
             if self.proc.poll() is None:
                 self.proc.kill()

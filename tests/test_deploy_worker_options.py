@@ -1,19 +1,29 @@
-"""`reviews worker` for a real cluster (design.md, "Real components and how they start"): TLS files, an API key, and activity
-slots that match the threads that run them."""
+"""`reviews worker` for a real cluster (design.md, "Real components and how they start"): TLS files, an API key, activity
+slots that match the threads that run them, and a stop that takes a bounded time."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
+from temporalio import activity, workflow
+from temporalio.api.enums.v1 import PendingActivityState
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 from activities.records import CaseActivities
 from starter.client import Refusal, tls_from_files
 from tests.conftest import settings_in
-from worker import build_worker
+from worker import build_worker, run_until
 
 REVIEWS = str(Path(sys.executable).with_name("reviews"))
 
@@ -53,3 +63,59 @@ def test_the_worker_command_names_every_option() -> None:
         "--max-activities",
     ):
         assert option in shown, option
+
+
+release = threading.Event()
+
+
+class StopProbe(BaseModel):
+    note: str = ""
+
+
+@activity.defn
+def held_up(_: StopProbe) -> None:
+    release.wait(60)  # a letter's SMTP server that does not answer, say
+
+
+@workflow.defn(sandboxed=False)
+class HeldUp:
+    @workflow.run
+    async def run(self, probe: StopProbe) -> None:
+        await workflow.execute_activity(held_up, probe, start_to_close_timeout=timedelta(minutes=2))
+
+
+async def test_a_stop_waits_a_bounded_time_for_what_the_worker_holds(env: WorkflowEnvironment) -> None:
+    """Ctrl-C (or SIGTERM) ends the worker within the bound even while an activity hangs
+    or the server keeps a poll open (temporalio/temporal#11841): before, a stop could wait
+    a minute or more. Cut short, it says so; Temporal retries the activity."""
+    queue = f"stop-{uuid.uuid4().hex[:8]}"
+    worker = Worker(
+        env.client, task_queue=queue, workflows=[HeldUp], activities=[held_up],
+        activity_executor=ThreadPoolExecutor(2),
+    )  # fmt: skip
+    stop = asyncio.Event()
+    release.clear()
+    running = asyncio.create_task(run_until(worker, stop, shutdown_wait=1.0))
+    handle = await env.client.start_workflow(HeldUp.run, StopProbe(), id=f"held-{queue}", task_queue=queue)
+    for _ in range(100):
+        pending = (await handle.describe()).raw_description.pending_activities
+        if pending and pending[0].state == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED:
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise AssertionError("the activity never started")
+    started = time.monotonic()
+    stop.set()
+    clean = await asyncio.wait_for(running, timeout=10)
+    assert clean is False and time.monotonic() - started < 5
+    release.set()
+    await handle.terminate("test over")
+
+
+async def test_a_stop_with_nothing_held_is_clean(env: WorkflowEnvironment) -> None:
+    worker = Worker(env.client, task_queue=f"idle-{uuid.uuid4().hex[:8]}", workflows=[HeldUp])
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_until(worker, stop, shutdown_wait=30))
+    await asyncio.sleep(0.5)
+    stop.set()
+    assert await asyncio.wait_for(running, timeout=30) is True
