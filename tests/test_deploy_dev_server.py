@@ -201,7 +201,8 @@ async def test_dev_round_trip_and_restart_resumes_timers(tmp_path: Path) -> None
     finally:
         code = dev.stop()
     assert code == 0, dev.output()
-    assert "Stopped cleanly" in dev.output()
+    # It stopped itself; "cleanly" unless the server kept a poll open (worker.SHUTDOWN_WAIT).
+    assert "Stopped" in dev.output()
 
     time.sleep(max(0.0, lapses_at - time.monotonic()) + 2)  # it falls due while nothing runs
 
