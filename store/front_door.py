@@ -114,32 +114,34 @@ def party_on(engine: Engine, workflow_id: str, role: str) -> Party | None:
 
 def bind_identity(engine: Engine, party: Party, issuer: str, subject: str, by: str) -> bool:
     """Bind the account to the party (False if it was bound already), in the case's audit."""
-    now = datetime.now(UTC)
     with Session(engine) as session, session.begin():
         if _binding(session, party, issuer, subject) is not None:
             return False
+        now = _audit_binding(session, party, by, f"{party.role}'s account at {issuer} bound to the case")
         session.add(PartyIdentityRow(issuer=issuer, subject=subject, workflow_id=party.workflow_id,
                                      party=party.role, party_id=party.id, bound_at=now, bound_by=by))  # fmt: skip
-        case = session.get(CaseRow, party.workflow_id)
-        assert case is not None
-        store_audit(session, case, by, f"{party.role}'s account at {issuer} bound to the case", [],
-                    "front door: signing in with an identity provider, issue 27", now)  # fmt: skip
     return True
 
 
 def unbind_identity(engine: Engine, party: Party, issuer: str, subject: str, by: str) -> bool:
     """Take the binding away (False if there was none), in the case's audit."""
-    now = datetime.now(UTC)
     with Session(engine) as session, session.begin():
         found = _binding(session, party, issuer, subject)
         if found is None:
             return False
         session.delete(found)
-        case = session.get(CaseRow, party.workflow_id)
-        if case is not None:
-            store_audit(session, case, by, f"{party.role}'s account at {issuer} no longer bound", [],
-                        "front door: signing in with an identity provider, issue 27", now)  # fmt: skip
+        _audit_binding(session, party, by, f"{party.role}'s account at {issuer} no longer bound")
     return True
+
+
+def _audit_binding(session: Session, party: Party, by: str, what: str) -> datetime:
+    now = datetime.now(UTC)
+    case = session.get(CaseRow, party.workflow_id)
+    if case is not None:
+        store_audit(
+            session, case, by, what, [], "front door: signing in with an identity provider, issue 27", now
+        )
+    return now
 
 
 def _binding(session: Session, party: Party, issuer: str, subject: str) -> PartyIdentityRow | None:

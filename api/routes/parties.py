@@ -11,9 +11,9 @@ account. Each binding and unbinding is in the case's audit trail."""
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Caller, Store
@@ -45,11 +45,6 @@ class Bound(BaseModel):
     bound: bool = Field(description="False if the account was bound to this party already (nothing changed).")
 
 
-def require_back_office(caller: Any) -> None:
-    if caller.bound or caller.actor.role is not Role.BACK_OFFICE:
-        raise Problem(403, "only the back office binds a party to an account (issue 27)")
-
-
 async def issuer_of(request: Request) -> str:
     client = request.app.state.party_oidc_client
     if client is None:
@@ -63,33 +58,38 @@ async def issuer_of(request: Request) -> str:
     return str(metadata["issuer"])
 
 
-async def the_party(store: Any, workflow_id: str, role: str) -> front_door.Party:
+async def binding_target(
+    workflow_id: str, role: PartyRole, request: Request, caller: Caller, store: Store
+) -> tuple[front_door.Party, str]:
+    """The party of an open case, and the provider set up here; only for the back office."""
+    if caller.bound or caller.actor.role is not Role.BACK_OFFICE:
+        raise Problem(403, "only the back office binds a party to an account (issue 27)")
+    issuer = await issuer_of(request)
     party = await asyncio.to_thread(front_door.party_on, store, workflow_id, role)
     if party is None:
         raise Problem(404, f"no open case {workflow_id}")
-    return party
+    return party, issuer
+
+
+Target = Annotated[tuple[front_door.Party, str], Depends(binding_target)]
 
 
 @router.put("/cases/{workflow_id:case}/parties/{role}/account", response_model=Bound)
-async def bind(workflow_id: str, role: PartyRole, account: Account, request: Request, caller: Caller,
+async def bind(workflow_id: str, role: PartyRole, account: Account, target: Target, caller: Caller,
                store: Store) -> Bound:  # fmt: skip
     """Bind the party to the account; binding it again changes nothing."""
-    require_back_office(caller)
-    issuer = await issuer_of(request)
-    party = await the_party(store, workflow_id, role)
+    party, issuer = target
     new = await asyncio.to_thread(front_door.bind_identity, store, party, issuer, account.subject,
                                   str(caller.actor))  # fmt: skip
     return Bound(workflow_id=workflow_id, party=role, issuer=issuer, subject=account.subject, bound=new)
 
 
 @router.delete("/cases/{workflow_id:case}/parties/{role}/account/{subject}", response_model=Bound)
-async def unbind(workflow_id: str, role: PartyRole, subject: Annotated[str, Path(pattern=SUBJECT_PATTERN)], request: Request, caller: Caller,
-                 store: Store) -> Bound:  # fmt: skip
+async def unbind(workflow_id: str, role: PartyRole, subject: Annotated[str, Path(pattern=SUBJECT_PATTERN)],
+                 target: Target, caller: Caller, store: Store) -> Bound:  # fmt: skip
     """The account no longer signs in to this party's case (a session already started ends
     with its two hours)."""
-    require_back_office(caller)
-    issuer = await issuer_of(request)
-    party = await the_party(store, workflow_id, role)
+    party, issuer = target
     gone = await asyncio.to_thread(
         front_door.unbind_identity, store, party, issuer, subject, str(caller.actor)
     )
