@@ -10,6 +10,7 @@ import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -30,7 +31,12 @@ class LiveApi:
     """The API served by uvicorn on a thread of this process, with its own worker."""
 
     def __init__(
-        self, target: str, folder: Path, smtp_url: str | None = None, party_oidc: OidcSettings | None = None
+        self,
+        target: str,
+        folder: Path,
+        smtp_url: str | None = None,
+        party_oidc: OidcSettings | None = None,
+        **api: Any,  # ApiSettings fields, e.g. evidence_scan
     ) -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
@@ -42,6 +48,7 @@ class LiveApi:
         store = replace(settings_in(folder), smtp_url=smtp_url, public_url=self.url)
         migrate(store.database_url)
         self.settings = ApiSettings(store=store, secret=SECRET, task_queue=queue, evidence_max_bytes=4096)
+        self.settings = replace(self.settings, **api)
         self.web_ui_url: str | None = None
         self.party_oidc = party_oidc  # the parties' identity provider (issue 27), if any
         self.target = target

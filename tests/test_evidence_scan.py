@@ -11,7 +11,6 @@ import hashlib
 import re
 import shutil
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -110,8 +109,8 @@ async def test_the_front_door_says_in_words_that_a_file_had_a_virus(
     server: WorkflowEnvironment, tmp_path: Path, signatures: Path
 ) -> None:
     (tmp_path / "live").mkdir()
-    live = LiveApi(server.client.service_client.config.target_host, tmp_path / "live")
-    live.settings = replace(live.settings, evidence_scan=(clamscan(), "--no-summary", "-d", str(signatures)))
+    scanner = (clamscan(), "--no-summary", "-d", str(signatures))
+    live = LiveApi(server.client.service_client.config.target_host, tmp_path / "live", evidence_scan=scanner)
     live.start()
     try:
         reviews = ReviewsClient(server.client, live.settings.task_queue)
