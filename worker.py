@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 from temporalio.client import Client
@@ -51,7 +52,33 @@ RUNNER = SandboxedWorkflowRunner(
 )
 
 
-class CaseWorker(Worker):
+# How long a shutdown waits for the worker to finish what it holds. The server can leave
+# a long poll open through a worker's shutdown (temporalio/temporal#11841,
+# temporalio/sdk-rust#1297), which once held `reviews dev`'s Ctrl-C and a test's worker
+# for over a minute. An activity cut off here is retried by Temporal, and a retried letter
+# is not sent twice (its key, activities/records.py).
+SHUTDOWN_WAIT = 15.0  # seconds
+
+
+class BoundedWorker(Worker):
+    """A worker whose shutdown takes at most `shutdown_wait` seconds; `cut_short` says
+    whether it had to leave something unfinished."""
+
+    def __init__(self, client: Client, *, shutdown_wait: float = SHUTDOWN_WAIT, **kwargs: Any) -> None:
+        # No plugins here: once the shutdown is over, nothing more is worth waiting for.
+        super().__init__(client, plugin_shutdown_timeout=timedelta(seconds=1), **kwargs)
+        self.shutdown_wait, self.cut_short = shutdown_wait, False
+
+    async def shutdown(self) -> None:
+        whole = asyncio.ensure_future(super().shutdown())
+        done, _ = await asyncio.wait({whole}, timeout=self.shutdown_wait)
+        if not done:
+            self.cut_short = True
+            log.warning("the worker did not stop within %.0f s; left (Temporal retries what it held)",
+                        self.shutdown_wait)  # fmt: skip
+
+
+class CaseWorker(BoundedWorker):
     """The worker, with the letter dispatcher beside it for as long as it runs (issue 25):
     letters leave through the outbox, off the case's critical path."""
 
@@ -65,8 +92,15 @@ class CaseWorker(Worker):
         dispatcher.start()
         try:
             await super().run()
-        finally:
-            await asyncio.get_running_loop().run_in_executor(None, dispatcher.stop)
+        finally:  # a worker that failed, or one cut short
+            await self.stop_dispatcher()
+
+    async def shutdown(self) -> None:
+        await super().shutdown()
+        await self.stop_dispatcher()  # a letter on its way is let finish (or reaches its timeout)
+
+    async def stop_dispatcher(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(None, self.case_activities.dispatcher.stop)
 
 
 def build_worker(
@@ -78,7 +112,7 @@ def build_worker(
     max_activities: int = 8,
     max_workflow_tasks: int = 100,
     max_cached_workflows: int = 1000,
-) -> Worker:
+) -> CaseWorker:
     """Activities are blocking (SQLAlchemy, SMTP) and run in a thread pool: the worker
     takes at most as many activity tasks as there are threads, so slots and threads agree."""
     pool = executor or ThreadPoolExecutor(max_workers=max_activities, thread_name_prefix="activity")
@@ -105,35 +139,10 @@ async def run_worker(
     max_activities: int = 8,
     max_workflow_tasks: int = 100,
 ) -> bool:
-    """Run until `stop` is set, then shut down cleanly (in-flight tasks finish)."""
+    """Run until `stop` is set, then shut down: whether cleanly (what it held finished)."""
     worker = build_worker(
         client, activities, task_queue, max_activities=max_activities, max_workflow_tasks=max_workflow_tasks
     )
-    return await run_until(worker, stop)
-
-
-# How long a stop waits for the worker to finish what it holds. The server can leave a
-# long poll open through a worker's shutdown (a race fixed in temporalio/temporal#11841),
-# which held Ctrl-C for a minute; an activity cut off here is retried by Temporal, and a
-# retried letter is not sent twice (its key, activities/records.py).
-SHUTDOWN_WAIT = 15.0  # seconds
-
-
-async def run_until(worker: Worker, stop: asyncio.Event, shutdown_wait: float = SHUTDOWN_WAIT) -> bool:
-    """Run `worker` until `stop` is set or it fails; whether it then shut down within
-    `shutdown_wait` seconds. A worker that failed raises its error."""
-    running = asyncio.create_task(worker.run())
-    stopping = asyncio.create_task(stop.wait())
-    await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
-    stopping.cancel()
-    if running.done():
-        running.result()
-        return True
-    _, pending = await asyncio.wait({running, asyncio.create_task(worker.shutdown())}, timeout=shutdown_wait)
-    if running in pending:
-        log.warning(
-            "the worker did not stop within %.0f s; leaving it (Temporal retries what it held)", shutdown_wait
-        )
-        return False
-    running.result()
-    return True
+    async with worker:
+        await stop.wait()
+    return not worker.cut_short
