@@ -84,10 +84,11 @@ def page(subject: str, body: str, points: int, address: str = "") -> str:
 def _block(block: Block) -> str:
     """A paragraph or list of the text letter as HTML (activities/layout.py)."""
     if block.items:
+        tag = "ol" if block.numbered else "ul"
         return (
-            "<ul>"
+            f"<{tag}>"
             + "".join("<li>" + "<br>".join(map(html.escape, item)) + "</li>" for item in block.items)
-            + "</ul>"
+            + f"</{tag}>"
         )
     return "<p>" + "<br>".join(map(html.escape, block.lines)) + "</p>"
 

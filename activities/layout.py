@@ -2,15 +2,18 @@
 page, the front door's letter page): one reading of its layout for all three.
 
 A paragraph is lines of prose (wrapped for plain-text mail: joined again), short lines
-kept as they are (an address, a heading), and lists: a line "- item", with the more
-deeply indented lines after it belonging to that item (an acknowledgement's documents
-under what they came with). Before, the e-mail's HTML put those documents above the
+kept as they are (an address, a heading), and lists: a line "- item" (or "1. item", a
+numbered list: a grounds request's three questions, para 30), with the more deeply
+indented lines after it belonging to that item (an acknowledgement's documents under
+what they came with). Before, the e-mail's HTML put those documents above the
 list they belonged to."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+NUMBERED = re.compile(r"\d{1,2}\.\s+(.+)")
 WRAPPED = 50  # a line this long or more was wrapped: the next line goes on with it
 
 
@@ -20,6 +23,15 @@ class Block:
 
     lines: list[str] = field(default_factory=list)
     items: list[list[str]] = field(default_factory=list)
+    numbered: bool = False
+
+
+def _item(line: str) -> tuple[bool, str] | None:
+    """A list item's words, and whether its list is numbered."""
+    if line.startswith(("- ", "• ")):
+        return False, line[2:].strip()
+    found = NUMBERED.fullmatch(line)
+    return (True, found[1].strip()) if found else None
 
 
 def blocks(paragraph: str) -> list[Block]:
@@ -31,11 +43,15 @@ def blocks(paragraph: str) -> list[Block]:
         if not line:
             continue
         indent = len(raw) - len(raw.lstrip())
-        if line.startswith(("- ", "• ")):
-            if bullet_at is None:
-                found.append(Block())
+        item = _item(line)
+        if item is not None and item[0] and joining and bullet_at is None:
+            item = None  # a wrapped sentence's next line can begin "30. …": it goes on with it
+        if item is not None:
+            numbered, words = item
+            if bullet_at is None or found[-1].numbered != numbered:
+                found.append(Block(numbered=numbered))
             bullet_at = indent
-            found[-1].items.append([line[2:].strip()])
+            found[-1].items.append([words])
             joining = len(line) >= WRAPPED
             continue
         if bullet_at is not None and indent > bullet_at:  # belongs to the item above

@@ -84,12 +84,15 @@ def with_front_door(body: str, door: str) -> str:
     return f"{body.rstrip()}\n\n{door}\n" if door else body
 
 
+WEB_ADDRESS = re.compile(r"https?://[^\s<>'\"]+")
+
+
 def with_front_door_html(document: str | None, door: str) -> str | None:
     """The HTML part of the letter with the same words, the link a link."""
     if document is None or not door:
         return document
     lines = [html.escape(line) for line in door.splitlines()]
-    linked = [f"<a href='{line}'>{line}</a>" if line.startswith("http") else line for line in lines]
+    linked = [WEB_ADDRESS.sub(lambda found: f"<a href='{found[0]}'>{found[0]}</a>", line) for line in lines]
     section = f"<section class='front-door'><h2>{linked[0]}</h2><p>{'<br>'.join(linked[1:])}</p></section>"
     return document.replace("</body>", section + "</body>")
 

@@ -296,6 +296,8 @@ async def test_only_the_partys_own_email_carries_its_link(
     link = link_in(theirs)
     html = theirs.get_body(preferencelist=("html",)).get_content()
     assert f"<a href='{link}'>{link}</a>" in html  # the large-print page links it too
+    again = link.rsplit("/", 1)[0]
+    assert f"go to <a href='{again}'>{again}</a>" in html  # and where to ask for a new one
     pdfs = [p for p in theirs.walk() if p.get_content_type() == "application/pdf"]
     assert pdfs and all("/me/sign-in" not in every_word_of(p, tmp_path) for p in pdfs)  # a print lasts
     copy = await letter_to(inbox, advocate, "grounds_request")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import email
 import email.policy
+import re
 import subprocess
 from email.message import EmailMessage
 from pathlib import Path
@@ -65,6 +66,8 @@ async def test_each_public_letter_reads_as_a_page_and_a_large_print_pdf(tmp_path
                 assert part is not None, kind
                 html = str(part.get_content())
                 assert "<html lang='en-GB'>" in html and "<title>" in html and "font-size: 18pt" in html
+                if kind == "grounds_request":  # para 30's three questions, read as a numbered list
+                    assert re.search(r"<ol>(<li>[^<]+</li>){3}</ol>", html), html
                 for width in (320, 390, 1280):
                     page = await browser.new_page(viewport={"width": width, "height": 900})
                     await page.set_content(html)
