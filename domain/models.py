@@ -782,6 +782,9 @@ class HistoryEntry(BaseModel):
     action: str
     paragraphs: list[str] = []
     detail: str = ""
+    # Set in `status` on an entry of a child's (its workflow id): a case's history
+    # includes its children's (design.md, "What `status` shows"). Never set in a workflow.
+    from_case: str | None = None
 
 
 class LetterRecord(BaseModel):

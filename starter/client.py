@@ -426,21 +426,27 @@ class ReviewsClient:
         except RPCError as err:
             reason, kind = await self._rpc_reason(case_id, err)
             raise Refusal(reason, kind) from None
-        await self._with_childrens_letters(status)
+        await self._with_childrens_records(status)
         if self.store_url:
             await asyncio.to_thread(self._with_deliveries, status)
         return status
 
-    async def _with_childrens_letters(self, status: Status) -> None:
-        """A case's letters include its children's (design.md; the new detailed
-        investigation writes to both parties, 63), after its own, so an index into the
-        case's own letters (`mark_posted`) keeps its meaning."""
+    async def _with_childrens_records(self, status: Status) -> None:
+        """A case's letters and history include its children's (design.md; the new detailed
+        investigation writes to both parties, 63). Letters come after its own, so an index
+        into the case's own letters (`mark_posted`) keeps its meaning; the history is one
+        story, in time order, each child's entry marked with the child's workflow id."""
+        merged = False
         for child in status.links.children:
             try:
                 theirs = await self.client.get_workflow_handle(child).query("status", result_type=Status)
             except RPCError:  # a child gone from the server's retention: its letters are in the store
                 continue
             status.letters += [x.model_copy(update={"from_case": child}) for x in theirs.letters]
+            status.history += [h.model_copy(update={"from_case": h.from_case or child}) for h in theirs.history]
+            merged = merged or bool(theirs.history)
+        if merged:
+            status.history.sort(key=lambda h: h.at)  # stable: the case's own first at the same moment
 
     def _with_deliveries(self, status: Status) -> None:
         """A letter the case wrote as `queued` is what the outbox has made of it since: the

@@ -190,3 +190,20 @@ async def test_a_cases_letters_include_those_its_new_investigation_sent(tmp_path
     proposals = [x for x in result["status"]["letters"] if x["kind"] == "ndi_proposal"]
     assert sorted(x["to_role"] for x in proposals) == ["organisation", "service_user"]
     assert all(x["from_case"] and x["from_case"].startswith(result["workflow_id"] + "/") for x in proposals)
+
+
+async def test_a_cases_history_includes_its_childrens_in_time_order(tmp_path: Path) -> None:
+    """design.md, "What `status` shows": a case's history includes its children's. The
+    organisation's comment (63) and OAT's go-ahead (64) are the new investigation's own
+    steps; they are on the case's history, marked with the child, in time order."""
+    result = await run("65", tmp_path)
+    history = result["status"]["history"]
+    wid = result["workflow_id"]
+    theirs = [h for h in history if h["from_case"]]
+    assert {h["from_case"] for h in theirs} == set(result["status"]["links"]["children"])
+    assert all(h["from_case"].startswith(wid + "/") for h in theirs)
+    comment = next(h for h in theirs if h["action"] == "party_comment")
+    assert comment["actor"].startswith("org-1") and comment["paragraphs"] == ["63"]
+    assert any(h["action"].startswith("ndi_proceed") for h in theirs)
+    assert [h["at"] for h in history] == sorted(h["at"] for h in history)
+    assert not any(h["from_case"] for h in history[:3])  # the case's own opening comes first

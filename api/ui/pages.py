@@ -381,7 +381,7 @@ def timeline(request: Request, status: Any, show: str) -> list[dict[str, Any]]:
             by = "The complainant"
         items.append({"label": words.plain(h.action, directory), "by": by, "at": h.at, "group": group,
                       "detail": words.plain(h.detail, directory) if h.detail else "",
-                      "paragraphs": h.paragraphs})  # fmt: skip
+                      "paragraphs": h.paragraphs, "within": h.from_case})  # fmt: skip
     return items
 
 

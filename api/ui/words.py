@@ -156,8 +156,16 @@ def adjustment_words(adjustment: Any) -> str:
     return ": ".join(part for part in (said, adjustment.detail) if part) or choice_words(kind)
 
 
+def child_name(workflow_id: str, in_a_sentence: bool = False) -> str:
+    """A child of the case, by what it is (its workflow id says: workflows/decision)."""
+    if "oat-review" in workflow_id:
+        return "Assurance Team review"
+    return "new detailed investigation" if in_a_sentence else "New detailed investigation"
+
+
 def install(env: Environment) -> None:
     env.filters.update(
+        child_name=child_name,
         in_words=date_in_words,
         time_words=when_words,
         stage_name=stage_name,
