@@ -443,7 +443,9 @@ class ReviewsClient:
             except RPCError:  # a child gone from the server's retention: its letters are in the store
                 continue
             status.letters += [x.model_copy(update={"from_case": child}) for x in theirs.letters]
-            status.history += [h.model_copy(update={"from_case": h.from_case or child}) for h in theirs.history]
+            status.history += [
+                h.model_copy(update={"from_case": h.from_case or child}) for h in theirs.history
+            ]
             merged = merged or bool(theirs.history)
         if merged:
             status.history.sort(key=lambda h: h.at)  # stable: the case's own first at the same moment
