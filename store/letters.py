@@ -4,6 +4,7 @@ case has closed, which the store records itself (design.md: `mark_posted` at any
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from email import policy as email_policy
 from email.message import EmailMessage
@@ -33,6 +34,28 @@ def deliveries(engine: Engine, workflow_id: str) -> dict[str, tuple[str, str | N
     return {key: (delivery or "sent", note) for key, delivery, note in rows}
 
 
+def written(engine: Engine, workflow_ids: list[str], roles: Iterable[str] | None = None) -> list[LetterRow]:
+    """The letters of these cases (to these roles), in the order written."""
+    query = select(LetterRow).where(LetterRow.workflow_id.in_(workflow_ids))
+    if roles is not None:
+        query = query.where(LetterRow.to_role.in_(list(roles)))
+    with Session(engine) as session:
+        return in_written_order(session.scalars(query))
+
+
+def in_written_order(rows: Iterable[LetterRow]) -> list[LetterRow]:
+    """Letters in the order their cases wrote them: a case's `letters`, whose place
+    `mark_posted` and `/letters/{n}` take. Not the store's row order: the letters of one
+    step are written by activities that run side by side, and are stored in either order."""
+    last = 10**9  # a key not numbered (none are, since issue 25): after the numbered ones
+    return sorted(rows, key=lambda r: (aware(r.created_at), r.workflow_id, _place(r.key, last), r.id))
+
+
+def _place(key: str, otherwise: int) -> int:
+    found = letter_index(key)
+    return otherwise if found is None else found
+
+
 def as_sent(row: LetterRow) -> EmailMessage | None:
     """The letter as it was sent (its .eml), or None if the outbox no longer has it."""
     if not row.eml_path or not Path(row.eml_path).exists():
@@ -52,12 +75,12 @@ def letter_index(key: str) -> int | None:
 def post_queue(engine: Engine, limit: int = 500) -> list[dict[str, Any]]:
     """Letters waiting to be printed and posted, oldest first."""
     with Session(engine) as session:
-        rows = session.scalars(
+        rows = in_written_order(session.scalars(
             select(LetterRow)
             .where(LetterRow.channel == "post", LetterRow.delivery == "queued")
             .order_by(LetterRow.created_at, LetterRow.id)
             .limit(limit)
-        ).all()
+        ))  # fmt: skip
         return [
             {
                 "id": row.id,

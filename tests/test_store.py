@@ -254,3 +254,22 @@ def test_two_api_processes_count_one_flood(backend: str, tmp_path: Path) -> None
     assert second.take("su|case-1", start + timedelta(seconds=61)) is None  # the window moved on
     bad = SharedWindow(make_engine(url), "bad_tokens", limit=3, seconds=60)
     assert bad.full("su|case-1", start + timedelta(seconds=10)) is None  # a window of its own
+
+
+def test_letters_are_listed_in_the_order_their_case_wrote_them(store: CaseActivities) -> None:
+    """The acknowledgement and the grounds request of one step are written by activities
+    side by side, so the store may hold the second first: the lists (the API's
+    `/letters/{n}`, whose n is the case's own letter index that `mark_posted` takes; the
+    pages; the post queue) go by the case's order, not the store's."""
+    from store.letters import post_queue, written
+
+    def by_post(key: str) -> LetterRequest:
+        request = letter(key)
+        request.to = Recipient(role="service_user", id="service-user:C-1", name="Pat", address="2 Mill Lane")
+        return request
+
+    store.send_letter(by_post("002-closing"))  # stored first
+    store.send_letter(by_post("001-closing"))
+    assert [r.key for r in written(store.engine, ["wf-1"])] == ["001-closing", "002-closing"]
+    queue = [x["key"] for x in post_queue(store.engine) if x["workflow_id"] == "wf-1"]
+    assert queue == ["001-closing", "002-closing"]

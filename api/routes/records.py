@@ -19,7 +19,7 @@ from api.visibility import letters_for
 from domain.authority import is_staff
 from domain.calendar import london_date
 from domain.enums import Role
-from store.letters import as_sent, post_pdf_path, post_queue
+from store.letters import as_sent, post_pdf_path, post_queue, written
 from store.models import LetterRow, TaskRow
 
 router = APIRouter(responses=documented(*COMMON, 403, 404))
@@ -67,14 +67,7 @@ class OpenTask(BaseModel):
 
 def letters_of(store: Store, caller: Caller, workflow_id: str, directory: Directory) -> list[LetterRow]:
     require_readable(caller, workflow_id, store, directory)
-    with Session(store) as session:
-        rows = list(
-            session.scalars(
-                select(LetterRow).where(LetterRow.workflow_id == workflow_id).order_by(LetterRow.id)
-            )
-        )
-    allowed = letters_for(caller)
-    return [r for r in rows if allowed is None or r.to_role in allowed]
+    return written(store, [workflow_id], letters_for(caller))
 
 
 @router.get("/cases/{workflow_id:case}/letters/{n}", tags=["letters"], response_class=Response)

@@ -59,7 +59,7 @@ from domain.plain import letter_title
 from starter.client import Refusal
 from store import front_door
 from store.front_door import Party
-from store.letters import as_sent
+from store.letters import as_sent, written
 from store.models import CaseRow, LetterRow
 from store.rates import SharedWindow
 
@@ -270,10 +270,7 @@ def their_letters(request: Request, party: Party, status: Any) -> list[LetterRow
     its children, in the order written; a letter is opened by its place in this list."""
     cases = [party.workflow_id, *status.links.children]
     roles = LETTERS_FOR[identity_of(party).actor.role]
-    with Session(request.app.state.engine) as session:
-        return list(session.scalars(
-            select(LetterRow).where(LetterRow.workflow_id.in_(cases), LetterRow.to_role.in_(roles))
-            .order_by(LetterRow.id)))  # fmt: skip
+    return written(request.app.state.engine, cases, roles)
 
 
 async def case_page(request: Request, party: Party) -> Response:

@@ -19,7 +19,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, or_
 from sqlalchemy.orm import Session
 
 from activities.layout import letter_blocks
@@ -57,7 +57,7 @@ from domain.letters import date_in_words
 from domain.staff import Person, Staff
 from starter.client import Refusal
 from store import allocation, drafts
-from store.letters import as_sent, post_pdf_path, post_queue
+from store.letters import as_sent, post_pdf_path, post_queue, written
 from store.models import CaseRow, EndedSessionRow, LetterRow, TaskRow
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
@@ -454,12 +454,7 @@ def sent_back(
 def letter_rows(request: Request, workflow_id: str) -> list[LetterRow]:
     """The case's letters in the order written: the page's list and the index a letter is
     opened by."""
-    with Session(request.app.state.engine) as session:
-        return list(
-            session.scalars(
-                select(LetterRow).where(LetterRow.workflow_id == workflow_id).order_by(LetterRow.id)
-            )
-        )
+    return written(request.app.state.engine, [workflow_id])
 
 
 def _letter_message(request: Request, workflow_id: str, n: int) -> tuple[LetterRow, EmailMessage]:
