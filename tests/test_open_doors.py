@@ -188,7 +188,10 @@ async def test_a_second_complaint_about_a_reviewed_decision_waits_for_oat(
     ref = f"C-{uuid.uuid4().hex[:6]}"
     earlier = an_earlier_case(activities, ref, "not_upheld", reached_review=True)
     wid = await reviews.open("decision_complaint", decision_case(ref, decided_on=await today(env)))
-    status = await reviews.status(wid)
+    # The letter to OAT goes just after the stage is entered: the status may show the stage first.
+    status = await wait_until(
+        reviews, wid, lambda now: any(x.kind == "second_review_check" for x in now.letters)
+    )
     assert status.stage.value == "second_review_check" and status.awaiting is not None
     assert status.awaiting.action == "exceptional_review" and status.awaiting.actor_role == "oat_caseworker"
     assert [sent.kind for sent in status.letters].count("second_review_check") == 1  # to OAT's mailbox
