@@ -25,6 +25,7 @@ from api.routes import cases, codec, documents, health, me, parties, records
 from api.settings import ApiSettings
 from api.ui import allocation, assets, front_door, front_door_account, pages
 from api.ui.oidc import PARTY_ENV, OidcSettings, provider
+from domain.policy import load_policy
 from domain.staff import Staff
 from starter.client import ReviewsClient, connect
 from starter.codec import codec_from_env
@@ -88,6 +89,8 @@ def create_app(
         return HTMLResponse(API_DOCS)
 
     app.state.settings = config
+    # How the public reaches us, as every public letter says it (the policy's office).
+    app.state.office = load_policy(config.store.policy_file).office
     app.state.verifier = Verifier(config.secret, config.audience, config.jwks_url)
     app.state.reviews = (
         ReviewsClient(client, config.task_queue, store_url=config.store.database_url)

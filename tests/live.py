@@ -36,6 +36,7 @@ class LiveApi:
         folder: Path,
         smtp_url: str | None = None,
         party_oidc: OidcSettings | None = None,
+        policy_file: Path | None = None,
         **api: Any,  # ApiSettings fields, e.g. evidence_scan
     ) -> None:
         with socket.socket() as sock:
@@ -45,7 +46,8 @@ class LiveApi:
         queue = f"schema-{uuid.uuid4().hex[:6]}"
         # Letters' sign-in links point here (issue 27); with `smtp_url`, letters and sign-in
         # links go through that mail server, as a person would receive them.
-        store = replace(settings_in(folder), smtp_url=smtp_url, public_url=self.url)
+        store = replace(settings_in(folder), smtp_url=smtp_url, public_url=self.url,
+                        policy_file=str(policy_file) if policy_file else None)  # fmt: skip
         migrate(store.database_url)
         self.settings = ApiSettings(store=store, secret=SECRET, task_queue=queue, evidence_max_bytes=4096)
         self.settings = replace(self.settings, **api)

@@ -19,10 +19,12 @@ from typing import Any
 import httpx
 import pytest
 import textstat
+import yaml
 from playwright.async_api import Page
 from temporalio.testing import WorkflowEnvironment
 
 from domain.calendar import london_date
+from domain.policy import DEFAULT_POLICY_FILE
 from starter.client import ReviewsClient
 from tests.conftest import decision_case, skip, today, until_stage
 from tests.live import LiveApi
@@ -55,11 +57,26 @@ def mail() -> Iterator[tuple[Inbox, str]]:
         yield found
 
 
+OFFICE = {"phone": "0300 555 0199", "email": "help@ombudsman.example"}
+
+
+def office_policy(folder: Path) -> Path:
+    """The shipped policy with an office of this test's own: the pages give its number."""
+    policy = yaml.safe_load(DEFAULT_POLICY_FILE.read_text())
+    policy["office"] = {**policy.get("office", {}), **OFFICE}
+    path = folder / "policy.yaml"
+    path.write_text(yaml.safe_dump(policy))
+    return path
+
+
 @pytest.fixture(scope="module")
 def live(
     server: WorkflowEnvironment, mail: tuple[Inbox, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveApi]:
-    api = LiveApi(server.client.service_client.config.target_host, tmp_path_factory.mktemp("door"), mail[1])
+    folder = tmp_path_factory.mktemp("door")
+    api = LiveApi(
+        server.client.service_client.config.target_host, folder, mail[1], policy_file=office_policy(folder)
+    )
     api.start()
     yield api
     api.close()
@@ -354,6 +371,10 @@ async def test_asking_for_a_link_answers_the_same_whoever_asks_and_is_limited(
         assert {r.status_code for r in said.values()} == {200}
         assert said[known].text.replace(known, "ADDRESS") == said[unknown].text.replace(unknown, "ADDRESS")
         assert "Check your email" in said[known].text
+        # Someone stuck is given the number to ring, and the address, as the letters give them.
+        assert f"or phone us on {OFFICE['phone']}" in said[known].text
+        assert f'href="mailto:{OFFICE["email"]}"' in said[known].text
+        assert 'href="tel:03005550199"' in said[known].text  # a phone rings it from the page
         for _ in range(100):
             links = [r for r in inbox.to(known) if r.message["Subject"] == "Your link to see your case"]
             if links:

@@ -25,6 +25,7 @@ from api.auth import mint
 from api.settings import ApiSettings
 from api.ui.oidc import OidcSettings
 from domain.models import Actor
+from domain.policy import load_policy
 from starter.client import ReviewsClient
 from store.db import make_engine, migrate
 from store.models import AuditRow
@@ -137,6 +138,7 @@ async def test_an_account_bound_to_no_case_sees_none_and_only_the_back_office_bi
     with httpx.Client(base_url=live.url) as browser:
         nothing = sign_in(browser, idp, "someone-else")
         assert nothing.status_code == 404 and "We cannot find your case" in nothing.text
+        assert f"phone us on {load_policy().office.phone} and give your case reference" in nothing.text
         assert browser.get("/me/case", headers={"accept": "text/html"}).headers["location"] == "/me/sign-in"
         assert browser.get("/me/account/choose").status_code == 401  # nothing to choose from
     assert bind(live, wid, "service_user", "x", token(live, "cw-alice", "caseworker")).status_code == 403
