@@ -165,6 +165,15 @@ def _pem(path: str | None) -> bytes | None:
     return Path(path).read_bytes() if path else None
 
 
+def unreachable(err: RPCError) -> bool:
+    """Temporal could not be reached: the caller may try again (a message under the same
+    message id, a case under the same workflow id), and it is applied once. A connection
+    cut mid-call (a server restarting) comes back as a bare "transport error"."""
+    return err.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED) or (
+        "transport error" in str(err)
+    )
+
+
 class ReviewsClient:
     def __init__(self, client: Client, task_queue: str = "reviews", *, store_url: str | None = None) -> None:
         """`store_url`: the case store, where a task left open on a closed case is marked
@@ -235,6 +244,8 @@ class ReviewsClient:
         except RPCError as err:
             if err.status is RPCStatusCode.ALREADY_EXISTS:
                 raise Refusal(f"a case with workflow id {wid} is already open", "exists") from None
+            if unreachable(err):  # open it again under the same workflow id: it starts once
+                raise Refusal(f"open {kind}: Temporal is not reachable: {err}", "unavailable") from None
             raise
         self.opened.append(wid)
         await self._until_past_intake(wid)
@@ -513,12 +524,7 @@ class ReviewsClient:
                 return f"no case with workflow id {case_id}", "not_found"
             outcome = described.typed_search_attributes.get(sa.OUTCOME) or "closed"
             return f"the case is closed ({outcome})", "closed"
-        # A connection cut mid-call (a server restarting) comes back as a bare "transport
-        # error": the caller may send again under the same message id, as for unavailable.
-        if err.status in (
-            RPCStatusCode.UNAVAILABLE,
-            RPCStatusCode.DEADLINE_EXCEEDED,
-        ) or "transport error" in str(err):
+        if unreachable(err):
             return f"Temporal is not reachable: {err}", "unavailable"
         return str(err), "invalid"
 

@@ -50,12 +50,29 @@ async def open_and_move(client: ReviewsClient, cases: int) -> list[str]:
     acknowledgement and the request for grounds) go out as they move."""
 
     async def move(n: int) -> str:
-        wid = await client.open("decision_complaint", complaint(n))
+        wid = await open_until_taken(client, complaint(n))
         await eventually(lambda: at_stage(client, wid, "case_owner_resolution"), seconds=120, every=0.2)
         await resend_until_taken(client, wid, "case_owner_resolution", {"resolved": False})
         return wid
 
     return list(await asyncio.gather(*(move(n) for n in range(cases))))
+
+
+async def open_until_taken(client: ReviewsClient, data: dict[str, object]) -> str:
+    """What a back-office system does (design.md, `POST /cases`: the workflow id derived,
+    never random): while Temporal cannot be reached, open again under the same workflow
+    id; "exists" says an earlier try started it."""
+    wid = f"decision-complaint-{data['case']['ref']}"  # type: ignore[index]
+    for _ in range(240):
+        try:
+            return await client.open("decision_complaint", data, workflow_id=wid)
+        except Refusal as refusal:
+            if refusal.kind == "exists":
+                return wid
+            if refusal.kind != "unavailable":
+                raise
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"{wid} never opened")
 
 
 async def resend_until_taken(client: ReviewsClient, wid: str, message: str, data: dict[str, object]) -> None:
@@ -294,6 +311,11 @@ async def test_the_temporal_server_killed_with_timers_due_and_letters_in_flight_
         assert asyncio.get_running_loop().time() < lapses_at - 5, (
             "too slow: the timers fell due before the kill"
         )
+        with pytest.raises(Refusal) as down:  # said plainly, to be tried again: never a raw RPC error
+            await client.open(
+                "decision_complaint", complaint(999), workflow_id="decision-complaint-while-down"
+            )
+        assert down.value.kind == "unavailable" and "Temporal is not reachable" in str(down.value)
         await asyncio.sleep(lapses_at - asyncio.get_running_loop().time() + 3)  # they fall due now
 
         await server.start()  # the same database file
