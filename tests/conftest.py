@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import os
+import time
 import uuid
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from temporalio.api.enums.v1 import EventType
@@ -189,6 +192,19 @@ async def skip(env: WorkflowEnvironment, duration: timedelta, wall_seconds: floa
 async def failed_workflow_tasks(client: ReviewsClient, wid: str) -> int:
     history = await client.client.get_workflow_handle(wid).fetch_history()
     return sum(1 for e in history.events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+
+
+async def until(check: Callable[[], Any], seconds: float = 20, every: float = 0.05) -> Any:
+    """What `check` gives (awaited if it is a coroutine) once it is truthy, within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if inspect.isawaitable(found):
+            found = await found
+        if found:
+            return found
+        await asyncio.sleep(every)
+    raise AssertionError(f"not so within {seconds} s")
 
 
 async def today(env: WorkflowEnvironment) -> str:

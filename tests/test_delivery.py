@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -26,7 +26,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.models import LetterRequest, Recipient
 from activities.records import CaseActivities
 from starter.client import ReviewsClient
-from tests.conftest import CASE_OWNER, decision_case, settings_in, terminate_when_quiet, today
+from tests.conftest import CASE_OWNER, decision_case, settings_in, terminate_when_quiet, today, until
 from tests.mail import Inbox, smtp_server
 from tests.test_deploy_dev_server import free_port
 from worker import build_worker
@@ -46,15 +46,6 @@ async def delivering(
     reviews = ReviewsClient(env.client, f"deliver-{uuid.uuid4().hex[:8]}", store_url=settings.database_url)
     async with build_worker(env.client, activities, reviews.task_queue):
         yield activities, reviews
-
-
-async def until(check: Callable[[], Any], seconds: float = 20) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if found := check():
-            return found
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not so within {seconds} s")
 
 
 def pdf_text(data: bytes, tmp_path: Path) -> str:

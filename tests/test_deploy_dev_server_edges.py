@@ -21,9 +21,9 @@ from activities.records import CaseActivities
 from contract.receipts import Receipt
 from starter.client import ReviewsClient, connect, register_search_attributes
 from starter.dev import PID_FILE, start_dev_server
-from tests.conftest import OAT, failed_workflow_tasks, settings_in
+from tests.conftest import OAT, failed_workflow_tasks, settings_in, until
 from tests.test_deploy_dev_server import REVIEWS, Dev, cli, free_port
-from tests.test_messages import to_oat_review, until
+from tests.test_messages import to_oat_review
 from worker import build_worker
 
 

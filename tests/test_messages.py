@@ -32,6 +32,7 @@ from tests.conftest import (
     settings_in,
     terminate_when_quiet,
     today,
+    until,
 )
 from worker import build_worker
 from workflows.new_detailed_investigation import NewDetailedInvestigationWorkflow
@@ -64,14 +65,6 @@ async def gated(
     activities = GatedActivities(tmp_path, stage)
     client = ReviewsClient(env.client, f"gated-{uuid.uuid4().hex[:8]}")
     return client, activities, build_worker(env.client, activities, client.task_queue)
-
-
-async def until(check: Any, seconds: float = 20) -> None:
-    for _ in range(int(seconds * 10)):
-        if await check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("condition not reached")
 
 
 async def test_an_accepted_update_is_refused_when_the_stage_moves_on_before_using_it(
