@@ -33,7 +33,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.calendar import PACKAGE_CALENDAR
-from domain.models import LetterUndeliverable
+from domain.models import LetterUndeliverable, Status
 from store.models import ACTION_MAX, CaseRow, LetterRow, TaskRow, clipped
 from store.tasks import store_audit
 
@@ -51,6 +51,7 @@ LEASE = timedelta(seconds=max(SMTP_TIMEOUT + 2, float(os.environ.get("REVIEWS_OU
 ATTEMPTS_MAX = 870
 # The workflows that take `letter_undeliverable`; another (a child) is told through the store.
 TOLD_BY_SIGNAL = frozenset({"DecisionComplaintWorkflow", "ServiceComplaintWorkflow"})
+KNOWN_WITHIN = 10.0  # seconds for a case to record a letter it wrote, before the store is told instead
 
 Tell = Callable[[str, LetterUndeliverable], bool]
 
@@ -263,14 +264,27 @@ class Dispatcher:
 
 
 async def _signal(client: Any, workflow_id: str, news: LetterUndeliverable) -> bool:
+    """Tell the running case of its letter; False when the store must keep the task (the
+    case has ended, is a child, or never came to know the letter)."""
     from temporalio.client import WorkflowExecutionStatus
 
     handle = client.get_workflow_handle(workflow_id)
-    described = await handle.describe()
-    if described.status != WorkflowExecutionStatus.RUNNING or described.workflow_type not in TOLD_BY_SIGNAL:
-        return False
-    await handle.signal("letter_undeliverable", news)
-    return True
+    for _ in range(int(KNOWN_WITHIN / 0.2)):
+        described = await handle.describe()
+        if (
+            described.status != WorkflowExecutionStatus.RUNNING
+            or described.workflow_type not in TOLD_BY_SIGNAL
+        ):
+            return False
+        # A case records a letter when its activity's answer reaches it, and the mail
+        # server's refusal can be back before that: told then, the case would not know the
+        # letter, and nobody would be asked to check the address (31).
+        status = await handle.query("status", result_type=Status)
+        if any(letter.key == news.key for letter in status.letters):
+            await handle.signal("letter_undeliverable", news)
+            return True
+        await asyncio.sleep(0.2)
+    return False
 
 
 def _messages(eml: Path) -> list[EmailMessage]:

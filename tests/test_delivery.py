@@ -327,3 +327,45 @@ async def test_a_case_we_cannot_write_to_opens_one_task_escalated_once(tmp_path:
         if "we could not reach" in h["action"] and "task '" in h["action"]
     ]
     assert [a.split(":")[0] for a in chased] == ["reminder", "escalated to om-bob"], chased
+
+
+async def test_a_bounce_back_before_its_case_has_the_letter_still_opens_one_task(
+    env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """A case records a letter when its activity's answer reaches it; the dispatcher can
+    have the mail server's refusal before that (31). Told then, the case did not know the
+    letter, noted "no letter", and nobody was asked to check the address. Now the
+    dispatcher waits until the case knows the letter (or has ended: the store's task)."""
+    from sqlalchemy import select
+
+    from store.models import LetterRow, TaskRow
+
+    async with delivering(env, tmp_path, "smtp://127.0.0.1:9") as (activities, reviews):
+        activities.dispatcher.stop()  # no deliveries here: the test tells the bounce itself
+        opened = decision_case(decided_on=await today(env)) | {
+            "complainant": {"name": "Sam Patel", "email": SAM}
+        }
+        wid = await reviews.open("decision_complaint", opened)
+        written = len((await reviews.status(wid)).letters)
+        bounce = LetterRow(
+            workflow_id=wid, key=f"{written + 1:03d}-closing", kind="closing", case_ref="C-BOUNCE",
+            to_role="service_user", to_id="service-user:x", to_name="Sam Patel", delivery="bounced",
+            delivery_note="550 no such mailbox",
+        )  # fmt: skip
+        telling = asyncio.create_task(asyncio.to_thread(activities.dispatcher._tell_case, bounce))
+        await asyncio.sleep(0.5)  # the refusal is back; the case has not written the letter yet
+        await reviews.send(wid, "case_owner_resolution", CASE_OWNER, {"resolved": True})
+        await asyncio.wait_for(telling, 30)
+        await reviews.client.get_workflow_handle(wid).result()
+
+        def tasks() -> list[str]:
+            with activities.sessions() as session:
+                return list(session.scalars(
+                    select(TaskRow.action).where(TaskRow.workflow_id == wid, TaskRow.action.like("we could not%"))
+                ))  # fmt: skip
+
+        await until(tasks)
+        await asyncio.sleep(0.3)  # a second, if there were one, would be in by now
+        assert tasks() == ["we could not reach Sam Patel: check the address"]
+        history = [h.action for h in (await reviews.status(wid)).history]
+        assert not any(a.startswith("letter bounced: no letter") for a in history), history
