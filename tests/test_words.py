@@ -69,3 +69,22 @@ def test_the_forms_the_cli_and_the_openapi_say_the_same() -> None:
             assert cli[name]["labels"][f.key] == f.label
             assert schema[f.key]["description"].startswith(f.label), (name, f.key)
         assert cli[name]["title"] == MESSAGE_WORDS[name].title
+
+
+def test_a_line_of_the_record_names_what_it_speaks_of_not_its_ids() -> None:
+    """People, not ids: the timeline reads a line of the case's record in words: a child
+    case's workflow id as what it is, a member of staff by name, a party as who they are."""
+    from api.ui.words import plain
+    from domain.staff import Staff
+
+    directory = Staff.load(None)
+    alice = directory.get("cw-alice")
+    assert alice is not None
+    parent = "decision-complaint-C-1001-9d303e35"
+    said = plain(f"OAT review {parent}/oat-review-2, for cw-alice", directory)
+    assert said == f"OAT review round 2, for {alice.name}"
+    ndi = plain(f"comments until 2026-04-01; {parent}/new-detailed-investigation-1", directory)
+    assert ndi == "Comments until 1 April 2026; the new detailed investigation"
+    assert plain("letter could not be sent: closing to service-user:C-1001", directory).endswith(
+        "to the complainant"
+    )

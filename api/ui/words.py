@@ -181,6 +181,7 @@ def install(env: Environment) -> None:
 
 CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 ISO_DAY = re.compile(r"\b(20\d\d-\d\d-\d\d)\b")
+CHILD_ID = re.compile(r"\S+/(oat-review|new-detailed-investigation)-(\d+)\b")  # workflows/decision
 PARTY_ID = re.compile(r"\b(service-user|organisation):[A-Za-z0-9-]+")
 STAFF_ID = re.compile(r"\b[a-z]{2,5}-[a-z]+\b")
 
@@ -197,9 +198,18 @@ def code_words(code: str) -> str:
     return choice_words(code).lower()
 
 
+def child_words(found: re.Match[str]) -> str:
+    """A child's workflow id in a line of the record, as what it is."""
+    kind, n = found[1], int(found[2])
+    if kind == "oat-review":
+        return f"round {n}"
+    return "the new detailed investigation" + (f" (number {n})" if n > 1 else "")
+
+
 def plain(text: str, directory: Staff) -> str:
     """A line of the case's record with its codes, dates and ids in words (issue 26: the
     timeline showed raw codes and ids)."""
+    text = CHILD_ID.sub(child_words, text)
     text = PARTY_ID.sub(lambda m: "the complainant" if m[1] == "service-user" else "the organisation", text)
     text = ISO_DAY.sub(lambda m: date_in_words(m[1]), text)
     text = STAFF_ID.sub(lambda m: p.name if (p := directory.get(m[0])) else m[0], text)
