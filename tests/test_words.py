@@ -88,3 +88,15 @@ def test_a_line_of_the_record_names_what_it_speaks_of_not_its_ids() -> None:
     assert plain("letter could not be sent: closing to service-user:C-1001", directory).endswith(
         "to the complainant"
     )
+
+
+def test_a_child_case_is_named_by_what_it_is() -> None:
+    from api.ui.words import child_name
+
+    parent = "decision-complaint-C-1001-9d303e35"
+    assert child_name(f"{parent}/oat-review-2") == "Assurance Team review"
+    assert child_name(f"{parent}/new-detailed-investigation-1") == "New detailed investigation"
+    assert (
+        child_name(f"{parent}/new-detailed-investigation-1", in_a_sentence=True)
+        == "new detailed investigation"
+    )

@@ -157,8 +157,9 @@ def adjustment_words(adjustment: Any) -> str:
 
 
 def child_name(workflow_id: str, in_a_sentence: bool = False) -> str:
-    """A child of the case, by what it is (its workflow id says: workflows/decision)."""
-    if "oat-review" in workflow_id:
+    """A child of the case, by what it is (its workflow id says: CHILD_ID)."""
+    found = CHILD_ID.search(workflow_id)
+    if found is not None and found[1] == "oat-review":
         return "Assurance Team review"
     return "new detailed investigation" if in_a_sentence else "New detailed investigation"
 
