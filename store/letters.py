@@ -47,13 +47,13 @@ def in_written_order(rows: Iterable[LetterRow]) -> list[LetterRow]:
     """Letters in the order their cases wrote them: a case's `letters`, whose place
     `mark_posted` and `/letters/{n}` take. Not the store's row order: the letters of one
     step are written by activities that run side by side, and are stored in either order."""
-    last = 10**9  # a key not numbered (none are, since issue 25): after the numbered ones
-    return sorted(rows, key=lambda r: (aware(r.created_at), r.workflow_id, _place(r.key, last), r.id))
+    return sorted(rows, key=lambda r: (aware(r.created_at), r.workflow_id, _place(r.key), r.id))
 
 
-def _place(key: str, otherwise: int) -> int:
+def _place(key: str) -> int:
+    """A letter's place in its case; a key not numbered (none are, since issue 25) after the rest."""
     found = letter_index(key)
-    return otherwise if found is None else found
+    return 10**9 if found is None else found
 
 
 def as_sent(row: LetterRow) -> EmailMessage | None:
