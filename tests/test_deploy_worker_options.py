@@ -24,7 +24,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.records import CaseActivities
 from starter.client import Refusal, tls_from_files
 from starter.testserver import start_time_skipping
-from tests.conftest import settings_in
+from tests.conftest import settings_in, until
 from worker import BoundedWorker, build_worker
 
 REVIEWS = str(Path(sys.executable).with_name("reviews"))
@@ -103,12 +103,7 @@ async def test_a_stop_waits_a_bounded_time_for_what_the_worker_holds() -> None:
             handle = await own.client.start_workflow(
                 HeldUp.run, StopProbe(), id=f"held-{queue}", task_queue=queue
             )
-            for _ in range(100):
-                if await activity_started(handle):
-                    break
-                await asyncio.sleep(0.1)
-            else:
-                raise AssertionError("the activity never started")
+            await until(lambda: activity_started(handle), seconds=10, every=0.1)
             started = time.monotonic()
         assert worker.cut_short and time.monotonic() - started < 5
     finally:
